@@ -1,0 +1,212 @@
+"""The `digest` command line: init, normalize, build, serve, check.
+
+Each command works on the site in the current folder or the one `--site` names.
+Exit codes: 0 success, 1 a problem the user can fix (printed as `path:line:
+message`, no traceback), 2 bad usage (click's own).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from digest import __version__
+from digest.config import SiteConfig, load_config
+from digest.errors import DigestError, Problem
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _site_option(func: F) -> F:
+    return click.option(
+        "--site",
+        "site_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=".",
+        show_default=True,
+        help="The site folder (the one holding site.yaml).",
+    )(func)
+
+
+def _report(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.secho(str(problem), fg="red", err=True)
+
+
+def _run(action: Callable[[], int]) -> None:
+    """Run a command body: user errors become messages and exit code 1."""
+    try:
+        code = action()
+    except DigestError as exc:
+        _report(exc.problems)
+        sys.exit(1)
+    except KeyboardInterrupt:
+        click.echo("stopped", err=True)
+        sys.exit(130)
+    sys.exit(code)
+
+
+def _config(site_dir: Path) -> SiteConfig:
+    return load_config(site_dir.resolve())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="digest")
+def main() -> None:
+    """digest: turn what you copy out of reading apps into a dated digest site.
+
+    \b
+    Example:
+      digest init my-digest && cd my-digest
+      digest normalize && digest serve
+    """
+
+
+@main.command()
+@click.argument("directory", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Create a new site in DIRECTORY, ready to build.
+
+    \b
+    Example:
+      digest init my-digest
+    """
+    from digest.init import init_site
+
+    def action() -> int:
+        created = init_site(directory)
+        for path in created:
+            click.echo(f"created {path}")
+        click.echo(f"\nNext: cd {directory} && digest serve")
+        return 0
+
+    _run(action)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing.")
+@click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
+@click.option("--force", is_flag=True, help="Re-normalise edited articles, keeping curator fields.")
+@_site_option
+def normalize(
+    paths: tuple[Path, ...], to_stdout: bool, dry_run: bool, force: bool, site_dir: Path
+) -> None:
+    """Turn raw dumps into front-matter Markdown articles.
+
+    PATHS default to everything in content/inbox/. Raw dumps are never changed.
+
+    \b
+    Examples:
+      digest normalize
+      digest normalize content/inbox/guardian-belarus.txt --stdout
+      digest normalize --dry-run
+    """
+    from digest.normalize import normalize as run_normalize
+
+    def action() -> int:
+        config = _config(site_dir)
+        report = run_normalize(
+            config,
+            list(paths) or None,
+            force=force,
+            dry_run=dry_run,
+            stdout=sys.stdout if to_stdout else None,
+            progress=sys.stderr.isatty(),
+        )
+        _report(report.problems)
+        click.echo(report.summary(), err=to_stdout)
+        return 1 if report.problems else 0
+
+    _run(action)
+
+
+@main.command()
+@click.option("--drafts", is_flag=True, help="Include articles with status: draft.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for rendering (default: the CPU count).")
+@click.option("--verbose", "-v", is_flag=True, help="Print timings per stage.")
+@_site_option
+def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None:
+    """Build the site into the output folder (default _site/).
+
+    \b
+    Examples:
+      digest build
+      digest build --drafts --verbose
+      digest build --site ../my-digest --jobs 2
+    """
+    from digest.build import build as run_build
+
+    def action() -> int:
+        config = _config(site_dir)
+        report = run_build(
+            config, drafts=drafts, jobs=jobs, progress=sys.stderr.isatty()
+        )
+        _report(report.problems)
+        if verbose:
+            for stage, seconds in report.timings.items():
+                click.echo(f"  {stage:<12} {seconds * 1000:8.1f} ms")
+        click.echo(report.summary())
+        return 1 if report.problems else 0
+
+    _run(action)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but loopback exposes your drafts.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on; 0 picks a free one.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
+@click.option("--poll", is_flag=True, help="Poll for changes (network or container filesystems).")
+@click.option("--no-drafts", is_flag=True, help="Hide drafts (shown by default while curating).")
+@_site_option
+def serve(
+    host: str, port: int, open_browser: bool, poll: bool, no_drafts: bool, site_dir: Path
+) -> None:
+    """Build, serve with live reload, and rebuild on every change.
+
+    \b
+    Examples:
+      digest serve
+      digest serve --port 0 --open
+      digest serve --poll
+    """
+    from digest.serve import serve as run_serve
+
+    def action() -> int:
+        config = _config(site_dir)
+        run_serve(
+            config, host=host, port=port, open_browser=open_browser, poll=poll,
+            drafts=not no_drafts,
+        )
+        return 0
+
+    _run(action)
+
+
+@main.command()
+@_site_option
+def check(site_dir: Path) -> None:
+    """Check content, configuration and every internal link of the built site.
+
+    \b
+    Examples:
+      digest build && digest check
+      digest check --site ../my-digest
+    """
+    from digest.check import check as run_check
+
+    def action() -> int:
+        config = _config(site_dir)
+        problems = run_check(config)
+        _report(problems)
+        click.echo(f"{len(problems)} problem(s) found" if problems else "no problems found")
+        return 1 if problems else 0
+
+    _run(action)

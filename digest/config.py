@@ -1,0 +1,200 @@
+"""site.yaml -> SiteConfig, with every problem reported at once.
+
+Unknown keys and wrong types are errors that name the key and its line and
+suggest the closest valid key: a typo in configuration should never be
+silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.errors import DigestError, Problem
+from digest.frontmatter import compose, mapping_items, suggest, to_python
+from digest.model import EditionPeriod
+
+CONFIG_FILE = "site.yaml"
+
+DEFAULT_PERMALINKS = {
+    "article": "/{publication}/{date}-{slug}/",
+    "day": "/{year}/{month}/{day}/",
+    "week": "/{year}/w{week}/",
+    "month": "/{year}/{month}/",
+    "year": "/{year}/",
+    "publication": "/publications/{publication}/",
+    "tag": "/tags/{tag}/",
+}
+_PERMALINK_FIELDS = {
+    "article": {"publication", "date", "slug", "year", "month", "day"},
+    "day": {"year", "month", "day"},
+    "week": {"year", "week"},
+    "month": {"year", "month"},
+    "year": {"year"},
+    "publication": {"publication"},
+    "tag": {"tag"},
+}
+
+
+@dataclass(frozen=True)
+class FeedsConfig:
+    atom: bool = True
+    json: bool = True
+    items: int = 50
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    """Everything site.yaml says, with defaults filled in."""
+
+    root: Path
+    title: str = "My digest"
+    description: str = ""
+    base_url: str = "/"
+    language: str = "en"
+    theme: str = "default"
+    output: str = "_site"
+    edition_period: EditionPeriod = "daily"
+    page_size: int = 20
+    feeds: FeedsConfig = field(default_factory=FeedsConfig)
+    permalinks: dict[str, str] = field(default_factory=lambda: dict(DEFAULT_PERMALINKS))
+    search: bool = True
+    raw_html: bool = False
+    author: str = ""
+    # sha256 of the config file's bytes: part of every cache key.
+    fingerprint: str = ""
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def inbox_dir(self) -> Path:
+        return self.root / "content" / "inbox"
+
+    @property
+    def articles_dir(self) -> Path:
+        return self.root / "content" / "articles"
+
+    @property
+    def output_dir(self) -> Path:
+        return self.root / self.output
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_FILE
+
+
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "title": str, "description": str, "base_url": str, "language": str, "theme": str,
+    "output": str, "edition_period": str, "page_size": int, "feeds": dict,
+    "permalinks": dict, "search": bool, "raw_html": bool, "author": str,
+}
+_TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}
+
+
+def load_config(root: Path) -> SiteConfig:
+    """Read and validate `root/site.yaml`."""
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise DigestError.at(
+            path, "no site.yaml here",
+            hint="run digest in a site folder, pass --site DIR, or create one with `digest init DIR`",
+        )
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DigestError.at(path, f"cannot read: {exc}", hint="save it as UTF-8") from None
+    return parse_config(text, root, CONFIG_FILE, hashlib.sha256(raw).hexdigest())
+
+
+def parse_config(text: str, root: Path, name: str = CONFIG_FILE, fingerprint: str = "") -> SiteConfig:
+    node = compose(text, name)
+    values: dict[str, Any] = {}
+    problems: list[Problem] = []
+    if node is not None:
+        for key, line, value_node in mapping_items(node, name, 1):
+            problems.extend(_check_entry(key, line, value_node, name, values))
+    if problems:
+        raise DigestError(*problems)
+    return SiteConfig(root=root, fingerprint=fingerprint, **values)
+
+
+def _check_entry(
+    key: str, line: int, node: yaml.Node, name: str, values: dict[str, Any]
+) -> list[Problem]:
+    if key not in _TYPES:
+        hint = suggest(key, list(_TYPES)) or "valid keys: " + ", ".join(_TYPES)
+        return [Problem(name, f"unknown key {key!r}", line, hint)]
+    try:
+        value = to_python(node)
+    except ValueError as exc:
+        return [Problem(name, f"{key}: {exc}", line)]
+    expected = _TYPES[key]
+    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+        return [Problem(name, f"{key} must be {_TYPE_NAMES[expected]}", line)]  # type: ignore[index]
+    if key == "feeds":
+        return _check_feeds(value, line, name, values)
+    if key == "permalinks":
+        return _check_permalinks(value, line, name, values)
+    if key == "edition_period" and value not in ("daily", "weekly", "monthly"):
+        return [Problem(name, "edition_period must be daily, weekly or monthly", line)]
+    if key == "page_size" and not 1 <= value <= 10_000:
+        return [Problem(name, "page_size must be between 1 and 10000", line)]
+    if key == "output" and (not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts):
+        return [Problem(name, "output must be a folder inside the site, such as _site", line)]
+    values[key] = value
+    return []
+
+
+def _check_feeds(value: dict[str, Any], line: int, name: str, values: dict[str, Any]) -> list[Problem]:
+    known = {f.name: f.type for f in dataclasses.fields(FeedsConfig)}
+    problems = []
+    for key, item in value.items():
+        if key not in known:
+            hint = suggest(str(key), list(known)) or "valid keys: " + ", ".join(known)
+            problems.append(Problem(name, f"unknown key 'feeds.{key}'", line, hint))
+        elif key == "items" and (isinstance(item, bool) or not isinstance(item, int) or item < 1):
+            problems.append(Problem(name, "feeds.items must be a whole number above 0", line))
+        elif key != "items" and not isinstance(item, bool):
+            problems.append(Problem(name, f"feeds.{key} must be true or false", line))
+    if not problems:
+        values["feeds"] = FeedsConfig(**value)
+    return problems
+
+
+def _check_permalinks(
+    value: dict[str, Any], line: int, name: str, values: dict[str, Any]
+) -> list[Problem]:
+    problems = []
+    merged = dict(DEFAULT_PERMALINKS)
+    for kind, pattern in value.items():
+        if kind not in _PERMALINK_FIELDS:
+            hint = suggest(str(kind), list(_PERMALINK_FIELDS)) or "valid kinds: " + ", ".join(
+                _PERMALINK_FIELDS
+            )
+            problems.append(Problem(name, f"unknown permalink kind {kind!r}", line, hint))
+            continue
+        if not isinstance(pattern, str) or not pattern.startswith("/") or not pattern.endswith("/"):
+            problems.append(Problem(
+                name, f"permalinks.{kind} must be a path that starts and ends with '/'", line
+            ))
+            continue
+        try:
+            pattern.format(**{f: "x" for f in _PERMALINK_FIELDS[kind]})
+        except (KeyError, IndexError, ValueError) as exc:
+            fields = ", ".join("{" + f + "}" for f in sorted(_PERMALINK_FIELDS[kind]))
+            problems.append(Problem(
+                name, f"permalinks.{kind}: unknown placeholder {exc}", line, f"use {fields}"
+            ))
+            continue
+        merged[kind] = pattern
+    if not problems:
+        values["permalinks"] = merged
+    return problems

@@ -1,0 +1,351 @@
+"""Split, parse, validate and dump the YAML front matter of article files.
+
+Parsing keeps YAML node positions so every problem names its file and line.
+Only plain YAML is accepted: no aliases (they allow "billion laughs" bombs),
+no language tags such as `!!python/object`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import yaml
+
+from digest.errors import DigestError, Problem
+from digest.model import ArticleDocument, ArticleMeta, PartialDate, RelatedStory, SourceInfo
+
+_FENCE = "---"
+_MAX_FRONT_MATTER = 1_000_000  # bytes; front matter is metadata, not content
+_SAFE_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:timestamp",
+}
+
+try:  # libyaml is several times faster; PyYAML falls back to pure Python without it
+    _Loader: type[yaml.SafeLoader] = yaml.CSafeLoader  # type: ignore[assignment]
+except AttributeError:  # pragma: no cover - depends on how PyYAML was built
+    _Loader = yaml.SafeLoader
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """Split `---` front matter from the body: (yaml or None, body, first body line)."""
+    if not text.startswith(_FENCE):
+        return None, text, 1
+    first_break = text.find("\n")
+    if first_break < 0 or text[:first_break].rstrip() != _FENCE:
+        return None, text, 1
+    match = re.search(r"^---[ \t]*$", text[first_break + 1 :], flags=re.MULTILINE)
+    if match is None:
+        return None, text, 1
+    yaml_text = text[first_break + 1 : first_break + 1 + match.start()]
+    rest = text[first_break + 1 + match.end() :]
+    body = rest.lstrip("\n")
+    # Lines: opening fence, the YAML, closing fence, then any blank lines before the body.
+    body_line = yaml_text.count("\n") + 2 + rest[: len(rest) - len(body)].count("\n")
+    return yaml_text, body, body_line
+
+
+def compose(yaml_text: str, path: str, first_line: int = 1) -> yaml.MappingNode | None:
+    """Parse YAML into nodes (with positions), refusing aliases, anchors and unsafe tags."""
+    if len(yaml_text) > _MAX_FRONT_MATTER:
+        raise DigestError.at(path, "front matter is larger than 1 MB", first_line)
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                line = event.start_mark.line + first_line if event.start_mark else first_line
+                raise DigestError.at(
+                    path, "YAML anchors and aliases (&, *) are not allowed", line,
+                    "write the value out in full",
+                )
+        node = yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + first_line if mark else first_line
+        raise DigestError.at(
+            path, f"invalid YAML: {exc.problem or exc.context}", line,
+            "check indentation and quote values that contain ':' or '#'",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise DigestError.at(path, f"invalid YAML: {exc}", first_line) from None
+    if node is None:
+        return None
+    for bad in _unsafe_nodes(node):
+        raise DigestError.at(
+            path, f"YAML tag {bad.tag!r} is not allowed", bad.start_mark.line + first_line,
+            "remove the tag: front matter holds plain text, numbers, lists and mappings",
+        )
+    if not isinstance(node, yaml.MappingNode):
+        raise DigestError.at(path, "front matter must be a mapping of `key: value`", first_line)
+    return node
+
+
+def _unsafe_nodes(node: yaml.Node) -> Iterator[yaml.Node]:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current.tag not in _SAFE_TAGS:
+            yield current
+        if isinstance(current, yaml.SequenceNode):
+            stack.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            for key, value in current.value:
+                stack.extend((key, value))
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe constructor that keeps dates as the text written (validated by each field)."""
+
+
+_Constructor.add_constructor(
+    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
+)
+
+
+def to_python(node: yaml.Node) -> Any:
+    """Construct plain Python values from an already checked node."""
+    try:
+        return _Constructor().construct_document(node)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        raise ValueError(str(exc)) from None
+
+
+def mapping_items(
+    node: yaml.MappingNode, path: str, first_line: int
+) -> Iterator[tuple[str, int, yaml.Node]]:
+    """(key, line, value node) for each entry; non-string or repeated keys are errors."""
+    seen: set[str] = set()
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + first_line
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
+            raise DigestError.at(path, f"key {key_node.value!r} must be text", line)
+        key = str(key_node.value)
+        if key in seen:
+            raise DigestError.at(path, f"key {key!r} appears twice", line)
+        seen.add(key)
+        yield key, line, value_node
+
+
+def suggest(key: str, valid: Iterator[str] | list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+    return f"did you mean {close[0]!r}?" if close else ""
+
+
+# --- article front matter -------------------------------------------------------------
+
+_META_FIELDS = {f.name for f in dataclasses.fields(ArticleMeta)}
+_TEXT_FIELDS = {
+    "title", "publication", "kicker", "edition", "lang", "author", "standfirst", "url",
+    "duplicate_of", "note",
+}
+
+
+def parse_document(text: str, path: str) -> ArticleDocument:
+    """Parse an article file; every problem is a DigestError naming path and line."""
+    yaml_text, body, body_line = split(text)
+    if yaml_text is None:
+        raise DigestError.at(
+            path, "no front matter", 1,
+            "start the file with a `---` line, `title: ...`, and a closing `---` line",
+        )
+    node = compose(yaml_text, path, first_line=2)
+    if node is None:
+        raise DigestError.at(path, "front matter is empty", 2, "add at least `title: ...`")
+    meta = _meta_from_node(node, path)
+    return ArticleDocument(meta=meta, body=body.rstrip("\n"), body_line=body_line)
+
+
+def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
+    problems: list[Problem] = []
+    values: dict[str, Any] = {}
+    title_line = 2
+    for key, line, value_node in mapping_items(node, path, 2):
+        if key not in _META_FIELDS:
+            hint = suggest(key, sorted(_META_FIELDS)) or "known keys: " + ", ".join(
+                sorted(_META_FIELDS)
+            )
+            problems.append(Problem(path, f"unknown front-matter key {key!r}", line, hint))
+            continue
+        try:
+            values[key] = _convert(key, value_node, path, line)
+        except DigestError as exc:
+            problems.extend(exc.problems)
+        if key == "title":
+            title_line = line
+    if not problems and not values.get("title"):
+        problems.append(Problem(path, "missing `title`", title_line, "add `title: ...`"))
+    if problems:
+        raise DigestError(*problems)
+    return ArticleMeta(**values)
+
+
+def _convert(key: str, node: yaml.Node, path: str, line: int) -> Any:
+    try:
+        value = to_python(node)
+    except ValueError as exc:
+        raise DigestError.at(path, f"`{key}` has a value that cannot be read: {exc}", line) from None
+    wrong = DigestError.at
+    if key in _TEXT_FIELDS:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise wrong(path, f"`{key}` must be text", line)
+        return str(value)
+    if key == "date":
+        if value is None:
+            return None
+        parsed = PartialDate.parse(str(value))
+        if parsed is None:
+            raise wrong(path, f"`date` {value!s:.40} is not a date", line,
+                        "write YYYY-MM-DD, or YYYY-MM for a monthly issue")
+        return parsed
+    if key in ("truncated", "featured"):
+        if not isinstance(value, bool):
+            raise wrong(path, f"`{key}` must be true or false", line)
+        return value
+    if key == "reading_time":
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise wrong(path, "`reading_time` must be a whole number of minutes", line)
+        return value
+    if key == "status":
+        if value not in ("published", "draft"):
+            raise wrong(path, "`status` must be `published` or `draft`", line)
+        return value
+    if key in ("tags", "review"):
+        if value is None:
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            raise wrong(path, f"`{key}` must be a list of text", line, f"e.g. {key}: [one, two]")
+        return tuple(str(v) for v in value)
+    if key == "related":
+        return _related(value, path, line)
+    if key == "source":
+        return _source(value, path, line)
+    raise AssertionError(f"unhandled front-matter key {key}")  # pragma: no cover
+
+
+def _related(value: Any, path: str, line: int) -> tuple[RelatedStory, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DigestError.at(path, "`related` must be a list of stories", line)
+    known = {f.name for f in dataclasses.fields(RelatedStory)}
+    stories = []
+    for item in value:
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+            raise DigestError.at(path, "each `related` story needs a `title`", line)
+        unknown = set(item) - known
+        if unknown:
+            raise DigestError.at(path, f"unknown key {sorted(unknown)[0]!r} in `related`", line)
+        minutes = item.get("reading_time")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)):
+            raise DigestError.at(path, "`related` reading_time must be a whole number", line)
+        stories.append(RelatedStory(
+            title=item["title"],
+            summary=_opt_str(item.get("summary")),
+            publication=_opt_str(item.get("publication")),
+            date=_opt_str(item.get("date")),
+            reading_time=minutes,
+        ))
+    return tuple(stories)
+
+
+def _source(value: Any, path: str, line: int) -> SourceInfo | None:
+    if value is None:
+        return None
+    formats = ("magzter", "html", "email", "pressreader", "markdown", "text")
+    if (
+        not isinstance(value, dict)
+        or not isinstance(value.get("file"), str)
+        or value.get("format") not in formats
+        or not isinstance(value.get("sha256"), str)
+    ):
+        raise DigestError.at(
+            path, "`source` needs `file`, `format` (" + "|".join(formats) + ") and `sha256`", line
+        )
+    unknown = set(value) - {"file", "format", "sha256", "ui_language"}
+    if unknown:
+        raise DigestError.at(path, f"unknown key {sorted(unknown)[0]!r} in `source`", line)
+    return SourceInfo(
+        file=value["file"], format=value["format"], sha256=value["sha256"],
+        ui_language=_opt_str(value.get("ui_language")),
+    )
+
+
+def _opt_str(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+# --- dumping --------------------------------------------------------------------------
+
+_ORDER = (
+    "title", "kicker", "publication", "date", "edition", "lang", "author", "standfirst", "url",
+    "reading_time", "truncated", "tags", "note", "featured", "status", "related", "source",
+    "review", "duplicate_of",
+)
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in data else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+def meta_to_mapping(meta: ArticleMeta) -> dict[str, Any]:
+    """Front matter as an ordered mapping, leaving out empty optional fields."""
+    out: dict[str, Any] = {}
+    for key in _ORDER:
+        value = getattr(meta, key)
+        if key == "tags":
+            out[key] = list(value)
+        elif key == "date":
+            if value is not None:
+                out[key] = value.iso
+        elif key == "related":
+            if value:
+                out[key] = [
+                    {k: v for k, v in dataclasses.asdict(story).items() if v is not None}
+                    for story in value
+                ]
+        elif key == "source":
+            if value is not None:
+                out[key] = {k: v for k, v in dataclasses.asdict(value).items() if v is not None}
+        elif key in ("truncated", "featured"):
+            if value:
+                out[key] = True
+        elif key == "status":
+            if value != "published":
+                out[key] = value
+        elif key == "review":
+            if value:
+                out[key] = list(value)
+        elif value is not None:
+            out[key] = value
+    return out
+
+
+def dump_document(document: ArticleDocument) -> str:
+    """The file text for an article: deterministic, so re-normalising changes no byte."""
+    front = yaml.dump(
+        meta_to_mapping(document.meta), Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+        width=1_000_000, default_flow_style=None,
+    )
+    body = document.body.strip("\n")
+    return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"

@@ -1,0 +1,117 @@
+"""The values passed between pipeline stages, on one screen.
+
+normalize: raw dump -> ArticleDocument (written as front-matter Markdown)
+load:      front-matter Markdown -> Article (meta + rendered body)
+collect / plan / render / write: see the build modules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceFormat = Literal["magzter", "html", "email", "pressreader", "markdown", "text"]
+Status = Literal["published", "draft"]
+EditionPeriod = Literal["daily", "weekly", "monthly"]
+
+_PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+@dataclass(frozen=True, order=True)
+class PartialDate:
+    """A story's date: a day, or only a month for a monthly magazine issue."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    @classmethod
+    def parse(cls, text: str) -> PartialDate | None:
+        """`YYYY-MM-DD` or `YYYY-MM`; None when the text is neither or not a real date."""
+        import datetime
+
+        match = _PARTIAL_DATE.match(text.strip())
+        if not match:
+            return None
+        year, month = int(match[1]), int(match[2])
+        day = int(match[3]) if match[3] else None
+        try:
+            datetime.date(year, month, day or 1)
+        except ValueError:
+            return None
+        return cls(year, month, day)
+
+    @property
+    def iso(self) -> str:
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        # A month-only issue sorts at the end of its month, after the days it covers.
+        return (self.year, self.month, self.day if self.day is not None else 32)
+
+    def __str__(self) -> str:
+        return self.iso
+
+
+@dataclass(frozen=True)
+class RelatedStory:
+    """One entry of the "more stories" block of a dump."""
+
+    title: str
+    summary: str | None = None
+    publication: str | None = None
+    date: str | None = None
+    reading_time: int | None = None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where an article came from: the raw dump it was normalised from."""
+
+    file: str
+    format: SourceFormat
+    sha256: str
+    ui_language: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleMeta:
+    """The front matter of an article file: what normalize writes and load reads."""
+
+    title: str
+    publication: str | None = None
+    date: PartialDate | None = None
+    kicker: str | None = None
+    edition: str | None = None
+    lang: str | None = None
+    author: str | None = None
+    standfirst: str | None = None
+    url: str | None = None
+    reading_time: int | None = None
+    truncated: bool = False
+    tags: tuple[str, ...] = ()
+    related: tuple[RelatedStory, ...] = ()
+    source: SourceInfo | None = None
+    review: tuple[str, ...] = ()
+    duplicate_of: str | None = None
+    # Curator fields: never overwritten by a re-normalise.
+    note: str | None = None
+    featured: bool = False
+    status: Status = "published"
+
+
+CURATOR_FIELDS = ("note", "featured", "status", "tags")
+
+
+@dataclass(frozen=True)
+class ArticleDocument:
+    """An article file: front matter plus a Markdown body."""
+
+    meta: ArticleMeta
+    body: str
+    # Line of the file on which the body starts, for error messages.
+    body_line: int = field(default=1, compare=False)
