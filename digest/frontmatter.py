@@ -39,6 +39,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 
 def split(text: str) -> tuple[str | None, str, int]:
     """Split `---` front matter from the body: (yaml or None, body, first body line)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")  # files saved on Windows
     if not text.startswith(_FENCE):
         return None, text, 1
     first_break = text.find("\n")

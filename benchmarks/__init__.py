@@ -1,0 +1,1 @@
+"""Build-time benchmarks of digest against peer generators; see benchmarks/README.md."""

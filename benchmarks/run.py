@@ -1,0 +1,216 @@
+"""Run the benchmarks: `python -m benchmarks run --sizes 1000,10000 --runs 3`.
+
+See benchmarks/README.md for what each case means and how far the comparison is fair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shlex
+import shutil
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from benchmarks import corpus, watch
+from benchmarks.engines import (
+    HERE,
+    Engine,
+    digest_command,
+    digest_engine,
+    hugo_engine,
+    pages,
+    pelican_engine,
+)
+from benchmarks.report import Report, Row, machine, markdown, paired_ratio
+from benchmarks.timing import Measure, Sample, run_once
+
+CASES = ("cold", "cold --jobs 1", "nochange", "body", "title", "template")
+PEER_CASES = {"hugo": set(CASES) - {"cold --jobs 1"}, "pelican": {"cold", "nochange", "body"}}
+MODES = ("full", "minimal")
+
+FULL_SITE = """title: Benchmark digest
+description: Synthetic articles for the benchmarks.
+theme: default
+feeds:
+  atom: true
+  json: true
+search: true
+"""
+# The peers' page set: an article page, one page per publication and per day, a home page.
+MINIMAL_SITE = """title: Benchmark digest
+theme: minimal
+search: false
+feeds:
+  atom: false
+  json: false
+page_size: 10000
+permalinks:
+  article: /{publication}/{date}-{slug}/
+  publication: /{publication}/
+  day: /days/{year}-{month}-{day}/
+"""
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def make_sites(n: int, seed: int, work: Path, modes: Sequence[str], hugo: bool) -> None:
+    """Generate the corpus for every site (all copies from one list, so all identical)."""
+    shutil.rmtree(work, ignore_errors=True)
+    items = corpus.articles(n, seed)
+    for mode in modes:
+        site = work / f"site-{mode}"
+        corpus.write_articles(items, site / "content" / "articles")
+        (site / "content" / "inbox").mkdir(parents=True)
+        (site / "site.yaml").write_text(FULL_SITE if mode == "full" else MINIMAL_SITE)
+        if mode == "minimal":
+            shutil.copytree(HERE / "minimal_theme", site / "themes" / "minimal")
+    if hugo:
+        corpus.write_articles(items, work / "hugo-content", hugo=True)
+
+
+def measure_case(
+    case: str, engines: list[Engine], runs: int, warmup: int = 1
+) -> dict[str, Measure]:
+    """Warm-up rounds, then `runs` rounds; in each round every engine runs once (A B A B)."""
+    samples: dict[str, list[Sample]] = {e.name: [] for e in engines}
+    try:
+        for run in range(warmup + runs):
+            for engine in engines:
+                engine.prepare(case, run)
+                sample = run_once(engine.cmd)
+                if run >= warmup:
+                    samples[engine.name].append(sample)
+                shutil.rmtree(engine.trash, ignore_errors=True)  # untimed deletion
+    finally:
+        for engine in engines:
+            engine.restore()
+    return {name: Measure(tuple(s)) for name, s in samples.items()}
+
+
+def compare_pages(digest_out: Path, hugo_out: Path) -> str:
+    ours, theirs = pages(digest_out), pages(hugo_out)
+    extra, missing = sorted(ours - theirs), sorted(theirs - ours)
+    return (f"minimal mode page set: digest {len(ours):,} HTML pages, Hugo {len(theirs):,}; "
+            f"{len(ours & theirs):,} paths in common; digest only: {len(extra)} "
+            f"{extra[:6]}; Hugo only: {len(missing)} {missing[:6]}")
+
+
+def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
+    work = Path(args.work) / f"n{n}"
+    log(f"== N={n}: writing the corpus to {work}")
+    make_sites(n, args.seed, work, args.modes, bool(args.hugo))
+    for mode in args.modes:
+        site = work / f"site-{mode}"
+        ours = digest_engine("digest", site, work)
+        peers: list[Engine] = []
+        if mode == "minimal" and args.hugo:
+            peers.append(hugo_engine(args.hugo, work / "hugo-content", work))
+        if mode == "minimal" and args.pelican:
+            peers.append(pelican_engine(args.pelican, work / "hugo-content", work))
+        counts: dict[str, int] = {}
+        for case in args.cases:
+            engines = [ours] + [p for p in peers if case in PEER_CASES[p.name]]
+            if case == "cold --jobs 1":
+                engines = [digest_engine("digest", site, work, jobs=1)]
+            measures = measure_case(case, engines, args.runs, args.warmup)
+            for engine in engines:
+                counts.setdefault(engine.name, len(pages(engine.output)))
+            hugo = measures.get("hugo")
+            for engine in engines:
+                m = measures[engine.name]
+                ratio = paired_ratio(m, hugo) if hugo and engine.name != "hugo" else None
+                report.rows.append(Row(n, mode, case, engine.name, m, counts[engine.name], ratio))
+                log(f"   {mode:<7} {case:<14} {engine.name:<8} {m.wall.fmt()} s, "
+                    f"peak {m.peak.median:.0f} MiB, tree {m.tree.median:.0f} MiB")
+        if peers and peers[0].name == "hugo" and "cold" in args.cases:
+            report.notes.append(f"N={n:,}: " + compare_pages(ours.output, peers[0].output))
+        if args.watch_edits:
+            article = ours.edited_article()
+            log(f"   {mode:<7} watch          digest")
+            report.watch[(n, mode, "digest")] = watch.digest_watch(
+                site, article, edits=args.watch_edits)
+            if peers and peers[0].name == "hugo":
+                log(f"   {mode:<7} watch          hugo")
+                hugo_article = peers[0].content / article.relative_to(ours.content)
+                report.watch[(n, mode, "hugo")] = watch.hugo_watch(
+                    peers[0].cmd, hugo_article, edits=args.watch_edits)
+
+
+def bench_normalize(args: argparse.Namespace, report: Report) -> None:
+    site = Path(args.work) / f"normalize-{args.dumps}"
+    shutil.rmtree(site, ignore_errors=True)
+    corpus.write_dumps(args.dumps, site / "content" / "inbox", args.seed)
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.yaml").write_text(MINIMAL_SITE)
+    articles = site / "content" / "articles"
+    engine = Engine(
+        name="normalize", cmd=[sys.executable, "-m", "digest", "normalize", "--site", str(site)],
+        content=articles, output=articles,
+        caches=[site / ".digest-cache", site / "content" / ".digest-normalize.json"],
+        template=site / "site.yaml", comment=str, trash=site.parent / "trash-normalize")
+    log(f"== normalize: {args.dumps} dumps")
+    for case in ("cold", "nochange"):
+        m = measure_case(case, [engine], args.runs, args.warmup)["normalize"]
+        report.normalize[case] = m
+        log(f"   normalize {case:<9} {m.wall.fmt()} s")
+    report.normalize_files = args.dumps
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks run", description=__doc__)
+    ap.add_argument("command", choices=["run"])
+    ap.add_argument("--sizes", default="1000,10000", help="article counts, comma-separated")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per case (plus one warm-up)")
+    ap.add_argument("--warmup", type=int, default=1, help="uncounted runs before each case")
+    ap.add_argument("--modes", default=",".join(MODES), help="full, minimal or both")
+    ap.add_argument("--cases", default=",".join(CASES),
+                    help="comma-separated, of: " + ", ".join(CASES))
+    ap.add_argument("--dumps", type=int, default=1000, help="raw dumps to normalise (0: skip)")
+    ap.add_argument("--watch-edits", type=int, default=5, help="edits in watch mode (0: skip)")
+    ap.add_argument("--hugo", default=shutil.which("hugo"), help="the hugo binary")
+    ap.add_argument("--pelican", default=shutil.which("pelican"),
+                    help="the pelican command, or a virtualenv holding it")
+    ap.add_argument("--no-peers", action="store_true", help="time digest only")
+    ap.add_argument("--work", default="/tmp/digest-bench", help="scratch folder (deleted per size)")
+    ap.add_argument("--results", default=str(HERE / "results"), help="folder for the report")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    args.sizes = [int(s) for s in args.sizes.split(",") if s and int(s) > 0]
+    args.modes = [m for m in args.modes.split(",") if m]
+    args.cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    for bad in set(args.modes) - set(MODES):
+        ap.error(f"unknown mode {bad!r}")
+    for bad in set(args.cases) - set(CASES):
+        ap.error(f"unknown case {bad!r}")
+    if args.no_peers:
+        args.hugo = args.pelican = None
+    if args.pelican and Path(args.pelican).is_dir():
+        args.pelican = str(Path(args.pelican) / "bin" / "pelican")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> Path:
+    args = parse_args(argv)
+    command = shlex.join(["python", "-m", "benchmarks", *(argv or sys.argv[1:])])
+    report = Report(machine(args.hugo, args.pelican), command)
+    log(f"digest: {shlex.join(digest_command(Path('SITE')))}")
+    for n in args.sizes:
+        bench_size(n, args, report)
+    if args.dumps:
+        bench_normalize(args, report)
+    text = markdown(report)
+    print(text, end="")
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    path = results / f"{dt.date.today().isoformat()}-{report.machine['host']}.md"
+    path.write_text(text, encoding="utf-8")
+    log(f"written to {path}")
+    return path
+
+
+if __name__ == "__main__":
+    main()

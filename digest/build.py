@@ -1,0 +1,209 @@
+"""build(config) -> BuildReport: run the stages in order and time them.
+
+load -> collect -> plan -> render+write (only stale pages) -> static -> search -> prune.
+State that makes rebuilds cheap (loaded articles, page fingerprints, the compiled theme)
+lives in a per-output session kept in this process, so the dev server can call build()
+again and again, and in the disposable cache next to the output for one-shot builds.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest import __version__
+from digest.cache import BuildCache, Stamp, open_cache
+from digest.collect import collect
+from digest.config import SiteConfig
+from digest.errors import Problem
+from digest.load import Article, Loaded, load
+from digest.markdown import engine
+from digest.plan import plan
+from digest.render import Renderer, render_all
+from digest.theme import Theme, load_theme, theme_chain, theme_stamp
+from digest.urls import output_file
+from digest.write import check_output, finish_output, prepare_output, read_manifest, write_file
+
+NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
+
+
+def output_folder(config: SiteConfig) -> Path:
+    """Where build() writes the site (for the dev server)."""
+    return config.output_dir
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    pages_written: int
+    pages_unchanged: int
+    pages_total: int
+    problems: tuple[Problem, ...]
+    timings: dict[str, float] = field(hash=False)
+    changed_urls: frozenset[str] = frozenset()
+
+    def summary(self) -> str:
+        seconds = sum(self.timings.values())
+        text = (f"built {self.pages_total:,} pages ({self.pages_written:,} written, "
+                f"{self.pages_unchanged:,} unchanged) in {seconds:.2f} s")
+        if self.problems:
+            text += f"; {len(self.problems)} problem(s)"
+        return text
+
+
+@dataclass
+class _Session:
+    """What one process remembers between builds of one site (mutable, never shared)."""
+
+    key: str
+    cache: BuildCache
+    articles: dict[str, tuple[Stamp, Article]]
+    pages: dict[str, str]
+    theme: Theme | None = None
+
+
+_SESSIONS: dict[Path, _Session] = {}
+
+
+def _session(config: SiteConfig, key: str) -> _Session:
+    out = config.output_dir.resolve()
+    session = _SESSIONS.get(out)
+    if session is None or session.key != key:
+        if session is not None:
+            session.cache.close()
+        cache = open_cache(out, key)
+        session = _Session(key, cache, cache.articles(), cache.pages())
+        _SESSIONS[out] = session
+    return session
+
+
+def build(
+    config: SiteConfig,
+    *,
+    drafts: bool = False,
+    jobs: int | None = None,
+    progress: bool = False,
+    serving: bool = False,
+    changed: frozenset[Path] | None = None,
+) -> BuildReport:
+    """Build the site into its output folder; user problems are in the report."""
+    timings: dict[str, float] = {}
+
+    @contextmanager
+    def stage(name: str) -> Iterator[None]:
+        start = time.perf_counter()
+        yield
+        timings[name] = timings.get(name, 0.0) + time.perf_counter() - start
+
+    jobs = jobs or os.cpu_count() or 1
+    out = config.output_dir
+    problems: list[Problem] = []
+    with stage("theme"):
+        chain = theme_chain(config)
+        check_output(config.root, out, chain[1:])
+        key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"
+        session = _session(config, key)
+        if session.theme is None or session.theme.stamp != theme_stamp(chain):
+            session.theme = load_theme(config, serving=serving)
+        elif session.theme.env.globals["serving"] != serving:
+            session.theme.env.globals["serving"] = serving
+        theme = session.theme
+    with stage("load"):
+        force = frozenset(_sources(changed or frozenset(), config.root))
+        loaded = load(config.articles_dir, config.root, session.articles,
+                      raw_html=config.raw_html, jobs=jobs, force=force)
+        problems += loaded.problems
+    with stage("collect"):
+        catalog = collect(loaded.articles, config, drafts=drafts)
+    with stage("plan"):
+        salt = f"{key}|serving={serving}|drafts={drafts}"
+        site_plan = plan(catalog, config, theme.template_hash, theme.body_templates, salt)
+        problems += site_plan.problems
+        prepare_output(out)
+        previous = read_manifest(out)
+        stale = [
+            s for s in site_plan.pages
+            if session.pages.get(s.url) != s.fingerprint or not (out / output_file(s.url)).exists()
+        ]
+    files = {output_file(s.url) for s in site_plan.pages}
+    changed_urls: set[str] = set()
+    written = 0
+    rendered: dict[str, str] = {}
+    fingerprint_of = {s.url: s.fingerprint for s in stale}
+    with stage("render"):
+        renderer = Renderer(catalog, config, theme)
+        with _progress(progress, len(stale)) as advance:
+            for outcome in render_all(stale, renderer, out, jobs, advance):
+                if outcome.problem is not None:
+                    problems.append(outcome.problem)
+                    session.pages.pop(outcome.url, None)  # retried next build
+                    if outcome.file not in previous:
+                        files.discard(outcome.file)  # keep an older good copy, if any
+                    continue
+                rendered[outcome.url] = fingerprint_of[outcome.url]
+                if outcome.written:
+                    written += 1
+                    changed_urls.add(outcome.url)
+    with stage("static"):
+        for _name, (path, site_path) in sorted(theme.assets.items()):
+            rel = site_path.lstrip("/")
+            files.add(rel)
+            if write_file(out, rel, path.read_bytes()):
+                changed_urls.add(site_path)
+    if config.search:
+        with stage("search"):
+            from digest.search import index_site
+
+            search_files, problem = index_site(out, previous, bool(changed_urls))
+            files |= search_files
+            if problem is not None:
+                problems.append(problem)
+    with stage("write"):
+        for rel in finish_output(out, files, previous):
+            changed_urls.add("/" + rel.removesuffix("index.html"))
+    with stage("cache"):
+        _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
+    return BuildReport(
+        pages_written=written,
+        pages_unchanged=len(site_plan.pages) - written,
+        pages_total=len(site_plan.pages),
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
+        timings=timings,
+        changed_urls=frozenset(changed_urls),
+    )
+
+
+def _remember(
+    session: _Session, planned: set[str], rendered: dict[str, str], loaded: Loaded
+) -> None:
+    """Record this build in the session and, for the next process, in the cache."""
+    dropped_pages = [url for url in session.pages if url not in planned]
+    for url in dropped_pages:
+        del session.pages[url]
+    session.pages.update(rendered)
+    if loaded.fresh or loaded.gone or rendered or dropped_pages:
+        session.cache.update(loaded.fresh, loaded.gone, rendered, dropped_pages)
+
+
+def _sources(paths: frozenset[Path], root: Path) -> Iterator[str]:
+    for path in paths:
+        try:
+            yield path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+
+
+@contextmanager
+def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None] | None]:
+    if not enabled or total < 50:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("render", total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,222 @@
+"""Article list -> Catalog: every article placed at its URL, grouped for the list pages.
+
+Sorting and grouping happen once here, so planning and rendering only look things up.
+Indexes into `Catalog.entries` are how the later stages refer to articles.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from digest.config import SiteConfig
+from digest.load import Article
+from digest.model import EditionPeriod, PartialDate
+from digest.urls import article_url, fill, iso_week, slugify
+
+UNSORTED = "Unsorted"  # the publication of articles that name none (check reports them)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """An article placed in the site."""
+
+    article: Article
+    url: str
+    publication: str  # slug
+    draft: bool
+
+
+@dataclass(frozen=True)
+class Edition:
+    key: str  # 2025-10-01, 2025-w40, 2025-10
+    period: EditionPeriod
+    url: str
+    start: datetime.date
+    end: datetime.date
+    month: tuple[int, int]  # the month whose archive lists it
+    groups: tuple[tuple[str, tuple[int, ...]], ...]  # (publication slug, entries), display order
+
+    @property
+    def entries(self) -> tuple[int, ...]:
+        return tuple(i for _, items in self.groups for i in items)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A publication or a tag and its articles, newest first."""
+
+    name: str
+    slug: str
+    url: str
+    entries: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Month:
+    year: int
+    month: int
+    url: str
+    editions: tuple[int, ...]
+    issues: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    entries: tuple[Entry, ...]  # newest first
+    editions: tuple[Edition, ...]  # newest first
+    edition_of: dict[int, int]
+    issues: tuple[int, ...]  # month-only entries outside editions, newest first
+    publications: tuple[Group, ...]  # by name
+    publication_index: dict[str, int]
+    tags: tuple[Group, ...]  # by name
+    months: tuple[Month, ...]  # newest first; empty months are left out
+    years: tuple[tuple[int, str, tuple[int, ...]], ...]  # (year, url, month indexes)
+
+
+def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) -> Catalog:
+    """Place, sort and group the articles that will be published."""
+    links = config.permalinks
+    entries = sorted(
+        (
+            _entry(a, links["article"])
+            for a in articles
+            if drafts or a.meta.status != "draft"
+        ),
+        key=_newest_first,
+    )
+    period = config.edition_period
+    by_key: dict[str, list[int]] = defaultdict(list)
+    issues: list[int] = []
+    for index, entry in enumerate(entries):
+        date = entry.article.meta.date
+        if date is None:
+            continue
+        if date.day is None and period != "monthly":
+            issues.append(index)  # a magazine issue belongs to its month, not to a day
+        else:
+            by_key[_edition_key(date, period)].append(index)
+    editions = [_edition(key, items, entries, period, links) for key, items in by_key.items()]
+    editions.sort(key=lambda e: e.start, reverse=True)
+    edition_of = {i: n for n, ed in enumerate(editions) for i in ed.entries}
+    publications = _groups(
+        ((e.publication, _publication_name(e), i) for i, e in enumerate(entries)),
+        lambda slug: fill(links["publication"], publication=slug),
+    )
+    tags = _groups(
+        ((slugify(t), t, i) for i, e in enumerate(entries) for t in e.article.meta.tags),
+        lambda slug: fill(links["tag"], tag=slug),
+    )
+    months = _months(editions, issues, entries, period, links["month"])
+    years: dict[int, list[int]] = defaultdict(list)
+    for n, month in enumerate(months):
+        years[month.year].append(n)
+    return Catalog(
+        entries=tuple(entries),
+        editions=tuple(editions),
+        edition_of=edition_of,
+        issues=tuple(issues),
+        publications=publications,
+        publication_index={g.slug: n for n, g in enumerate(publications)},
+        tags=tags,
+        months=months,
+        years=tuple(
+            (y, fill(links["year"], year=f"{y:04d}"), tuple(ms))
+            for y, ms in sorted(years.items(), reverse=True)
+        ),
+    )
+
+
+def _publication_name(entry: Entry) -> str:
+    return entry.article.meta.publication or UNSORTED
+
+
+def _entry(article: Article, pattern: str) -> Entry:
+    pub = slugify(article.meta.publication or UNSORTED)
+    url = article_url(pattern, pub, article.meta.date, article.slug)
+    return Entry(article, url, pub, article.meta.status == "draft")
+
+
+def _newest_first(entry: Entry) -> tuple[int, int, int, str, str]:
+    meta = entry.article.meta
+    year, month, day = meta.date.sort_key if meta.date else (0, 0, 0)
+    # Negated numbers give newest first while titles stay A-Z within a day.
+    return (-year, -month, -day, meta.title.casefold(), entry.article.source)
+
+
+def _edition_key(date: PartialDate, period: EditionPeriod) -> str:
+    if period == "monthly" or date.day is None:
+        return f"{date.year:04d}-{date.month:02d}"
+    if period == "weekly":
+        year, week = iso_week(date)
+        return f"{year:04d}-w{week:02d}"
+    return date.iso
+
+
+def _edition(
+    key: str, items: list[int], entries: list[Entry], period: EditionPeriod,
+    links: dict[str, str],
+) -> Edition:
+    if period == "weekly" and "-w" in key:
+        year, week = int(key[:4]), int(key[6:])
+        start = datetime.date.fromisocalendar(year, week, 1)
+        end = start + datetime.timedelta(days=6)
+        thursday = start + datetime.timedelta(days=3)  # ISO: a week belongs to its Thursday
+        url = fill(links["week"], year=f"{year:04d}", week=f"{week:02d}")
+        month = (thursday.year, thursday.month)
+    elif len(key) == 7:
+        start = datetime.date(int(key[:4]), int(key[5:7]), 1)
+        end = (start + datetime.timedelta(days=31)).replace(day=1) - datetime.timedelta(days=1)
+        url = fill(links["month"], year=key[:4], month=key[5:7])
+        month = (start.year, start.month)
+    else:
+        start = end = datetime.date.fromisoformat(key)
+        url = fill(links["day"], year=key[:4], month=key[5:7], day=key[8:10])
+        month = (start.year, start.month)
+    by_pub: dict[str, list[int]] = defaultdict(list)
+    for i in items:
+        by_pub[entries[i].publication].append(i)
+    for group in by_pub.values():
+        group.sort(key=lambda i: (not entries[i].article.meta.featured, i))
+    names = {slug: _publication_name(entries[g[0]]).casefold() for slug, g in by_pub.items()}
+    order = sorted(
+        by_pub, key=lambda s: (not entries[by_pub[s][0]].article.meta.featured, names[s], s)
+    )
+    return Edition(key, period, url, start, end, month, tuple((s, tuple(by_pub[s])) for s in order))
+
+
+def _groups(
+    items: Iterable[tuple[str, str, int]], url_of: Callable[[str], str]
+) -> tuple[Group, ...]:
+    names: dict[str, str] = {}
+    members: dict[str, list[int]] = defaultdict(list)
+    for slug, name, index in items:
+        names.setdefault(slug, name)  # the newest spelling of a name wins
+        if not members[slug] or members[slug][-1] != index:
+            members[slug].append(index)
+    return tuple(
+        Group(names[s], s, url_of(s), tuple(members[s]))
+        for s in sorted(names, key=lambda s: (names[s].casefold(), s))
+    )
+
+
+def _months(
+    editions: list[Edition], issues: list[int], entries: list[Entry], period: EditionPeriod,
+    pattern: str,
+) -> tuple[Month, ...]:
+    editions_in: dict[tuple[int, int], list[int]] = defaultdict(list)
+    issues_in: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for n, edition in enumerate(editions):
+        editions_in[edition.month].append(n)
+    for i in issues:
+        date = entries[i].article.meta.date
+        assert date is not None
+        issues_in[(date.year, date.month)].append(i)
+    keys = sorted(set(editions_in) | set(issues_in), reverse=True)
+    return tuple(
+        Month(y, m, fill(pattern, year=f"{y:04d}", month=f"{m:02d}"),
+              tuple(editions_in[(y, m)]), tuple(issues_in[(y, m)]))
+        for y, m in keys
+    )

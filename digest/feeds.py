@@ -1,0 +1,152 @@
+"""Files digest writes itself: Atom (RFC 4287), JSON Feed 1.1, sitemap.xml, robots.txt.
+
+Deterministic by construction: a feed's `updated` is its newest article's date, never
+the clock, so building twice gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from xml.sax.saxutils import escape, quoteattr
+
+from digest import __version__
+from digest.collect import Catalog, Entry
+from digest.config import SiteConfig
+from digest.model import PartialDate
+from digest.plan import FeedPage, PageSpec, SitemapPage
+from digest.urls import absolute
+
+_EPOCH = "1970-01-01T00:00:00Z"
+
+
+def render_feed(spec: PageSpec, catalog: Catalog, config: SiteConfig) -> bytes:
+    """The bytes of a file that is not a template page."""
+    data = spec.data
+    if spec.kind == "robots":
+        return _robots(config).encode()
+    if isinstance(data, SitemapPage):
+        return _sitemap(data, config).encode()
+    assert isinstance(data, FeedPage), spec
+    entries = [catalog.entries[i] for i in data.entries]
+    if data.format == "json":
+        return _json_feed(spec.url, data, entries, config).encode()
+    return _atom(spec.url, data, entries, config).encode()
+
+
+def _timestamp(date: PartialDate | None) -> str | None:
+    if date is None:
+        return None
+    return f"{date.year:04d}-{date.month:02d}-{date.day or 1:02d}T00:00:00Z"
+
+
+def _newest(entries: list[Entry]) -> str:
+    stamps = [s for e in entries if (s := _timestamp(e.article.meta.date))]
+    return max(stamps) if stamps else _EPOCH
+
+
+def _id(config: SiteConfig, path: str) -> str:
+    link = absolute(config.base_url, path)
+    if link.startswith(("http://", "https://")):
+        return link
+    # Atom ids must be IRIs: without a base_url, a stable UUID from the site and path.
+    return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"digest:{config.title}:{path}"))
+
+
+def _atom(url: str, data: FeedPage, entries: list[Entry], config: SiteConfig) -> str:
+    updated = _newest(entries)
+    author = config.author or config.title
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
+        f"  <id>{escape(_id(config, url))}</id>\n",
+        f"  <title>{escape(data.title)}</title>\n",
+    ]
+    if config.description:
+        out.append(f"  <subtitle>{escape(config.description)}</subtitle>\n")
+    out += [
+        f"  <updated>{updated}</updated>\n",
+        f"  <author><name>{escape(author)}</name></author>\n",
+        f'  <link rel="self" href={quoteattr(absolute(config.base_url, url))}/>\n',
+        f'  <link rel="alternate" type="text/html" '
+        f"href={quoteattr(absolute(config.base_url, data.link))}/>\n",
+        f'  <generator version="{escape(__version__)}">digest</generator>\n',
+    ]
+    for entry in entries:
+        meta = entry.article.meta
+        stamp = _timestamp(meta.date) or updated
+        out += [
+            "  <entry>\n",
+            f"    <id>{escape(_id(config, entry.url))}</id>\n",
+            f"    <title>{escape(meta.title)}</title>\n",
+            f"    <updated>{stamp}</updated>\n",
+        ]
+        if meta.date is not None:
+            out.append(f"    <published>{stamp}</published>\n")
+        if meta.author:
+            out.append(f"    <author><name>{escape(meta.author)}</name></author>\n")
+        out.append(f'    <link rel="alternate" type="text/html" '
+                   f"href={quoteattr(absolute(config.base_url, entry.url))}/>\n")
+        for tag in meta.tags:
+            out.append(f"    <category term={quoteattr(tag)}/>\n")
+        if entry.article.excerpt:
+            out.append(f"    <summary>{escape(entry.article.excerpt)}</summary>\n")
+        out.append(f'    <content type="html">{escape(entry.article.body_html)}</content>\n')
+        out.append("  </entry>\n")
+    out.append("</feed>\n")
+    return "".join(out)
+
+
+def _json_feed(url: str, data: FeedPage, entries: list[Entry], config: SiteConfig) -> str:
+    feed: dict[str, object] = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": data.title,
+        "home_page_url": absolute(config.base_url, data.link),
+        "feed_url": absolute(config.base_url, url),
+        "language": config.language,
+    }
+    if config.description:
+        feed["description"] = config.description
+    if config.author:
+        feed["authors"] = [{"name": config.author}]
+    items = []
+    for entry in entries:
+        meta = entry.article.meta
+        item: dict[str, object] = {
+            "id": _id(config, entry.url),
+            "url": absolute(config.base_url, entry.url),
+            "title": meta.title,
+            "content_html": entry.article.body_html,
+        }
+        if entry.article.excerpt:
+            item["summary"] = entry.article.excerpt
+        if (stamp := _timestamp(meta.date)) is not None:
+            item["date_published"] = stamp
+        if meta.author:
+            item["authors"] = [{"name": meta.author}]
+        if meta.tags:
+            item["tags"] = list(meta.tags)
+        if meta.lang:
+            item["language"] = meta.lang
+        if meta.url:
+            item["external_url"] = meta.url
+        items.append(item)
+    feed["items"] = items
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def _sitemap(data: SitemapPage, config: SiteConfig) -> str:
+    out = ['<?xml version="1.0" encoding="utf-8"?>\n',
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
+    out += [f"  <url><loc>{escape(absolute(config.base_url, u))}</loc></url>\n"
+            for u in sorted(data.urls)]
+    out.append("</urlset>\n")
+    return "".join(out)
+
+
+def _robots(config: SiteConfig) -> str:
+    text = "User-agent: *\nAllow: /\n"
+    sitemap = absolute(config.base_url, "/sitemap.xml")
+    if sitemap.startswith(("http://", "https://")):
+        text += f"Sitemap: {sitemap}\n"
+    return text

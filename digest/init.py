@@ -1,0 +1,78 @@
+"""`digest init DIR`: a new site with a commented site.yaml, an inbox and an example dump.
+
+The files come from the `skeleton/` folder shipped with the package. Nothing that
+exists is ever overwritten: if DIR holds anything, or any file would be replaced,
+nothing is written at all.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path, PurePosixPath
+
+from digest.errors import DigestError
+
+# Folders every site has, created even when the skeleton puts no file in them.
+_FOLDERS = (PurePosixPath("content/inbox"), PurePosixPath("content/articles"))
+
+
+def _skeleton_files() -> list[tuple[PurePosixPath, bytes]]:
+    """(path relative to the site, bytes) of every skeleton file, sorted."""
+    root = resources.files("digest") / "skeleton"
+    found: list[tuple[PurePosixPath, bytes]] = []
+
+    def walk(node: Traversable, rel: PurePosixPath) -> None:
+        for child in node.iterdir():
+            if child.name == "__pycache__":
+                continue
+            child_rel = rel / child.name
+            if child.is_dir():
+                walk(child, child_rel)
+            else:
+                found.append((child_rel, child.read_bytes()))
+
+    walk(root, PurePosixPath())
+    return sorted(found, key=lambda item: (len(item[0].parts), str(item[0])))
+
+
+def init_site(target: Path) -> list[Path]:
+    """Create a site in `target`; return the files and empty folders created.
+
+    Raises DigestError, writing nothing, when `target` is a file, is a folder
+    that is not empty, or when any file it would create already exists.
+    """
+    files = _skeleton_files()
+    if target.exists() and not target.is_dir():
+        raise DigestError.at(target, "exists and is not a folder", hint="pick a new folder name")
+    if target.is_dir() and any(target.iterdir()):
+        raise DigestError.at(
+            target, "folder is not empty: digest init only creates new sites",
+            hint="pick a new folder name, or remove what is in it",
+        )
+    for rel, _ in files:
+        path = target / rel
+        if path.exists():  # pragma: no cover - only if the folder filled up meanwhile
+            raise DigestError.at(path, "already exists; digest init never overwrites files")
+
+    created: list[Path] = []
+    try:
+        for rel, data in files:
+            path = target / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("xb") as handle:  # "x": fail rather than overwrite
+                handle.write(data)
+            created.append(path)
+        for folder in _FOLDERS:
+            path = target / folder
+            if not path.is_dir():
+                path.mkdir(parents=True)
+            if not any(p.parent == path for p in created):
+                created.append(path)
+    except FileExistsError as exc:  # pragma: no cover - a race with another process
+        raise DigestError.at(exc.filename or target, "already exists") from None
+    except OSError as exc:
+        raise DigestError.at(
+            exc.filename or target, f"cannot create: {exc.strerror or exc}"
+        ) from None
+    return created

@@ -1,0 +1,176 @@
+"""content/articles/**/*.md -> Article: parse front matter, render Markdown.
+
+Unchanged files (same mtime_ns and size) come from the cache; the rest are parsed in
+`jobs` forked worker processes when there are enough of them to pay for the fork. A
+file that cannot be read or parsed becomes a Problem and the others load anyway.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import pickle
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.cache import Stamp
+from digest.errors import DigestError, Problem
+from digest.frontmatter import parse_document
+from digest.markdown import render_markdown
+from digest.model import ArticleMeta
+from digest.urls import article_slug
+
+_TAG = re.compile(r"<[^>]+>")
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_EXCERPT_WORDS = 40
+_WORDS_PER_MINUTE = 230
+_PARALLEL_MIN = 48  # below this, forking costs more than it saves
+
+
+@dataclass(frozen=True)
+class Article:
+    """One loaded article file."""
+
+    source: str  # site-relative posix path, as shown in problems
+    meta: ArticleMeta
+    slug: str
+    body_html: str
+    excerpt: str
+    reading_time: int | None
+    # Hashes of what pages show of this article: everything, and everything but the body.
+    digest: str
+    summary_digest: str
+
+
+@dataclass(frozen=True)
+class Loaded:
+    articles: tuple[Article, ...]  # in source order
+    problems: tuple[Problem, ...]
+    # Articles parsed this time, pickled for the cache (workers pickle them anyway to send
+    # them back, so the parent gets the cache rows for free), and files that went away.
+    fresh: tuple[tuple[str, Stamp, bytes], ...]
+    gone: tuple[str, ...]
+
+
+def load(
+    articles_dir: Path,
+    root: Path,
+    cached: dict[str, tuple[Stamp, Article]],
+    *,
+    raw_html: bool,
+    jobs: int,
+    force: frozenset[str] = frozenset(),
+) -> Loaded:
+    """Load every article below `articles_dir`; `cached` is updated in place."""
+    stamps = dict(_scan(articles_dir, root))
+    gone = tuple(sorted(set(cached) - set(stamps)))
+    for source in gone:
+        del cached[source]
+    todo = [
+        s for s, stamp in stamps.items()
+        if s in force or s not in cached or cached[s][0] != stamp
+    ]
+    problems: list[Problem] = []
+    fresh: list[tuple[str, Stamp, bytes]] = []
+    for source, result in _parse_all(todo, root, raw_html, jobs):
+        if isinstance(result, bytes):
+            cached[source] = (stamps[source], pickle.loads(result))
+            fresh.append((source, stamps[source], result))
+        else:
+            cached.pop(source, None)
+            problems.extend(result)
+    articles = tuple(cached[s][1] for s in sorted(stamps) if s in cached)
+    return Loaded(articles, tuple(sorted(problems, key=_problem_key)), tuple(fresh), gone)
+
+
+def _problem_key(problem: Problem) -> tuple[str, int]:
+    return problem.path, problem.line or 0
+
+
+def _scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
+    prefix = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+    stack = [(str(folder), prefix)]
+    while stack:
+        path, rel = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            if entry.is_dir():
+                stack.append((entry.path, f"{rel}/{entry.name}"))
+            elif entry.name.endswith(".md") and entry.is_file():
+                st = entry.stat()
+                yield f"{rel}/{entry.name}", Stamp(st.st_mtime_ns, st.st_size)
+
+
+def _parse_all(
+    todo: list[str], root: Path, raw_html: bool, jobs: int
+) -> Iterator[tuple[str, bytes | tuple[Problem, ...]]]:
+    if jobs <= 1 or len(todo) < _PARALLEL_MIN:
+        for source in todo:
+            yield source, _pickled(parse_article(root, source, raw_html))
+        return
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    chunk = max(8, min(256, len(todo) // (jobs * 8)))
+    global _WORKER_ARGS
+    _WORKER_ARGS = (root, raw_html)
+    with context.Pool(jobs) as pool:
+        yield from zip(todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True)
+
+
+_WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
+
+
+def _parse_in_worker(source: str) -> bytes | tuple[Problem, ...]:
+    root, raw_html = _WORKER_ARGS
+    return _pickled(parse_article(root, source, raw_html))
+
+
+def _pickled(result: Article | tuple[Problem, ...]) -> bytes | tuple[Problem, ...]:
+    return pickle.dumps(result, protocol=5) if isinstance(result, Article) else result
+
+
+def parse_article(root: Path, source: str, raw_html: bool) -> Article | tuple[Problem, ...]:
+    """Read and parse one file; problems name the file (site-relative) and line."""
+    try:
+        text = (root / source).read_bytes().decode("utf-8-sig")
+    except OSError as exc:
+        return (Problem(source, f"cannot read: {exc.strerror or exc}"),)
+    except UnicodeDecodeError:
+        return (Problem(source, "not UTF-8 text", hint="save the file as UTF-8"),)
+    try:
+        document = parse_document(text.replace("\r\n", "\n"), source)
+    except DigestError as exc:
+        return exc.problems
+    return make_article(source, document.meta, document.body, raw_html)
+
+
+def make_article(source: str, meta: ArticleMeta, body: str, raw_html: bool) -> Article:
+    body_html = render_markdown(body, raw_html=raw_html) if body.strip() else ""
+    # Words of the Markdown source: close enough for a reading time, and far cheaper than
+    # stripping the HTML.
+    words = len(body.split())
+    if meta.standfirst:
+        excerpt = meta.standfirst
+    else:
+        first: list[str] = []
+        for paragraph in _PARAGRAPH.finditer(body_html):
+            first += html.unescape(_TAG.sub("", paragraph[1])).split()
+            if len(first) > _EXCERPT_WORDS:
+                break
+        excerpt = " ".join(first[:_EXCERPT_WORDS]) + (" …" if len(first) > _EXCERPT_WORDS else "")
+    minutes = meta.reading_time
+    if minutes is None and words:
+        minutes = max(1, round(words / _WORDS_PER_MINUTE))
+    stem = source.rsplit("/", 1)[-1].removesuffix(".md")
+    summary = hashlib.sha1(repr((source, meta, excerpt, minutes)).encode()).hexdigest()
+    full = hashlib.sha1((summary + body_html).encode()).hexdigest()
+    return Article(source, meta, article_slug(stem), body_html, excerpt, minutes, full, summary)

@@ -1,0 +1,64 @@
+"""Lines that belong to a reading app or a paywall, not to the article.
+
+Recognised by shape wherever possible (a read-time line is a number and a
+short word in any language); the few word lists are a fallback for lines
+whose only shape is "a short UI label".
+"""
+
+from __future__ import annotations
+
+import re
+
+# `2 mins`, `3 Min.`, `5 dk`, `4 perc`: a number and one short word.
+READ_TIME = re.compile(r"^(\d{1,3}) ?[^\W\d_]{1,10}\.?$")
+READ_TIME_STRICT = re.compile(
+    r"^(\d{1,3}) ?(mins?|minutes?|minuten|minuti|minutos|minuty|minut|minutter|minuter"
+    r"|dk|dakika|perc|мин|分钟?)\.?( \w+)?$",
+    re.IGNORECASE,
+)
+SIGN_IN = re.compile(r"^[^?]{4,60}\?\s?[^?.!]{2,30}$")
+MAGZTER = re.compile(r"(?i:magzter)|\bGOLD\b")
+
+# Paywall notices of other sites: the article stops here.
+PAYWALL = re.compile(
+    r"^(this (item|article|story) is (only )?available in full to subscribers\.?"
+    r"|please (log|sign) in to (continue|read).*"
+    r"|contenido exclusivo para suscriptores\.?"
+    r"|subscribe (now )?to (continue|keep) reading.*"
+    r"|to continue reading,? (please )?(subscribe|log in|sign in).*"
+    r"|dieser artikel ist nur für abonnenten.*"
+    r"|réservé aux abonnés.*"
+    r"|already a subscriber\s?\?.*)$",
+    re.IGNORECASE,
+)
+
+# Buttons copied from the end of an app screen (seen in English even in other UIs).
+TRAILING_UI = frozenset(
+    s.casefold()
+    for s in (
+        "Listen", "Translate", "Change font size", "Share", "Save", "Print", "Font size",
+        "Anhören", "Übersetzen", "Schriftgröße ändern", "Écouter", "Traduire",
+        "Changer la taille de la police", "Ascolta", "Traduci", "Cambia dimensione carattere",
+        "Escuchar", "Traducir", "Dinle", "Çevir", "Lytt", "Oversett", "Słuchaj", "Przetłumacz",
+        "Luister", "Vertalen", "Ouvir", "Traduzir",
+    )
+)
+
+
+def is_read_time(line: str, strict: bool = False) -> int | None:
+    match = (READ_TIME_STRICT if strict else READ_TIME).match(line)
+    return int(match[1]) if match else None
+
+
+def is_paywall(line: str) -> bool:
+    return len(line) < 200 and PAYWALL.match(line) is not None
+
+
+def is_trailing_ui(line: str) -> bool:
+    return line.casefold() in TRAILING_UI
+
+
+def is_upper_label(text: str) -> bool:
+    """`WEITERE GESCHICHTEN VON`: a shouted label, letters only, a few words."""
+    letters = [ch for ch in text if ch.isalpha()]
+    return len(letters) >= 4 and all(ch.isupper() for ch in letters) and len(text.split()) <= 8

@@ -1,0 +1,51 @@
+"""parse_dump: raw bytes in, ArticleDocument out. Pure: no files, no clock."""
+
+from __future__ import annotations
+
+import hashlib
+
+from digest.model import ArticleDocument
+from digest.normalize import html, magzter, markdown, newsletter, plaintext, pressreader, textfix
+from digest.normalize.common import finish
+from digest.normalize.sniff import sniff
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Decoded text with line ends fixed (raises DigestError for empty or binary input)."""
+    return textfix.decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_dump(data: bytes, name: str) -> ArticleDocument:
+    """Normalise one raw dump; `name` is recorded as its source file.
+
+    Raises DigestError for empty, binary or unreadable input and for invalid
+    front matter in a Markdown file.
+    """
+    text = decode_text(data, name)
+    sha256 = hashlib.sha256(data).hexdigest()
+    return parse_text(text, name, sha256)
+
+
+def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
+    repaired = textfix.repair(text)
+    if not repaired.strip():
+        from digest.errors import DigestError
+
+        raise DigestError.at(
+            name, "the file has no text", hint="delete it or paste the article into it"
+        )
+    lines = repaired.split("\n")
+    kind = sniff(text, lines)
+    if kind == "markdown":
+        return markdown.parse(text.lstrip("\ufeff"), name, sha256)
+    if kind == "email":
+        extract = newsletter.parse(text)
+    elif kind == "html":
+        extract = html.parse(text)
+    elif kind == "magzter":
+        extract = magzter.parse(lines)
+    elif kind == "pressreader":
+        extract = pressreader.parse(lines)
+    else:
+        extract = plaintext.parse(lines)
+    return finish(extract, name, sha256)

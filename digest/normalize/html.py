@@ -1,0 +1,166 @@
+"""Saved web pages: trafilatura finds the article text, the page's own metadata the rest.
+
+The date comes only from what the page declares (article:published_time,
+JSON-LD datePublished, <time datetime>), never from a guess in the text.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+from digest.normalize import chrome, textfix
+from digest.normalize.common import Extract
+from digest.normalize.dates import parse_date
+
+_SNIFF = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|article[\s>])", re.I)
+
+
+def sniff(text: str) -> bool:
+    head = text[:4096].lstrip()
+    if _SNIFF.search(head):
+        return True
+    closing = re.findall(r"</(p|div|span|a|li)>", text[:20000], re.I)
+    return head.startswith("<") and len(closing) >= 5
+
+
+class _Meta(HTMLParser):
+    """Collects <meta>, <title>, <time datetime>, <html lang> and JSON-LD blocks."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.title = ""
+        self.times: list[str] = []
+        self.lang: str | None = None
+        self.canonical: str | None = None
+        self.json_ld: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        if tag == "meta":
+            key = values.get("property") or values.get("name") or values.get("itemprop") or ""
+            key = key.lower()
+            if key and values.get("content") and key not in self.meta:
+                self.meta[key] = values["content"].strip()
+        elif tag == "html" and values.get("lang"):
+            self.lang = values["lang"]
+        elif tag == "time" and values.get("datetime"):
+            self.times.append(values["datetime"])
+        elif tag == "link" and values.get("rel", "").lower() == "canonical":
+            self.canonical = values.get("href") or None
+        elif tag == "title" and not self.title:
+            self._in = "title"
+        elif tag == "script" and "ld+json" in values.get("type", "").lower():
+            self._in = "ld"
+            self.json_ld.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("title", "script"):
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in == "title":
+            self.title += data
+        elif self._in == "ld":
+            self.json_ld[-1] += data
+
+
+def _ld_items(blocks: list[str]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for block in blocks:
+        try:
+            data = json.loads(block)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                items.append(node)
+                if isinstance(node.get("@graph"), list):
+                    stack.extend(node["@graph"])
+    return [i for i in items if "headline" in i or "datePublished" in i]
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_name(v) for v in value) if n]
+        return ", ".join(names) or None
+    if isinstance(value, dict):
+        value = value.get("name")
+    return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def parse(text: str) -> Extract:
+    meta = _Meta()
+    try:
+        meta.feed(text)
+        meta.close()
+    except (AssertionError, ValueError):  # pragma: no cover - html.parser is lenient
+        pass
+    ld = _ld_items(meta.json_ld)
+    article = ld[0] if ld else {}
+    get = meta.meta.get
+    page_title = " ".join(meta.title.split())
+    publication = get("og:site_name") or _name(article.get("publisher"))
+    title = get("og:title") or _name(article.get("headline")) or get("twitter:title") or page_title
+    if title == page_title and publication:  # `Headline | Site` -> `Headline`
+        title = re.sub(rf"\s*[|\-–—:]\s*{re.escape(publication)}\s*$", "", title)
+    date = None
+    for candidate in (
+        get("article:published_time"), article.get("datePublished"), *meta.times,
+        get("date"), get("dc.date"), get("pubdate"),
+    ):
+        if isinstance(candidate, str) and (date := parse_date(candidate[:10])):
+            break
+    body_text, truncated = _body(text, title)
+    extra = _fallback(text) if not (publication and meta.meta.get("author")) else {}
+    author = get("author") or get("article:author") or _name(article.get("author"))
+    author = author or extra.get("author")
+    if author and author.startswith("http"):
+        author = _name(article.get("author")) or extra.get("author")
+    return Extract(
+        format="html",
+        title=title or extra.get("title"),
+        paragraphs=tuple(body_text),
+        publication=publication or extra.get("sitename"),
+        date=date,
+        author=author,
+        standfirst=get("og:description") or get("description"),
+        url=get("og:url") or meta.canonical or extra.get("url"),
+        truncated=truncated,
+        lang_hint=meta.lang,
+        review=() if body_text else ("no article text found in the page",),
+    )
+
+
+def _body(text: str, title: str | None) -> tuple[list[str], bool]:
+    import trafilatura
+
+    extracted = trafilatura.extract(
+        text, include_comments=False, include_tables=False, include_links=False,
+        include_images=False, favor_precision=True, output_format="txt", deduplicate=False,
+    ) or ""
+    lines = [" ".join(line.split()) for line in textfix.repair(extracted).split("\n")]
+    lines = [line for line in lines if line]
+    if lines and title and lines[0].casefold() == title.casefold():
+        lines = lines[1:]
+    truncated = any(chrome.is_paywall(line) for line in lines)
+    return [line for line in lines if not chrome.is_paywall(line)], truncated
+
+
+def _fallback(text: str) -> dict[str, str]:
+    """trafilatura's own metadata, for pages without og: tags (never its date guess)."""
+    import trafilatura
+
+    document = trafilatura.extract_metadata(text)
+    if document is None:
+        return {}
+    found = {k: getattr(document, k, None) for k in ("title", "author", "sitename", "url")}
+    return {k: v for k, v in found.items() if isinstance(v, str) and v}

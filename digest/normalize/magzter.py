@@ -1,0 +1,252 @@
+"""Magzter copies: the app copy (`|date` line) and the web copy (`Publication|date`).
+
+Anchors that hold in every UI language: the `|date` line, the edition footer
+naming the publication and the date, `Magzter GOLD` in the call to subscribe,
+`N mins` read-time lines and the buttons at the very end. Words around them
+are translated, so they are never matched literally.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from digest.model import PartialDate, RelatedStory
+from digest.normalize import chrome, textfix
+from digest.normalize.common import Extract, detect_language
+from digest.normalize.dates import find_date, parse_date
+
+_DATE_LINE = re.compile(r"^(?P<pub>[^|]{0,120}?)\s*\|\s*(?P<date>[^|]{3,40})$")
+_HEAD_SCAN = 12
+
+
+@dataclass(frozen=True)
+class _Head:
+    index: int
+    publication: str | None
+    date: PartialDate | None
+    printed: str
+    web: bool
+
+
+def _find_head(lines: list[str]) -> _Head | None:
+    for index, line in enumerate(lines[:_HEAD_SCAN]):
+        match = _DATE_LINE.match(line)
+        if not match:
+            continue
+        date = parse_date(match["date"])
+        if date is None:
+            continue
+        pub = match["pub"].strip() or None
+        if pub is None and index >= 1:
+            pub = lines[index - 1]
+        return _Head(index, pub, date, match["date"].strip(), web=bool(match["pub"].strip()))
+    return None
+
+
+def sniff(lines: list[str], text: str) -> bool:
+    if _find_head(lines) is not None:
+        return True
+    return "magzter" in text.casefold() and any(chrome.is_read_time(x, True) for x in lines)
+
+
+def parse(lines: list[str]) -> Extract:
+    lines = [line for line in lines if line]
+    head = _find_head(lines)
+    review: list[str] = []
+    publication = head.publication if head else None
+    if head is None:
+        title_at = 0
+        review.append("title guessed from first line")
+    else:
+        title_at = head.index - (1 if head.web else 2)
+    title = lines[title_at] if title_at >= 0 else None
+    top_chrome = lines[: max(title_at, 0)]
+    start = head.index + 1 if head else 1
+
+    reading_time = None
+    if start < len(lines) and (minutes := chrome.is_read_time(lines[start], True)) is not None:
+        reading_time, start = minutes, start + 1
+    standfirst, author, start = _web_intro(lines, start, title)
+
+    printed = head.printed if head else None
+    end = _body_end(lines, start, publication, printed)
+    body = [
+        line for line in lines[start:end]
+        if not chrome.is_paywall(line) and "magzter" not in line.casefold()
+    ]
+    tail = lines[end:]
+    footers = [line for line in tail if _is_footer(line, publication, printed)]
+    calls = [line for line in tail if chrome.MAGZTER.search(line) or chrome.is_paywall(line)]
+    date = head.date if head else None
+    edition = printed
+    if footers and (found := find_date(footers[0])) is not None:
+        edition = found[1]
+        date = date or found[0]
+    if publication is None and footers:
+        publication = _publication_from_footer(footers[0], edition)
+    body, guessed = textfix.join_broken_lines(body)
+    if guessed:
+        review.append("joined a line that ended in a stray period: check that sentence")
+    if textfix.is_hard_wrapped(lines[start:end]):
+        body = textfix.unwrap_blocks(lines[start:end])
+    related = _related(tail, publication, printed)
+    ui_bits = [*footers, *[x for x in tail if _is_more_header(x, publication)], *calls, *top_chrome]
+    return Extract(
+        format="magzter",
+        title=title,
+        paragraphs=tuple(body),
+        publication=publication,
+        date=date,
+        edition=edition,
+        author=author,
+        standfirst=standfirst,
+        reading_time=reading_time,
+        truncated=bool(footers or calls),
+        related=related,
+        ui_language=_ui_language(ui_bits, publication, edition),
+        review=tuple(review),
+    )
+
+
+def _web_intro(
+    lines: list[str], start: int, title: str | None
+) -> tuple[str | None, str | None, int]:
+    """Web copy: standfirst, AUTHOR and the title again before the body."""
+    if not title:
+        return None, None, start
+    for offset in range(4):
+        at = start + offset
+        if at < len(lines) and lines[at].casefold() == title.casefold():
+            between = lines[start:at]
+            standfirst = author = None
+            if len(between) >= 2:
+                standfirst, author = " ".join(between[:-1]), between[-1]
+            elif between:
+                if _looks_like_name(between[0]):
+                    author = between[0]
+                else:
+                    standfirst = between[0]
+            if author and author.isupper():
+                author = author.title()
+            return standfirst, author, at + 1
+    return None, None, start
+
+
+def _looks_like_name(line: str) -> bool:
+    words = line.split()
+    return 1 <= len(words) <= 5 and not re.search(r"[.!?,:;]$", line) and all(
+        w[0].isupper() for w in words if w[0].isalpha()
+    )
+
+
+def _body_end(lines: list[str], start: int, publication: str | None, printed: str | None) -> int:
+    for index in range(start, len(lines)):
+        line = lines[index]
+        if (
+            _is_footer(line, publication, printed)
+            or "magzter" in line.casefold()
+            or chrome.is_paywall(line)
+            or _is_more_header(line, publication)
+            or chrome.is_read_time(line, True) is not None
+        ):
+            return index
+    end = len(lines)
+    while end > start and chrome.is_trailing_ui(lines[end - 1]):
+        end -= 1
+    return end
+
+
+def _is_footer(line: str, publication: str | None, printed: str | None) -> bool:
+    """`... {date} ... {publication}.`, in any language: both named, in one short line."""
+    if len(line) > 250:
+        return False
+    has_pub = publication is None or publication.casefold() in line.casefold()
+    if not has_pub or line.strip().casefold() == (publication or "").casefold():
+        return False
+    if printed and printed.casefold() in line.casefold():
+        return True
+    return publication is not None and find_date(line) is not None and len(line.split()) <= 25
+
+
+def _is_more_header(line: str, publication: str | None) -> bool:
+    if publication is None or len(line) > len(publication) + 50:
+        return chrome.is_upper_label(line) and publication is None
+    if publication.casefold() not in line.casefold() or line.casefold() == publication.casefold():
+        return False
+    rest = re.sub(re.escape(publication), " ", line, flags=re.IGNORECASE).strip(" '’-:")
+    return chrome.is_upper_label(rest) and not any(ch.isdigit() for ch in rest)
+
+
+def _publication_from_footer(footer: str, edition: str | None) -> str | None:
+    # `... von The Guardian.` / `... of The Guardian.`: the capitalised words at the end.
+    text = footer.replace(edition or "\0", " ").rstrip(" .")
+    match = re.search(r"((?:[A-Z][\w'’&.-]*\s?){1,5})$", text)
+    return match[1].strip() if match else None
+
+
+def _related(
+    tail: list[str], publication: str | None, printed: str | None
+) -> tuple[RelatedStory, ...]:
+    header = next((i for i, x in enumerate(tail) if _is_more_header(x, publication)), None)
+    first = header + 1 if header is not None else 0
+    if header is None:  # entries start after the last footer, call or sign-in line
+        for i, line in enumerate(tail):
+            if _is_chrome_tail(line, publication, printed):
+                first = i + 1
+    entries = tail[first:]
+    while entries and chrome.is_trailing_ui(entries[-1]):
+        entries.pop()
+    anchors = [i for i, x in enumerate(entries) if chrome.is_read_time(x) is not None]
+    if anchors:
+        return tuple(_anchored(entries, anchors))
+    if header is None:
+        return ()
+    entries = [x for x in entries if not _is_chrome_tail(x, publication, printed)]
+    return tuple(
+        RelatedStory(title=entries[i], summary=entries[i + 1] if i + 1 < len(entries) else None)
+        for i in range(0, len(entries), 2)
+    )
+
+
+def _is_chrome_tail(line: str, publication: str | None, printed: str | None) -> bool:
+    return (
+        _is_footer(line, publication, printed)
+        or chrome.MAGZTER.search(line) is not None
+        or chrome.is_paywall(line)
+        or (chrome.SIGN_IN.match(line) is not None and len(line.split()) <= 8)
+    )
+
+
+def _anchored(entries: list[str], anchors: list[int]) -> list[RelatedStory]:
+    """Entries of publication / title / teaser / `N mins` / date, anchored on the read time."""
+    stories = []
+    begin = 0
+    for anchor in anchors:
+        block = [x for x in entries[begin:anchor] if x]
+        after = entries[anchor + 1] if anchor + 1 < len(entries) else ""
+        date = parse_date(after) if after else None
+        begin = anchor + (2 if date else 1)
+        if not block:
+            continue
+        pub = block[-3] if len(block) >= 3 else None
+        title, summary = (block[-2], block[-1]) if len(block) >= 2 else (block[-1], None)
+        stories.append(RelatedStory(
+            title=title, summary=summary, publication=pub,
+            date=date.iso if date else None, reading_time=chrome.is_read_time(entries[anchor]),
+        ))
+    return stories
+
+
+def _ui_language(bits: list[str], publication: str | None, edition: str | None) -> str | None:
+    """The app's language, from its own sentences (footer first: the most translated)."""
+    for line in bits:
+        text = line
+        for known in (publication, edition):
+            if known:
+                text = re.sub(re.escape(known), " ", text, flags=re.IGNORECASE)
+        text = re.sub(r"magzter|gold|\d[\d.,+]*", " ", text, flags=re.IGNORECASE)
+        code = detect_language(text, minimum_letters=15)
+        if code:
+            return code
+    return None

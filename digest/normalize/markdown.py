@@ -1,0 +1,36 @@
+"""Markdown that already has front matter: validated, completed, body left as written."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from digest.frontmatter import parse_document, split
+from digest.model import ArticleDocument, SourceInfo
+from digest.normalize import textfix
+from digest.normalize.common import detect_language
+
+
+def sniff(text: str) -> bool:
+    yaml_text, _, _ = split(text)
+    return yaml_text is not None or re.match(r"---[ \t]*\n(\w+:.*\n){1,3}", text) is not None
+
+
+def parse(text: str, name: str, sha256: str) -> ArticleDocument:
+    """Validate (errors name file and line), then fill in what normalize adds."""
+    document = parse_document(text, name)
+    meta = document.meta
+    changes: dict[str, object] = {}
+    if meta.source is None:
+        changes["source"] = SourceInfo(file=name, format="markdown", sha256=sha256)
+    if meta.lang is None:
+        changes["lang"] = detect_language(_plain(document.body))
+    if meta.reading_time is None:
+        changes["reading_time"] = textfix.reading_minutes(_plain(document.body))
+    if not changes:
+        return document
+    return dataclasses.replace(document, meta=dataclasses.replace(meta, **changes))  # type: ignore[arg-type]
+
+
+def _plain(body: str) -> str:
+    return re.sub(r"[#>*_`\[\]()!|-]+", " ", body)

@@ -1,0 +1,35 @@
+"""Text that matches no known layout: still an article, flagged for a person to check."""
+
+from __future__ import annotations
+
+from digest.normalize import chrome, textfix
+from digest.normalize.common import Extract
+from digest.normalize.dates import parse_date
+
+_MAX_TITLE = 200
+
+
+def parse(lines: list[str]) -> Extract:
+    filled = [i for i, x in enumerate(lines) if x]
+    title = lines[filled[0]] if filled else None
+    drop: set[int] = set()
+    if title and len(title) > _MAX_TITLE:  # a first paragraph, not a headline: keep it
+        title = title[:80].rsplit(" ", 1)[0] + "…"
+    elif filled:
+        drop.add(filled[0])
+    date = None
+    for index in filled[1:4]:  # a line that is only a date, near the top
+        if (date := parse_date(lines[index])) is not None:
+            drop.add(index)
+            break
+    rest = [x for i, x in enumerate(lines) if i not in drop]
+    truncated = any(chrome.is_paywall(x) for x in rest)
+    rest = [x for x in rest if not chrome.is_paywall(x)]
+    if textfix.is_hard_wrapped(rest):
+        body = textfix.unwrap_blocks(rest)
+    else:
+        body, _ = textfix.join_broken_lines([x for x in rest if x])
+    return Extract(
+        format="text", title=title, paragraphs=tuple(body), date=date, truncated=truncated,
+        review=("format not recognised", "title guessed from first line"),
+    )

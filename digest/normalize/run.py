@@ -1,0 +1,258 @@
+"""The `digest normalize` verb: inbox files -> article files, safely.
+
+Raw dumps are only read. An article is written only when its bytes change,
+atomically; one the curator edited is never overwritten without --force
+(see state.py for how edits are recognised).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from digest.config import SiteConfig
+from digest.errors import DigestError, Problem, display_path
+from digest.frontmatter import dump_document, parse_document
+from digest.model import CURATOR_FIELDS, ArticleDocument
+from digest.normalize.core import decode_text, parse_text
+from digest.normalize.paths import article_path
+from digest.normalize.state import DumpRecord, load_state, save_state, write_atomic
+from digest.normalize.textfix import fingerprint_text
+
+_PROGRESS_FROM = 20  # files; below this a bar only flickers
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@dataclass(frozen=True)
+class NormalizeReport:
+    """What a normalize run did; paths are relative to the site's content/ folder."""
+
+    written: tuple[str, ...] = ()
+    unchanged: tuple[str, ...] = ()
+    duplicates: tuple[str, ...] = ()
+    conflicts: tuple[Problem, ...] = ()
+    # Every problem, conflicts included, so the command exits non-zero.
+    problems: tuple[Problem, ...] = ()
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        errors = len(self.problems) - len(self.conflicts)
+        verb = "to write" if self.dry_run else "written"
+        head = "normalize (dry run)" if self.dry_run else "normalize"
+        return (
+            f"{head}: {len(self.written)} {verb}, {len(self.unchanged)} unchanged, "
+            f"{_plural(len(self.duplicates), 'duplicate')}, "
+            f"{_plural(len(self.conflicts), 'conflict')}, {_plural(errors, 'error')}"
+        )
+
+
+@dataclass
+class _Run:
+    """Mutable bookkeeping of one run (never leaves this module)."""
+
+    config: SiteConfig
+    force: bool
+    dry_run: bool
+    stdout: TextIO | None
+    state: dict[str, DumpRecord]
+    claimed: dict[str, str]  # article path -> dump key that owns it
+    texts: dict[str, str]  # text fingerprint -> dump key
+    written: list[str] = dataclasses.field(default_factory=list)
+    unchanged: list[str] = dataclasses.field(default_factory=list)
+    duplicates: list[str] = dataclasses.field(default_factory=list)
+    conflicts: list[Problem] = dataclasses.field(default_factory=list)
+    problems: list[Problem] = dataclasses.field(default_factory=list)
+    dirty: bool = False
+
+
+def normalize(
+    config: SiteConfig,
+    paths: list[Path] | None,
+    *,
+    force: bool,
+    dry_run: bool,
+    stdout: TextIO | None,
+    progress: bool,
+) -> NormalizeReport:
+    """Normalise `paths` (default: every file in content/inbox) into content/articles."""
+    state = load_state(config.content_dir)
+    run = _Run(
+        config=config, force=force, dry_run=dry_run, stdout=stdout, state=state,
+        claimed={r.article: k for k, r in state.items() if r.article},
+        texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
+    )
+    files = list(_files(config, paths, run.problems))
+    for file in _with_progress(files, progress and len(files) >= _PROGRESS_FROM):
+        _one(run, file)
+    if run.dirty and not dry_run and stdout is None:
+        save_state(config.content_dir, run.state)
+    conflicts = tuple(run.conflicts)
+    return NormalizeReport(
+        written=tuple(run.written), unchanged=tuple(run.unchanged),
+        duplicates=tuple(run.duplicates), conflicts=conflicts,
+        problems=tuple(run.problems) + conflicts, dry_run=dry_run,
+    )
+
+
+def _files(config: SiteConfig, paths: list[Path] | None, problems: list[Problem]) -> Iterator[Path]:
+    roots = paths if paths is not None else [config.inbox_dir]
+    for root in roots:
+        if root.is_dir():
+            yield from sorted(
+                p for p in root.rglob("*")
+                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(root).parts)
+            )
+        elif root.is_file():
+            yield root
+        elif paths is not None:
+            problems.append(Problem(str(root), "no such file or folder"))
+
+
+def _with_progress(files: list[Path], show: bool) -> Iterator[Path]:
+    if not show:
+        yield from files
+        return
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("normalize", total=len(files))
+        for file in files:
+            yield file
+            bar.advance(task)
+
+
+def _one(run: _Run, file: Path) -> None:
+    content = run.config.content_dir
+    key = display_path(file, content)
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        run.problems.append(Problem(key, f"cannot read: {exc.strerror or exc}"))
+        return
+    sha = hashlib.sha256(data).hexdigest()
+    record = run.state.get(key)
+    if record is not None and record.sha256 == sha and not run.force and run.stdout is None:
+        # Nothing new: decided without parsing, which keeps a re-run fast.
+        if record.duplicate_of is not None:
+            run.duplicates.append(f"{key}: duplicate of {record.duplicate_of}")
+            return
+        if record.article and (content / record.article).is_file():
+            run.unchanged.append(record.article)
+            return
+    try:
+        text = decode_text(data, key)
+        document = parse_text(text, key, sha)
+    except DigestError as exc:
+        run.problems.extend(exc.problems)
+        return
+    if run.stdout is not None:
+        run.stdout.write(dump_document(document))
+        return
+    fingerprint = hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()
+    first = run.texts.get(fingerprint)
+    if first is not None and first != key:
+        run.duplicates.append(f"{key}: duplicate of {first}")
+        click.echo(f"{key}: duplicate of {first}", err=True)
+        _record(run, key, DumpRecord(sha, fingerprint, duplicate_of=first))
+        return
+    run.texts[fingerprint] = key
+    _place(run, key, sha, fingerprint, document)
+
+
+def _place(run: _Run, key: str, sha: str, fingerprint: str, document: ArticleDocument) -> None:
+    content = run.config.content_dir
+    record = run.state.get(key)
+    rel = record.article if record and record.article else None
+    if rel is None or not (content / rel).is_file():
+        rel = _free_path(run, key, sha, document)
+    target = content / rel
+    old = _read(target)
+    if old is not None:
+        edited = record is None or record.article != rel or _sha(old) != record.written
+        if record is None and _source_sha(old, rel) == sha:
+            edited = False  # our own earlier output, the state file was lost
+        elif edited and not run.force and record is not None and record.article == rel:
+            if record.sha256 == sha:
+                run.unchanged.append(rel)
+                return
+            run.conflicts.append(Problem(
+                rel, "edited since it was normalised; the raw dump changed too",
+                hint="Re-run with --force to re-normalise (keeps note, featured, status, tags), "
+                "or delete the article to start over",
+            ))
+            return
+        if run.force:
+            document = _keep_curator_fields(document, old, rel)
+    data = dump_document(document).encode("utf-8")
+    if run.dry_run:
+        if old != data:
+            run.written.append(rel)
+            click.echo(f"would write {rel}")
+        else:
+            run.unchanged.append(rel)
+        return
+    (run.written if write_atomic(target, data) else run.unchanged).append(rel)
+    _record(run, key, DumpRecord(sha, fingerprint, article=rel, written=_sha(data)))
+    run.claimed[rel] = key
+
+
+def _free_path(run: _Run, key: str, sha: str, document: ArticleDocument) -> str:
+    """The article's path; a short hash is added when another dump already has it."""
+    content = run.config.content_dir
+    for suffix in ("", sha[:8], sha[:16], sha):
+        rel = article_path(document.meta, suffix)
+        owner = run.claimed.get(rel)
+        if owner == key or (owner is None and not (content / rel).exists()):
+            break
+        if owner is None and _source_sha(_read(content / rel), rel) == sha:
+            break  # the article this dump produced before the state file was lost
+    run.claimed[rel] = key
+    return rel
+
+
+def _keep_curator_fields(document: ArticleDocument, old: bytes, rel: str) -> ArticleDocument:
+    try:
+        previous = parse_document(old.decode("utf-8-sig"), rel)
+    except (DigestError, UnicodeDecodeError):
+        return document
+    kept = {name: getattr(previous.meta, name) for name in CURATOR_FIELDS}
+    return dataclasses.replace(document, meta=dataclasses.replace(document.meta, **kept))
+
+
+def _source_sha(data: bytes | None, rel: str) -> str | None:
+    if data is None:
+        return None
+    try:
+        meta = parse_document(data.decode("utf-8-sig"), rel).meta
+    except (DigestError, UnicodeDecodeError):
+        return None
+    return meta.source.sha256 if meta.source else None
+
+
+def _record(run: _Run, key: str, record: DumpRecord) -> None:
+    if not run.dry_run and run.state.get(key) != record:
+        run.state[key] = record
+        run.dirty = True
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+

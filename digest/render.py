@@ -1,0 +1,216 @@
+"""PageSpec -> bytes, through the theme; and the parallel loop that renders and writes.
+
+Template errors become Problems naming the template, its line and the page being
+rendered; the other pages render anyway. Workers are forked, so they share the catalog
+and the compiled templates without copying, and write their own files: only small
+outcomes travel back to the parent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from digest.collect import Catalog
+from digest.config import SiteConfig
+from digest.errors import Problem, display_path
+from digest.feeds import render_feed
+from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
+from digest.theme import Theme, bundled_themes
+from digest.urls import absolute, output_file
+from digest.views import ChildLink, PageView, Pagination, Views
+from digest.write import write_file
+
+_PARALLEL_MIN = 64
+
+
+@dataclass(frozen=True)
+class Outcome:
+    url: str
+    file: str
+    written: bool
+    problem: Problem | None = None
+
+
+class Renderer:
+    """Everything a page needs; built once per build, shared by forked workers."""
+
+    def __init__(self, catalog: Catalog, config: SiteConfig, theme: Theme) -> None:
+        self.catalog = catalog
+        self.config = config
+        self.theme = theme
+        self.views = Views(catalog, config.language, config.feeds.atom)
+
+    def render(self, spec: PageSpec) -> bytes | Problem:
+        if spec.template is None:
+            return render_feed(spec, self.catalog, self.config)
+        try:
+            template = self.theme.env.get_template(spec.template)
+            context = self._context(spec)
+            return template.render(context).encode("utf-8")
+        except jinja2.TemplateSyntaxError as exc:
+            where = self._display(exc.filename or spec.template)
+            return Problem(where, f"{exc.message} (while rendering {spec.url})", exc.lineno)
+        except jinja2.TemplateNotFound as exc:
+            return Problem(spec.template, f"template {exc.name!r} not found "
+                           f"(needed by {spec.url})", hint="add it to the theme or site templates/")
+        except Exception as exc:  # only template failures become problems
+            frame = _template_frame(exc)
+            if frame is None:
+                raise  # a bug in digest, not in the theme: keep the traceback
+            filename, line = frame
+            message = f"{type(exc).__name__}: {exc}" if not isinstance(
+                exc, jinja2.TemplateError) else str(exc)
+            return Problem(self._display(filename), f"{message} (while rendering {spec.url})",
+                           line)
+
+    def _display(self, filename: str) -> str:
+        path = Path(filename)
+        bundled = bundled_themes()
+        if path.is_relative_to(bundled):
+            return "themes/" + path.relative_to(bundled).as_posix()
+        return display_path(path, self.config.root)
+
+    def _context(self, spec: PageSpec) -> dict[str, Any]:
+        v = self.views
+        c = self.catalog
+        data = spec.data
+        title = self.config.title
+        lang = self.config.language
+        ctx: dict[str, Any] = {}
+        if isinstance(data, HomePage):
+            ctx = {"edition": v.edition(data.edition), "issues": v.articles(data.issues),
+                   "earlier": v.editions(data.earlier)}
+        elif isinstance(data, EditionPage):
+            edition = v.edition(data.index)
+            assert edition is not None
+            ctx = {"edition": edition, "previous": v.edition(data.index + 1),
+                   "next": v.edition(data.index - 1) if data.index else None}
+            title = edition.label
+        elif isinstance(data, ArchivePage):
+            ctx = self._archive(data)
+            title = ctx["label"]
+        elif isinstance(data, ListPage):
+            groups = c.publications if data.group == "publication" else c.tags
+            group = groups[data.index]
+            first = group.url
+            page_url: Callable[[int], str] = lambda n: first if n == 1 else f"{first}page/{n}/"  # noqa: E731
+            ctx = {
+                data.group: (v.publication_summary(group) if data.group == "publication"
+                             else v.tag_ref(group)),
+                "articles": v.articles(data.entries),
+                "pagination": Pagination(
+                    data.page, data.pages,
+                    page_url(data.page - 1) if data.page > 1 else None,
+                    page_url(data.page + 1) if data.page < data.pages else None,
+                    first, page_url(data.pages)),
+            }
+            title = group.name
+        elif isinstance(data, ArticlePage):
+            article = v.article(data.index)
+            ctx = {"article": article,
+                   "previous": None if data.previous is None else v.article(data.previous),
+                   "next": None if data.next is None else v.article(data.next),
+                   "more": v.articles(data.more)}
+            title, lang = article.title, article.lang
+        elif spec.kind == "publications":
+            ctx = {"publications": tuple(v.publication_summary(g) for g in c.publications)}
+        elif spec.kind == "tags":
+            ctx = {"tags": tuple(v.tag_ref(g) for g in c.tags)}
+        ctx["page"] = PageView(spec.url, spec.kind, title, lang,
+                               absolute(self.config.base_url, spec.url))
+        return ctx
+
+    def _archive(self, data: ArchivePage) -> dict[str, Any]:
+        v = self.views
+        if data.level == "month":
+            label = v.month_label(data.year, data.month)
+            children: tuple[ChildLink, ...] = ()
+        else:
+            label = str(data.year) if data.level == "year" else self._string("archive", "Archive")
+            children = tuple(
+                ChildLink(v.month_label(y, m) if m else str(y), url, count)
+                for y, m, url, count in data.children
+            )
+        return {"level": data.level, "label": label, "editions": v.editions(data.editions),
+                "issues": v.articles(data.issues), "children": children}
+
+    def _string(self, key: str, default: str) -> str:
+        try:
+            return str(self.theme.env.globals["t"](key))  # type: ignore[operator]
+        except jinja2.TemplateError:
+            return default
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost traceback frame that is a template line (Jinja rewrites them so)."""
+    found = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
+            found = (frame.filename, frame.lineno or 0)
+    return found
+
+
+def render_all(
+    specs: list[PageSpec], renderer: Renderer, out_dir: Path, jobs: int,
+    advance: Callable[[int], None] | None = None,
+) -> Iterator[Outcome]:
+    """Render and write every spec, in `jobs` forked processes when it pays off."""
+    global _WORKER
+    if jobs <= 1 or len(specs) < _PARALLEL_MIN:
+        for spec in specs:
+            yield _render_and_write(renderer, out_dir, spec)
+            if advance:
+                advance(1)
+        return
+    import multiprocessing
+
+    _WORKER = (renderer, out_dir, specs)
+    renderer.views.warm()  # views built once here are shared by every forked worker
+    # Warm the template cache before forking so no worker compiles the same templates.
+    for name in sorted({s.template for s in specs if s.template}):
+        with contextlib.suppress(jinja2.TemplateError):  # reported page by page
+            renderer.theme.env.get_template(name)
+    chunk = max(16, min(256, len(specs) // (jobs * 8)))
+    batches = [(start, min(start + chunk, len(specs))) for start in range(0, len(specs), chunk)]
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(jobs) as pool:
+            for outcomes in pool.imap_unordered(_render_batch, batches):
+                yield from outcomes
+                if advance:
+                    advance(len(outcomes))
+    finally:
+        _WORKER = None
+
+
+_WORKER: tuple[Renderer, Path, list[PageSpec]] | None = None
+
+
+def _render_batch(bounds: tuple[int, int]) -> list[Outcome]:
+    assert _WORKER is not None
+    renderer, out_dir, specs = _WORKER
+    return [_render_and_write(renderer, out_dir, specs[i]) for i in range(*bounds)]
+
+
+def _render_and_write(renderer: Renderer, out_dir: Path, spec: PageSpec) -> Outcome:
+    file = output_file(spec.url)
+    result = renderer.render(spec)
+    if isinstance(result, Problem):
+        return Outcome(spec.url, file, False, result)
+    try:
+        written = write_file(out_dir, file, result)
+    except OSError as exc:
+        return Outcome(spec.url, file, False, Problem(file, f"cannot write: {exc}"))
+    return Outcome(spec.url, file, written)
+
+
+if sys.platform == "win32":  # pragma: no cover - fork is not available there
+    _PARALLEL_MIN = 1 << 62

@@ -1,0 +1,288 @@
+"""`digest serve`: build, serve the output with live reload, rebuild on every change.
+
+`DevServer` ties the pieces together: the first build, the HTTP server
+(digest.livereload) and the watcher (digest.watch), whose thread runs every rebuild
+so builds never overlap. A rebuild normalises raw dumps dropped into the inbox,
+reloads site.yaml when it changed, builds with the changed paths, and publishes the
+result as a new epoch: pages reload, or only swap stylesheets after a CSS-only change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import ipaddress
+import os
+import sys
+import threading
+import time
+import traceback
+import webbrowser
+from collections.abc import Callable, Collection, Iterable
+from pathlib import Path
+from typing import Any, TextIO
+
+import digest
+from digest.cache import CACHE_DIR
+from digest.config import SiteConfig, load_config
+from digest.errors import DigestError, Problem, display_path
+from digest.livereload import _HASHED_CSS, App, DevHTTPServer, Outcome, SiteState
+from digest.watch import Batch, Watcher, WatchScope
+
+# build(config, *, drafts, jobs, progress, serving, changed) -> BuildReport
+BuildFn = Callable[..., Any]
+# normalize(config, paths, *, force, dry_run, stdout, progress) -> NormalizeReport
+NormalizeFn = Callable[..., Any]
+
+
+def _real_build(config: SiteConfig, **options: Any) -> Any:
+    from digest.build import build
+
+    return build(config, **options)
+
+
+def _real_normalize(config: SiteConfig, paths: list[Path] | None, **options: Any) -> Any:
+    from digest.normalize import normalize
+
+    return normalize(config, paths, **options)
+
+
+def theme_dirs(config: SiteConfig) -> list[Path]:
+    """The folders of the theme in use and its parents, or all bundled themes when unknown."""
+    try:
+        from digest.theme import bundled_themes, theme_chain
+
+        try:
+            return list(theme_chain(config)[1:])
+        except DigestError:  # a missing theme: watch the places it could appear in
+            return [bundled_themes()]
+    except ImportError:
+        return [Path(digest.__file__).resolve().parent.parent / "themes"]
+
+
+def watch_scope(config: SiteConfig) -> WatchScope:
+    root = config.root.resolve()
+    return WatchScope(
+        folders=(
+            root / "content", root / "themes", root / "templates", root / "static",
+            *(d.resolve() for d in theme_dirs(config)),
+        ),
+        files=(root / "site.yaml",),
+        ignored=(root / config.output, (root / config.output).parent / CACHE_DIR),
+    )
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _articles_state(folder: Path) -> dict[Path, tuple[int, int, int]]:
+    found: dict[Path, tuple[int, int, int]] = {}
+    for dirpath, _dirs, files in os.walk(folder):
+        for name in files:
+            path = Path(dirpath) / name
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            found[path] = (st.st_ino, st.st_size, st.st_mtime_ns)
+    return found
+
+
+class DevServer:
+    """The dev server: `start()`, then `url`; `stop()` returns promptly, threads and all."""
+
+    def __init__(
+        self, config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000,
+        drafts: bool = True, poll: bool = False, build: BuildFn = _real_build,
+        normalize: NormalizeFn = _real_normalize,
+        out: TextIO | None = None,
+    ) -> None:
+        self.config = dataclasses.replace(config, root=config.root.resolve())
+        self.host, self.port, self.drafts, self.poll = host, port, drafts, poll
+        self._build, self._normalize = build, normalize
+        self.out = out or sys.stdout
+        self.state = SiteState(self.config.output_dir)
+        self.app = App(self.state)
+        self.watcher = Watcher(watch_scope(self.config), self.rebuild, poll=poll)
+        self.latencies: list[float] = []  # seconds from a change to its reload event
+        self._httpd: DevHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        if self._httpd is None:
+            raise RuntimeError("the server is not started")
+        address = self._httpd.server_address
+        host, port = str(address[0]), address[1]
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{port}/"
+
+    def start(self) -> None:
+        """Build once, then serve and watch (the first build runs in the caller's thread)."""
+        # Rendering forks worker processes; that is only safe while no other thread runs.
+        first_jobs = None if threading.active_count() == 1 else 1
+        self._run_build(None, [], time.monotonic(), jobs=first_jobs)
+        self._httpd = DevHTTPServer(self.host, self.port, self.app)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
+            name="digest-http", daemon=True,
+        )
+        self._thread.start()
+        self.watcher.start()
+
+    def stop(self) -> None:
+        # Wake every event stream and waiting request first, so shutdown never waits on them.
+        self.state.stop()
+        if self._httpd is not None:
+            self._httpd.shutdown()
+            self._httpd.server_close()
+        self.watcher.stop()
+        if self._thread is not None:
+            self._thread.join(2)
+        with self.state.cond:
+            self.state.cond.wait_for(lambda: self.state.clients == 0, 2)
+
+    def wait_for_epoch(self, epoch: int, timeout: float = 10.0) -> bool:
+        with self.state.cond:
+            return self.state.cond.wait_for(lambda: self.state.epoch >= epoch, timeout)
+
+    def rebuild(self, batch: Batch) -> None:
+        """Rebuild for one batch of changed paths (the watcher's thread calls this)."""
+        self._run_build(batch.paths, sorted(batch.paths), batch.first_event)
+
+    def _run_build(
+        self, changed: frozenset[Path] | None, names: list[Path], first_event: float,
+        jobs: int | None = 1,
+    ) -> None:
+        started = time.monotonic()
+        self.state.begin_build()
+        pages: int | None = None
+        try:
+            outcome, pages = self._build_outcome(changed, jobs)
+        except BaseException:
+            outcome = Outcome(traceback=traceback.format_exc())
+            raise
+        finally:
+            if changed is not None:  # site.yaml or theme.yaml may name another theme now
+                self.watcher.rescope(watch_scope(self.config))
+            epoch = self.state.finish_build(outcome, self.config.output_dir)
+            done = time.monotonic()
+            if changed is not None:
+                self.latencies.append(done - first_event)
+            self._report(epoch, outcome, pages, done - started, done - first_event, names)
+
+    def _build_outcome(
+        self, changed: frozenset[Path] | None, jobs: int | None
+    ) -> tuple[Outcome, int | None]:
+        problems: list[Problem] = []
+        css_only = bool(changed) and self._css_only(changed or ())
+        if changed is not None and self.config.config_path in changed:
+            try:
+                self.config = load_config(self.config.root)
+            except DigestError as exc:
+                return Outcome(problems=exc.problems), None
+            changed, css_only = None, False
+        if changed is not None:
+            written = self._normalize_inbox(changed, problems)
+            changed = frozenset(changed | written)
+        try:
+            report = self._build(
+                self.config, drafts=self.drafts, jobs=jobs, progress=False,
+                serving=True, changed=changed,
+            )
+        except DigestError as exc:
+            return Outcome(problems=(*problems, *exc.problems)), None
+        except Exception:
+            return Outcome(problems=tuple(problems), traceback=traceback.format_exc()), None
+        problems.extend(report.problems)
+        css = self._css_swap(changed or (), report) if css_only and not problems else None
+        return Outcome(problems=tuple(problems), css=css), report.pages_written
+
+    def _normalize_inbox(self, changed: Collection[Path], problems: list[Problem]) -> set[Path]:
+        """Normalise the raw dumps among `changed`; the article files that changed."""
+        inbox = self.config.inbox_dir
+        dumps = sorted(p for p in changed if inbox in p.parents and p.is_file())
+        if not dumps:
+            return set()
+        before = _articles_state(self.config.articles_dir)
+        try:
+            report = self._normalize(
+                self.config, dumps, force=False, dry_run=False, stdout=None, progress=False
+            )
+            problems.extend(report.problems)
+        except DigestError as exc:
+            problems.extend(exc.problems)
+        after = _articles_state(self.config.articles_dir)
+        written = {p for p, st in after.items() if before.get(p) != st}
+        # The watcher will report these writes too: they are part of this build already.
+        self.watcher.seen.record(written)
+        return written
+
+    def _css_only(self, changed: Iterable[Path]) -> bool:
+        content = self.config.content_dir
+        return all(p.suffix == ".css" and content not in p.parents for p in changed)
+
+    def _css_swap(self, changed: Iterable[Path], report: Any) -> dict[str, str] | None:
+        """Base name -> served file name of each changed stylesheet; None if one is not found."""
+        urls = [str(u) for u in getattr(report, "changed_urls", ())]
+        served = [Path(u).name for u in urls if u.endswith(".css")]
+        static = self.config.output_dir / "static"
+        swap: dict[str, str] = {}
+        for name in {p.name for p in changed}:
+            matches = [s for s in served if _HASHED_CSS.sub("", s) == name]
+            if not matches and static.is_dir():
+                found = [f for f in static.rglob("*.css") if _HASHED_CSS.sub("", f.name) == name]
+                found.sort(key=lambda f: f.stat().st_mtime_ns)
+                matches = [f.name for f in found[-1:]]
+            if not matches:
+                return None
+            swap[name] = matches[-1]
+        return swap
+
+    def _report(
+        self, epoch: int, outcome: Outcome, pages: int | None, took: float, latency: float,
+        names: list[Path],
+    ) -> None:
+        shown = ", ".join(display_path(p, self.config.root) for p in names[:3])
+        if len(names) > 3:
+            shown += f" and {len(names) - 3} more"
+        what = f" ({shown})" if shown else ""
+        verb = "built" if epoch == 1 else "rebuilt"
+        if outcome.ok:
+            line = f"{verb} {pages if pages is not None else '?'} pages in {took:.2f} s{what}"
+        else:
+            count = len(outcome.problems) + (outcome.traceback is not None)
+            line = f"build failed in {took:.2f} s{what}: {count} problem(s), shown in the browser"
+            for problem in outcome.problems:
+                print(f"  {problem}", file=self.out)
+        if names:
+            sent = "stylesheet swap" if outcome.css else "reload"
+            line += f"; {sent} sent {latency:.2f} s after the change"
+        print(line, file=self.out, flush=True)
+        if outcome.traceback:
+            print(outcome.traceback, file=self.out, flush=True)
+
+
+def serve(
+    config: SiteConfig, *, host: str, port: int, open_browser: bool, poll: bool, drafts: bool
+) -> None:
+    """Build, serve with live reload and rebuild on changes, until Ctrl-C."""
+    server = DevServer(config, host=host, port=port, drafts=drafts, poll=poll)
+    try:
+        server.start()
+        print(f"serving {config.root} at {server.url} (Ctrl-C to stop)", flush=True)
+        if not is_loopback(host):
+            print(
+                f"warning: listening on {host}: anyone who can reach this machine sees the "
+                "site, drafts included", file=sys.stderr, flush=True,
+            )
+        if open_browser:
+            webbrowser.open(server.url)
+        threading.Event().wait()  # until Ctrl-C
+    finally:
+        server.stop()

@@ -1,0 +1,344 @@
+"""The Jinja2 environment of a theme: site overrides -> theme -> parent themes.
+
+Also what the build needs to know about the theme before rendering: the hashed URL of
+every static file, and per template a fingerprint of every template it pulls in
+(transitively), its UI strings and its assets, so that a template edit re-renders only
+the pages that use it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import importlib.resources
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import jinja2.meta
+import yaml
+from markupsafe import Markup
+
+from digest import __version__
+from digest.config import SiteConfig
+from digest.errors import DigestError
+from digest.model import PartialDate
+from digest.urls import absolute, output_file, relative
+
+_DATE_SKELETONS = {"long": "yMMMMd", "short": "yMMMd", "month": "yMMMM", "year": "y"}
+
+
+@dataclass(frozen=True)
+class FeedLinks:
+    atom: str | None
+    json: str | None
+
+
+@dataclass(frozen=True)
+class SiteView:
+    title: str
+    description: str
+    language: str
+    base_url: str
+    author: str
+    search: bool
+    feeds: FeedLinks
+
+
+@dataclass(frozen=True)
+class Theme:
+    name: str
+    env: jinja2.Environment
+    folders: tuple[Path, ...]  # where to look, in order: the site itself, theme, parents
+    assets: dict[str, tuple[Path, str]]  # static name -> (file, hashed site path)
+    template_hashes: dict[str, str]
+    body_templates: frozenset[str]  # templates that (transitively) show article bodies
+    stamp: tuple[tuple[str, int, int], ...]  # every file, to notice edits between builds
+
+    def template_hash(self, name: str) -> str:
+        # An unknown template gets a fresh value: it fails to render and is retried.
+        return self.template_hashes.get(name) or os.urandom(8).hex()
+
+
+def theme_chain(config: SiteConfig) -> tuple[Path, ...]:
+    """The site folder, then the theme folder and its parents (theme.yaml `extends:`)."""
+    chain: list[Path] = [config.root]
+    name: str | None = config.theme
+    seen: set[str] = set()
+    while name:
+        if name in seen:
+            raise DigestError.at(
+                "site.yaml", f"theme {name!r} extends itself (through {' -> '.join(seen)})"
+            )
+        seen.add(name)
+        folder = _find_theme(config.root, name)
+        chain.append(folder)
+        name = _parent(folder)
+    return tuple(chain)
+
+
+def bundled_themes() -> Path:
+    try:
+        return Path(str(importlib.resources.files("digest._themes")))
+    except ModuleNotFoundError:  # a checkout that was not (re)installed
+        return Path(__file__).resolve().parent.parent / "themes"
+
+
+def _find_theme(root: Path, name: str) -> Path:
+    for base in (root / "themes", bundled_themes()):
+        if (base / name / "templates").is_dir():
+            return base / name
+    raise DigestError.at(
+        "site.yaml", f"theme {name!r} not found",
+        hint=f"looked in {root / 'themes' / name} and the bundled themes "
+        f"({', '.join(sorted(p.name for p in bundled_themes().glob('*/templates/..'))) or 'none'})",
+    )
+
+
+def _parent(folder: Path) -> str | None:
+    path = folder / "theme.yaml"
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise DigestError.at(path, f"cannot read theme.yaml: {exc}") from None
+    parent = data.get("extends") if isinstance(data, dict) else None
+    if parent is not None and not isinstance(parent, str):
+        raise DigestError.at(path, "`extends` must be a theme name")
+    return parent
+
+
+def theme_stamp(chain: tuple[Path, ...]) -> tuple[tuple[str, int, int], ...]:
+    return tuple(sorted(_stamps(chain)))
+
+
+def _stamps(chain: tuple[Path, ...]) -> Iterator[tuple[str, int, int]]:
+    for folder in chain:
+        for sub in ("templates", "static", "i18n"):
+            for path in _files(folder / sub):
+                st = path.stat()
+                yield str(path), st.st_mtime_ns, st.st_size
+        if (folder / "theme.yaml").is_file() and folder != chain[0]:
+            st = (folder / "theme.yaml").stat()
+            yield str(folder / "theme.yaml"), st.st_mtime_ns, st.st_size
+
+
+def _files(folder: Path) -> Iterator[Path]:
+    if not folder.is_dir():
+        return
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if not name.startswith("."):
+                yield Path(dirpath) / name
+
+
+def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
+    """Build the environment; a missing theme or unreadable strings stop the build."""
+    chain = theme_chain(config)
+    stamp = theme_stamp(chain)
+    strings = _strings(chain, config.language)
+    assets = _assets(chain)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(f / "templates") for f in chain
+                                        if (f / "templates").is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # staleness is decided by the theme stamp, once per build
+        cache_size=-1,
+        keep_trailing_newline=True,
+    )
+    env.globals.update(
+        site=_site_view(config),
+        serving=serving,
+        digest_version=__version__,
+        t=_translator(strings),
+        url=_url,
+        asset=_asset_linker(assets),
+        format_date=_date_formatter(config.language),
+    )
+    env.globals["_base_path"] = _base_path(config.base_url)
+    shared = hashlib.sha1(repr((sorted(strings.items()), sorted(
+        (k, v[1]) for k, v in assets.items()))).encode()).hexdigest()
+    hashes, body = _template_hashes(env, shared)
+    return Theme(config.theme, env, chain, assets, hashes, body, stamp)
+
+
+def _site_view(config: SiteConfig) -> SiteView:
+    return SiteView(
+        title=config.title, description=config.description, language=config.language,
+        base_url=config.base_url, author=config.author, search=config.search,
+        feeds=FeedLinks(
+            "/feed.xml" if config.feeds.atom else None,
+            "/feed.json" if config.feeds.json else None,
+        ),
+    )
+
+
+def _base_path(base_url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(absolute(base_url, "/")).path.rstrip("/") + "/"
+
+
+@jinja2.pass_context
+def _url(context: Any, path: str) -> str:
+    page = context["page"]
+    if page.kind == "404":
+        # Servers show 404.html at any depth, so its links start from the site's base path.
+        if not path.startswith("/"):
+            return path
+        base: str = context["_base_path"]
+        return base + output_file(path.partition("#")[0]) + "".join(path.partition("#")[1:])
+    return relative(page.url, path)
+
+
+def _asset_linker(assets: dict[str, tuple[Path, str]]) -> Any:
+    @jinja2.pass_context
+    def asset(context: Any, name: str) -> str:
+        if name not in assets:
+            raise jinja2.TemplateRuntimeError(f"asset({name!r}): no such file in static/")
+        return str(_url(context, assets[name][1]))
+
+    return asset
+
+
+def _translator(strings: dict[str, str]) -> Any:
+    def t(key: str, **values: Any) -> str:
+        if key not in strings:
+            raise jinja2.TemplateRuntimeError(f"t({key!r}): no such UI string in i18n/")
+        text = strings[key]
+        return text.format_map(values) if values else text
+
+    return t
+
+
+def _date_formatter(language: str) -> Any:
+    def format_date(value: PartialDate | datetime.date | None, style: str = "long") -> str:
+        if value is None:
+            return ""
+        if style not in _DATE_SKELETONS:
+            raise jinja2.TemplateRuntimeError(
+                f"format_date: unknown style {style!r} (use {', '.join(_DATE_SKELETONS)})"
+            )
+        if isinstance(value, PartialDate):
+            if value.day is None and style in ("long", "short"):
+                style = "month"
+            value = datetime.date(value.year, value.month, value.day or 1)
+        return format_style(value, style, language)
+
+    return format_date
+
+
+@lru_cache(maxsize=65536)
+def format_style(value: datetime.date, style: str, language: str) -> str:
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_skeleton
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    return str(format_skeleton(_DATE_SKELETONS[style], value, locale=locale))
+
+
+@lru_cache(maxsize=1024)
+def format_week(start: datetime.date, end: datetime.date, language: str) -> str:
+    """A weekly edition's label: a date range in the site language."""
+    from babel import Locale, UnknownLocaleError
+    from babel.dates import format_interval
+
+    try:
+        locale = Locale.parse(language.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        locale = Locale.parse("en")
+    return str(format_interval(start, end, "yMMMd", locale=locale))
+
+
+def _strings(chain: tuple[Path, ...], language: str) -> dict[str, str]:
+    languages = ["en"]
+    base = language.split("-")[0].split("_")[0]
+    for lang in (base, language):
+        if lang not in languages:
+            languages.append(lang)
+    merged: dict[str, str] = {}
+    # Least specific first, so the site language in the nearest folder wins.
+    for lang in languages:
+        for folder in reversed(chain):
+            path = folder / "i18n" / f"{lang}.yaml"
+            if path.is_file():
+                merged.update(_read_strings(path))
+    return merged
+
+
+def _read_strings(path: Path) -> dict[str, str]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise DigestError.at(path, f"cannot read UI strings: {exc}") from None
+    if not isinstance(data, dict):
+        raise DigestError.at(path, "UI strings must be a mapping of `key: text`")
+    return {str(k): str(v) for k, v in data.items()}
+
+
+def _assets(chain: tuple[Path, ...]) -> dict[str, tuple[Path, str]]:
+    assets: dict[str, tuple[Path, str]] = {}
+    for folder in chain:
+        static = folder / "static"
+        for path in _files(static):
+            name = path.relative_to(static).as_posix()
+            if name in assets:
+                continue  # a nearer folder already provides it
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:8]
+            stem, dot, ext = name.rpartition(".")
+            hashed = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{name}.{digest}"
+            assets[name] = (path, "/static/" + hashed)
+    return assets
+
+
+def _template_hashes(env: jinja2.Environment, shared: str) -> tuple[dict[str, str], frozenset[str]]:
+    assert env.loader is not None
+    sources: dict[str, str] = {}
+    refs: dict[str, set[str] | None] = {}
+    for name in env.loader.list_templates():
+        try:
+            source, _, _ = env.loader.get_source(env, name)
+        except jinja2.TemplateNotFound:
+            continue
+        sources[name] = source
+        try:
+            found = set(jinja2.meta.find_referenced_templates(env.parse(source)))
+            refs[name] = None if None in found else {str(f) for f in found}
+        except jinja2.TemplateSyntaxError:
+            refs[name] = set()  # rendering reports it; the hash still follows the source
+    hashes: dict[str, str] = {}
+    body: set[str] = set()
+    for name in sources:
+        closure = _closure(name, refs, set(sources))
+        text = "".join(f"{n}\0{sources.get(n, '')}\0" for n in sorted(closure))
+        hashes[name] = hashlib.sha1((shared + text).encode()).hexdigest()
+        if "body_html" in text:
+            body.add(name)
+    return hashes, frozenset(body)
+
+
+def _closure(name: str, refs: dict[str, set[str] | None], every: set[str]) -> set[str]:
+    seen = {name}
+    stack = [name]
+    while stack:
+        found = refs.get(stack.pop(), set())
+        # A computed template name could be anything: depend on every template.
+        for ref in every if found is None else found:
+            if ref not in seen:
+                seen.add(ref)
+                stack.append(ref)
+    return seen
+
+
+def safe(html: str) -> Markup:
+    return Markup(html)

@@ -1,0 +1,210 @@
+"""The values templates see (docs/theming.md), built from the Catalog in one place.
+
+Views are frozen and built on demand, once per process: an edition's article list is
+only materialised when a template reads `groups`, so an archive that shows labels and
+counts stays cheap.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from markupsafe import Markup
+
+from digest.collect import Catalog, Edition, Group
+from digest.model import EditionPeriod, PartialDate, RelatedStory
+from digest.theme import format_week
+
+
+@dataclass(frozen=True)
+class PublicationRef:
+    name: str
+    slug: str
+    url: str
+
+
+@dataclass(frozen=True)
+class PublicationSummary:
+    name: str
+    slug: str
+    url: str
+    count: int
+    latest: PartialDate | None
+    feed_url: str | None
+
+
+@dataclass(frozen=True)
+class TagRef:
+    name: str
+    slug: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ArticleView:
+    url: str
+    title: str
+    kicker: str | None
+    publication: PublicationRef
+    date: PartialDate | None
+    edition: str | None
+    lang: str
+    author: str | None
+    standfirst: str | None
+    excerpt: str
+    reading_time: int | None
+    truncated: bool
+    source_url: str | None
+    tags: tuple[TagRef, ...]
+    related: tuple[RelatedStory, ...]
+    note: str | None
+    featured: bool
+    draft: bool
+    body_html: Markup = field(repr=False)
+
+
+@dataclass(frozen=True)
+class EditionGroup:
+    publication: PublicationRef
+    articles: tuple[ArticleView, ...]
+
+
+@dataclass(frozen=True)
+class EditionView:
+    key: str
+    period: EditionPeriod
+    label: str
+    url: str
+    count: int
+    _views: Views = field(repr=False, compare=False)
+    _edition: Edition = field(repr=False, compare=False)
+
+    @cached_property
+    def groups(self) -> tuple[EditionGroup, ...]:
+        return tuple(
+            EditionGroup(self._views.publication_ref(slug),
+                         tuple(self._views.article(i) for i in items))
+            for slug, items in self._edition.groups
+        )
+
+
+@dataclass(frozen=True)
+class Pagination:
+    page: int
+    pages: int
+    prev_url: str | None
+    next_url: str | None
+    first_url: str
+    last_url: str
+
+
+@dataclass(frozen=True)
+class ChildLink:
+    label: str
+    url: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PageView:
+    url: str
+    kind: str
+    title: str
+    lang: str
+    canonical: str
+
+
+class Views:
+    """Builds and memoises views for one catalog."""
+
+    def __init__(self, catalog: Catalog, language: str, feed_atom: bool) -> None:
+        self.catalog = catalog
+        self.language = language
+        self.feed_atom = feed_atom
+        self._articles: dict[int, ArticleView] = {}
+        self._editions: dict[int, EditionView] = {}
+        self._tag_index = {g.slug: g for g in catalog.tags}
+
+    def warm(self) -> None:
+        """Build every article and edition view now (before forking workers)."""
+        for i in range(len(self.catalog.entries)):
+            self.article(i)
+        for n in range(len(self.catalog.editions)):
+            self.edition(n)
+        for month in self.catalog.months:
+            self.month_label(month.year, month.month)
+
+    def article(self, index: int) -> ArticleView:
+        view = self._articles.get(index)
+        if view is None:
+            view = self._articles[index] = self._article(index)
+        return view
+
+    def articles(self, indexes: tuple[int, ...]) -> tuple[ArticleView, ...]:
+        return tuple(self.article(i) for i in indexes)
+
+    def _article(self, index: int) -> ArticleView:
+        from digest.urls import slugify
+
+        entry = self.catalog.entries[index]
+        article = entry.article
+        meta = article.meta
+        tags: list[TagRef] = []
+        for name in meta.tags:
+            group = self._tag_index.get(slugify(name))
+            if group is not None and all(t.slug != group.slug for t in tags):
+                tags.append(TagRef(group.name, group.slug, group.url, len(group.entries)))
+        return ArticleView(
+            url=entry.url, title=meta.title, kicker=meta.kicker,
+            publication=self.publication_ref(entry.publication), date=meta.date,
+            edition=meta.edition, lang=meta.lang or self.language, author=meta.author,
+            standfirst=meta.standfirst, excerpt=article.excerpt,
+            reading_time=article.reading_time, truncated=meta.truncated, source_url=meta.url,
+            tags=tuple(tags), related=meta.related, note=meta.note, featured=meta.featured,
+            draft=entry.draft, body_html=Markup(article.body_html),
+        )
+
+    def publication_ref(self, slug: str) -> PublicationRef:
+        group = self.catalog.publications[self.catalog.publication_index[slug]]
+        return PublicationRef(group.name, group.slug, group.url)
+
+    def publication_summary(self, group: Group) -> PublicationSummary:
+        latest = self.catalog.entries[group.entries[0]].article.meta.date
+        feed = group.url + "feed.xml" if self.feed_atom else None
+        return PublicationSummary(
+            group.name, group.slug, group.url, len(group.entries), latest, feed
+        )
+
+    def tag_ref(self, group: Group) -> TagRef:
+        return TagRef(group.name, group.slug, group.url, len(group.entries))
+
+    def edition(self, index: int | None) -> EditionView | None:
+        if index is None or not 0 <= index < len(self.catalog.editions):
+            return None
+        view = self._editions.get(index)
+        if view is None:
+            ed = self.catalog.editions[index]
+            view = EditionView(ed.key, ed.period, self.edition_label(ed), ed.url,
+                               len(ed.entries), self, ed)
+            self._editions[index] = view
+        return view
+
+    def editions(self, indexes: tuple[int, ...]) -> tuple[EditionView, ...]:
+        return tuple(v for v in (self.edition(i) for i in indexes) if v is not None)
+
+    def edition_label(self, edition: Edition) -> str:
+        from digest.theme import format_style
+
+        if edition.period == "weekly":
+            return format_week(edition.start, edition.end, self.language)
+        if edition.period == "monthly":
+            return format_style(edition.start, "month", self.language)
+        return format_style(edition.start, "long", self.language)
+
+    def month_label(self, year: int, month: int) -> str:
+        from digest.theme import format_style
+
+        return format_style(datetime.date(year, month, 1), "month", self.language)

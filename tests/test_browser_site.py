@@ -1,0 +1,267 @@
+"""A built digest in a real browser: navigation, landmarks, dark mode, phone layout, search.
+
+Each test builds a small site with `digest.build.build` and opens it in Debian's chromium
+(see conftest.py). Search needs the site over http, so it is served from a thread.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+expect = playwright_api.expect
+Page = playwright_api.Page
+
+ARTICLES = {
+    "2025-10-06-last-ferry.md": """---
+title: The last ferry of the night
+publication: The Harbour Courier
+date: 2025-10-06
+kicker: Transport
+author: Maria Lopes
+standfirst: A forty-year-old cooperative keeps the harbour crossing alive.
+reading_time: 6
+featured: true
+note: The best thing I read this week about how a city works.
+tags: [cities, transport]
+truncated: true
+url: https://example.org/ferry
+related:
+  - title: Bridge repairs delayed again
+    summary: The contractor blames the weather.
+    reading_time: 3
+---
+When the last ferry of the night pulls away from the north quay, the harbour goes quiet
+and the cormorants settle on the pilings.
+
+For forty years the crossing has been run by the same cooperative.
+""",
+    "2025-10-06-bridge.md": """---
+title: Why the bridge keeps closing
+publication: The Harbour Courier
+date: 2025-10-06
+kicker: City hall
+reading_time: 4
+tags: [cities]
+---
+The bridge has closed eleven times this year. Engineers blame the salt in the air.
+""",
+    "2025-10-06-heat.md": """---
+title: A quieter kind of heat wave
+publication: Weekend Review
+date: 2025-10-06
+reading_time: 11
+tags: [climate]
+---
+Nights that never cool down are the part of a heat wave nobody photographs.
+""",
+    "2025-10-05-shop.md": """---
+title: The economics of the corner shop
+publication: The Economist
+date: 2025-10-05
+kicker: Free exchange
+reading_time: 5
+---
+The corner shop survives on margins that would frighten a supermarket.
+""",
+    "2025-10-04-nuit.md": """---
+title: La ville qui ne dort plus
+publication: Le Monde
+date: 2025-10-04
+lang: fr
+reading_time: 9
+---
+Quand le dernier tramway rentre au dépôt, la ville continue de bourdonner.
+""",
+}
+
+CONFIG = """title: The Morning Stack
+description: A curator's pick of stories worth keeping.
+language: en
+author: The curator
+theme: {theme}
+search: {search}
+"""
+
+
+def build_site(make_site: Callable[..., Path], theme: str = "default", search: bool = False) -> Path:
+    build_module = pytest.importorskip("digest.build")
+    from digest.config import load_config
+
+    root = make_site(config=CONFIG.format(theme=theme, search=str(search).lower()), articles=ARTICLES)
+    config = load_config(root)
+    report = build_module.build(config)
+    assert not report.problems, [str(p) for p in report.problems]
+    out = Path(config.output_dir)
+    assert (out / "index.html").is_file()
+    return out
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+        pass
+
+
+@pytest.fixture
+def serve() -> Iterator[Callable[[Path], str]]:
+    """Serve a folder on 127.0.0.1 (a free port); gives the base URL with a trailing slash."""
+    servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
+
+    def start(folder: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(folder))
+        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread.start()
+        servers.append((httpd, thread))
+        return f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+    yield start
+    for httpd, thread in servers:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def site(make_site: Callable[..., Path]) -> Path:
+    return build_site(make_site)
+
+
+def test_reader_goes_from_home_to_edition_to_article_to_publication(page: Page, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+
+    # Landmarks: one banner, a labelled navigation, main#main, a footer.
+    expect(page.locator("body > header")).to_have_count(1)
+    expect(page.locator("header nav[aria-label]")).to_have_count(1)
+    expect(page.locator("main#main")).to_have_count(1)
+    expect(page.locator("body > footer")).to_have_count(1)
+    expect(page.get_by_role("navigation").get_by_role("link", name="Archive")).to_be_visible()
+    expect(page.locator("h1")).to_have_count(1)
+
+    # The skip link is the first stop of the keyboard and lands on main.
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_text("Skip to content")
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#main")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+    # Home -> the latest edition (its heading links to it).
+    page.locator("main h1 a").click()
+    expect(page.locator("h2", has_text="The Harbour Courier")).to_be_visible()
+    expect(page.locator("h2", has_text="Weekend Review")).to_be_visible()
+    edition_url = page.url
+    assert edition_url.endswith("/2025/10/06/index.html")
+
+    # Edition -> an article.
+    page.get_by_role("link", name="The last ferry of the night").click()
+    expect(page.locator("h1")).to_have_text("The last ferry of the night")
+    expect(page.locator(".kicker")).to_have_text("Transport")
+    expect(page.locator(".standfirst")).to_contain_text("forty-year-old cooperative")
+    expect(page.locator(".byline time")).to_have_attribute("datetime", "2025-10-06")
+    expect(page.locator(".byline")).to_contain_text("6 min read")
+    expect(page.locator(".story__note")).to_contain_text("how a city works")
+    expect(page.locator(".notice a")).to_have_attribute("href", "https://example.org/ferry")
+    expect(page.locator(".related")).to_contain_text("Bridge repairs delayed again")
+    expect(page.locator(".story .badge")).to_have_count(0)  # a build shows no draft badges
+    expect(page.locator("a[rel=tag]", has_text="cities")).to_be_visible()
+
+    # Article -> its publication.
+    page.locator(".byline").get_by_role("link", name="The Harbour Courier").click()
+    expect(page.locator("h1")).to_have_text("The Harbour Courier")
+    expect(page.get_by_role("link", name="Why the bridge keeps closing")).to_be_visible()
+
+
+def test_article_page_uses_the_article_language(page: Page, site: Path) -> None:
+    page.goto((site / "2025" / "10" / "04" / "index.html").as_uri())
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    page.get_by_role("link", name="La ville qui ne dort plus").click()
+    expect(page.locator("h1")).to_have_text("La ville qui ne dort plus")
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    # The interface around the story stays in the site language.
+    expect(page.locator(".skip-link")).to_have_text("Skip to content")
+
+
+def test_dark_mode_changes_the_background(page: Page, site: Path) -> None:
+    background = "getComputedStyle(document.body).backgroundColor"
+    page.emulate_media(color_scheme="light")
+    page.goto((site / "index.html").as_uri())
+    light = page.evaluate(background)
+    page.emulate_media(color_scheme="dark")
+    dark = page.evaluate(background)
+    assert light != dark
+    channels = [int(c) for c in dark[dark.index("(") + 1 : dark.index(")")].split(",")[:3]]
+    assert sum(channels) < 3 * 80, f"dark background is not dark: {dark}"
+
+
+@pytest.mark.parametrize("width,height,name", [(390, 844, "phone"), (1280, 900, "desktop")])
+def test_layout_fits_the_screen(page: Page, site: Path, tmp_path: Path, width: int,
+                                height: int, name: str) -> None:
+    page.set_viewport_size({"width": width, "height": height})
+    for label, rel in [("home", "index.html"), ("edition", "2025/10/06/index.html")]:
+        page.goto((site / rel).as_uri())
+        page.screenshot(path=str(tmp_path / f"{label}-{name}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), label
+    page.get_by_role("link", name="The last ferry of the night").first.click()
+    expect(page.locator("h1")).to_have_text("The last ferry of the night")
+    page.screenshot(path=str(tmp_path / f"article-{name}.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=str(tmp_path / f"article-{name}-dark.png"), full_page=True)
+    assert (tmp_path / f"article-{name}.png").stat().st_size > 1000
+    if name == "desktop":
+        # The curator's note sits in the margin beside the story, not above it.
+        note = page.locator(".story__note").bounding_box()
+        body = page.locator(".story__body").bounding_box()
+        assert note is not None and body is not None
+        assert note["x"] > body["x"] + body["width"]
+
+
+def test_focus_is_visible(page: Page, site: Path) -> None:
+    page.goto((site / "index.html").as_uri())
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # the site title, after the skip link
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline not in ("none", "")
+
+
+def test_search_finds_a_word_from_an_article(page: Page, make_site: Callable[..., Path],
+                                             serve: Callable[[Path], str]) -> None:
+    out = build_site(make_site, search=True)
+    assert (out / "pagefind" / "pagefind-ui.js").is_file()
+    base = serve(out)
+    page.goto(base + "search/")
+    field = page.locator("#search input")
+    expect(field).to_be_visible(timeout=10_000)
+    expect(field).to_have_attribute("placeholder", "Search the stories")
+    field.fill("cormorants")
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_have_text("The last ferry of the night", timeout=10_000)
+    result.click()
+    expect(page.locator("h1")).to_have_text("The last ferry of the night")
+
+
+def test_broadsheet_theme_inherits_and_sets_columns(page: Page, make_site: Callable[..., Path],
+                                                    tmp_path: Path) -> None:
+    out = build_site(make_site, theme="broadsheet")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto((out / "2025" / "10" / "06" / "index.html").as_uri())
+    sheets = page.evaluate("[...document.styleSheets].map(s => s.href || '')")
+    assert any("/style." in s for s in sheets) and any("/broadsheet." in s for s in sheets)
+    assert page.locator(".masthead").count() == 1
+    columns = page.evaluate("getComputedStyle(document.querySelector('.cards')).columnCount")
+    assert columns == "3"
+    page.screenshot(path=str(tmp_path / "broadsheet-edition-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")

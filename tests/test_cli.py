@@ -1,0 +1,196 @@
+"""The command line: version, help with examples, exit codes and user-facing errors."""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+import types
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from digest import __version__
+from digest.cli import main
+
+COMMANDS = ["init", "normalize", "build", "serve", "check"]
+# Commands that read site.yaml, and the module each one runs.
+SITE_COMMANDS = {"normalize": "normalize", "build": "build", "serve": "serve", "check": "check"}
+
+
+def run(*args: str, cwd: Path | None = None) -> Result:
+    """Run `digest ARGS` (in `cwd` when given) as a user would, catching nothing extra."""
+    runner = CliRunner()
+    if cwd is None:
+        return runner.invoke(main, list(args), prog_name="digest")
+    old = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return runner.invoke(main, list(args), prog_name="digest")
+    finally:
+        os.chdir(old)
+
+
+def _has(module_name: str, attribute: str) -> bool:
+    try:
+        return hasattr(importlib.import_module(module_name), attribute)
+    except ImportError:
+        return False
+
+
+@pytest.fixture
+def stub_missing_commands(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Stand-ins for command modules not written yet: configuration is read before them.
+
+    A stand-in fails the test if it is ever called, so a test using it proves the
+    command stopped at the configuration.
+    """
+
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the command ran although site.yaml is broken")
+
+    for name in SITE_COMMANDS.values():
+        module_name = f"digest.{name}"
+        if not _has(module_name, name):
+            stub = types.ModuleType(module_name)
+            setattr(stub, name, never)
+            monkeypatch.setitem(sys.modules, module_name, stub)
+    yield
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.exit_code == 0
+    assert result.output == f"digest, version {__version__}\n"
+
+
+def test_help_lists_every_command_and_shows_an_example() -> None:
+    result = run("--help")
+    assert result.exit_code == 0
+    assert result.output.startswith("Usage: digest [OPTIONS] COMMAND [ARGS]...\n")
+    assert "Example:\n    digest init my-digest && cd my-digest\n" in result.output
+    for command in COMMANDS:
+        assert f"  {command} " in result.output
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_help_of_every_command_shows_an_example(command: str) -> None:
+    for flag in ("--help", "-h"):
+        result = run(command, flag)
+        assert result.exit_code == 0, result.output
+        assert result.output.startswith(f"Usage: digest {command} [OPTIONS]")
+        assert "Example" in result.output
+        assert f"digest {command}" in result.output.split("Example", 1)[1]
+
+
+@pytest.mark.parametrize("command", [c for c in COMMANDS if c != "init"])
+def test_site_commands_offer_the_site_option(command: str) -> None:
+    assert "--site DIRECTORY" in run(command, "--help").output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["frobnicate"], "No such command 'frobnicate'."),
+    (["init"], "Missing argument 'DIRECTORY'."),
+    (["build", "--jobs", "0"], "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1."),
+    (["serve", "--port", "70000"], "Invalid value for '--port': 70000 is not in the range"),
+    (["normalize", "--colour"], "No such option '--colour'"),
+    (["check", "extra"], "Got unexpected extra argument (extra)"),
+])
+def test_bad_usage_exits_2(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _bad_site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    (site / "content" / "inbox").mkdir(parents=True)
+    (site / "content" / "articles").mkdir(parents=True)
+    (site / "site.yaml").write_text("title: Test\ntheme: default\nserach: true\n", encoding="utf-8")
+    return site
+
+
+@pytest.mark.usefixtures("stub_missing_commands")
+@pytest.mark.parametrize("command", list(SITE_COMMANDS))
+def test_bad_site_yaml_exits_1_with_path_line_and_hint(command: str, tmp_path: Path) -> None:
+    site = _bad_site(tmp_path)
+    result = run(command, "--site", str(site))
+    assert result.exit_code == 1, result.output
+    assert result.stderr == "site.yaml:3: unknown key 'serach'\n  did you mean 'search'?\n"
+    assert result.stdout == ""
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, AssertionError)
+
+
+@pytest.mark.usefixtures("stub_missing_commands")
+def test_every_config_problem_is_printed(tmp_path: Path) -> None:
+    site = _bad_site(tmp_path)
+    (site / "site.yaml").write_text("titel: T\npage_size: many\n", encoding="utf-8")
+    result = run("check", "--site", str(site))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "site.yaml:1: unknown key 'titel'\n  did you mean 'title'?\n"
+        "site.yaml:2: page_size must be a whole number\n"
+    )
+
+
+@pytest.mark.usefixtures("stub_missing_commands")
+@pytest.mark.parametrize("command", list(SITE_COMMANDS))
+def test_no_site_yaml_exits_1(command: str, tmp_path: Path) -> None:
+    result = run(command, "--site", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path.resolve() / 'site.yaml'}: no site.yaml here\n"
+        "  run digest in a site folder, pass --site DIR, or create one with `digest init DIR`\n"
+    )
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.usefixtures("stub_missing_commands")
+def test_the_current_folder_is_the_default_site(tmp_path: Path) -> None:
+    result = run("check", cwd=tmp_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"{tmp_path.resolve() / 'site.yaml'}: no site.yaml here\n")
+
+
+def test_init_creates_a_site_and_says_what_it_did(tmp_path: Path) -> None:
+    target = tmp_path / "my-digest"
+    result = run("init", str(target))
+    assert result.exit_code == 0, result.output
+    assert f"created {target / 'site.yaml'}\n" in result.stdout
+    assert f"created {target / 'content' / 'articles'}\n" in result.stdout
+    assert result.stdout.endswith(f"\nNext: cd {target} && digest serve\n")
+    assert (target / "site.yaml").is_file()
+
+
+def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"{tmp_path}: folder is not empty: digest init only creates new sites\n"
+        "  pick a new folder name, or remove what is in it\n"
+    )
+    assert result.stdout == ""
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+@pytest.mark.skipif(not _has("digest.build", "build"), reason="digest.build is not there yet")
+def test_site_option_builds_another_folder(tmp_path: Path) -> None:
+    site = tmp_path / "elsewhere"
+    assert run("init", str(site)).exit_code == 0
+    here = tmp_path / "here"
+    here.mkdir()
+    steps: list[Callable[[], Result]] = [
+        lambda: run("normalize", "--site", str(site), cwd=here),
+        lambda: run("build", "--site", str(site), cwd=here),
+    ]
+    for step in steps:
+        result = step()
+        assert result.exit_code == 0, result.output
+    assert (site / "_site" / "index.html").is_file()
+    assert list(here.iterdir()) == []

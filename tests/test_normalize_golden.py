@@ -1,0 +1,37 @@
+"""Every fixture dump against its golden article, byte for byte.
+
+Regenerate after an intended change: UPDATE_GOLDEN=1 pytest tests/test_normalize_golden.py
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest.frontmatter import dump_document, parse_document
+from digest.normalize import parse_dump
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DUMPS = sorted((FIXTURES / "dumps").iterdir())
+GOLDEN = FIXTURES / "golden" / "normalize"
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
+def test_golden(dump: Path) -> None:
+    text = dump_document(parse_dump(dump.read_bytes(), f"inbox/{dump.name}"))
+    golden = GOLDEN / f"{dump.name}.md"
+    if os.environ.get("UPDATE_GOLDEN"):
+        golden.write_bytes(text.encode("utf-8"))
+    assert golden.exists(), f"no golden file: run with UPDATE_GOLDEN=1 to create {golden.name}"
+    assert text == golden.read_bytes().decode("utf-8")
+
+
+@pytest.mark.parametrize("dump", DUMPS, ids=[d.name for d in DUMPS])
+def test_golden_output_is_valid_and_stable(dump: Path) -> None:
+    """The written article parses back, and normalising it again changes nothing."""
+    first = dump_document(parse_dump(dump.read_bytes(), f"inbox/{dump.name}"))
+    parse_document(first, "article.md")
+    again = dump_document(parse_dump(first.encode("utf-8"), f"inbox/{dump.name}"))
+    assert again == first
