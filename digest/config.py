@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import typing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,7 @@ def load_config(root: Path) -> SiteConfig:
 
 
 def parse_config(text: str, root: Path, name: str = CONFIG_FILE, fingerprint: str = "") -> SiteConfig:
-    node = compose(text, name)
+    node = compose(text, name, what="site.yaml")
     values: dict[str, Any] = {}
     problems: list[Problem] = []
     if node is not None:
@@ -133,16 +134,25 @@ def _check_entry(
         hint = suggest(key, list(_TYPES)) or "valid keys: " + ", ".join(_TYPES)
         return [Problem(name, f"unknown key {key!r}", line, hint)]
     try:
-        value = to_python(node)
+        value: Any = to_python(node)
     except ValueError as exc:
         return [Problem(name, f"{key}: {exc}", line)]
     expected = _TYPES[key]
+    if value is None and expected is str and key in ("description", "author"):
+        return []  # an empty optional text means "use the default"
     if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
         return [Problem(name, f"{key} must be {_TYPE_NAMES[expected]}", line)]  # type: ignore[index]
-    if key == "feeds":
-        return _check_feeds(value, line, name, values)
-    if key == "permalinks":
-        return _check_permalinks(value, line, name, values)
+    value = typing.cast(Any, value)  # isinstance() above narrowed it to `object`
+    if key in ("feeds", "permalinks"):
+        assert isinstance(node, yaml.MappingNode)  # a dict value comes from a mapping node
+        try:
+            entries = [(k, ln, to_python(v)) for k, ln, v in mapping_items(node, name, 1)]
+        except DigestError as exc:
+            return list(exc.problems)
+        except ValueError as exc:
+            return [Problem(name, f"{key}: {exc}", line)]
+        check = _check_feeds if key == "feeds" else _check_permalinks
+        return check(entries, name, values)
     if key == "edition_period" and value not in ("daily", "weekly", "monthly"):
         return [Problem(name, "edition_period must be daily, weekly or monthly", line)]
     if key == "page_size" and not 1 <= value <= 10_000:
@@ -153,10 +163,13 @@ def _check_entry(
     return []
 
 
-def _check_feeds(value: dict[str, Any], line: int, name: str, values: dict[str, Any]) -> list[Problem]:
+Entries = list[tuple[str, int, Any]]
+
+
+def _check_feeds(entries: Entries, name: str, values: dict[str, Any]) -> list[Problem]:
     known = {f.name: f.type for f in dataclasses.fields(FeedsConfig)}
     problems = []
-    for key, item in value.items():
+    for key, line, item in entries:
         if key not in known:
             hint = suggest(str(key), list(known)) or "valid keys: " + ", ".join(known)
             problems.append(Problem(name, f"unknown key 'feeds.{key}'", line, hint))
@@ -165,16 +178,14 @@ def _check_feeds(value: dict[str, Any], line: int, name: str, values: dict[str, 
         elif key != "items" and not isinstance(item, bool):
             problems.append(Problem(name, f"feeds.{key} must be true or false", line))
     if not problems:
-        values["feeds"] = FeedsConfig(**value)
+        values["feeds"] = FeedsConfig(**{key: item for key, _, item in entries})
     return problems
 
 
-def _check_permalinks(
-    value: dict[str, Any], line: int, name: str, values: dict[str, Any]
-) -> list[Problem]:
+def _check_permalinks(entries: Entries, name: str, values: dict[str, Any]) -> list[Problem]:
     problems = []
     merged = dict(DEFAULT_PERMALINKS)
-    for kind, pattern in value.items():
+    for kind, line, pattern in entries:
         if kind not in _PERMALINK_FIELDS:
             hint = suggest(str(kind), list(_PERMALINK_FIELDS)) or "valid kinds: " + ", ".join(
                 _PERMALINK_FIELDS

@@ -56,7 +56,9 @@ def split(text: str) -> tuple[str | None, str, int]:
     return yaml_text, body, body_line
 
 
-def compose(yaml_text: str, path: str, first_line: int = 1) -> yaml.MappingNode | None:
+def compose(
+    yaml_text: str, path: str, first_line: int = 1, what: str = "front matter"
+) -> yaml.MappingNode | None:
     """Parse YAML into nodes (with positions), refusing aliases, anchors and unsafe tags."""
     if len(yaml_text) > _MAX_FRONT_MATTER:
         raise DigestError.at(path, "front matter is larger than 1 MB", first_line)
@@ -86,7 +88,7 @@ def compose(yaml_text: str, path: str, first_line: int = 1) -> yaml.MappingNode 
             "remove the tag: front matter holds plain text, numbers, lists and mappings",
         )
     if not isinstance(node, yaml.MappingNode):
-        raise DigestError.at(path, "front matter must be a mapping of `key: value`", first_line)
+        raise DigestError.at(path, f"{what} must be a mapping of `key: value` lines", first_line)
     return node
 
 
@@ -108,7 +110,8 @@ class _Constructor(yaml.constructor.SafeConstructor):
 
 
 _Constructor.add_constructor(
-    "tag:yaml.org,2002:timestamp", yaml.constructor.SafeConstructor.construct_yaml_str
+    "tag:yaml.org,2002:timestamp",
+    yaml.constructor.SafeConstructor.construct_yaml_str,  # type: ignore[type-var]
 )
 
 
@@ -127,8 +130,11 @@ def mapping_items(
     seen: set[str] = set()
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + first_line
-        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != "tag:yaml.org,2002:str":
-            raise DigestError.at(path, f"key {key_node.value!r} must be text", line)
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise DigestError.at(path, "a key must be text, not a list or mapping", line)
+        if key_node.tag != "tag:yaml.org,2002:str":
+            raise DigestError.at(path, f"key {key_node.value!r} must be text", line,
+                                 f"quote it: '{key_node.value}'")
         key = str(key_node.value)
         if key in seen:
             raise DigestError.at(path, f"key {key!r} appears twice", line)
@@ -301,8 +307,16 @@ class _Dumper(yaml.SafeDumper):
     pass
 
 
+# Characters YAML treats as line breaks inside plain or block scalars: quote them so a
+# dump-then-parse round trip gives back the same text.
+_YAML_BREAKS = ("\x85", "\u2028", "\u2029", "\r")
+
+
 def _str_representer(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
-    style = "|" if "\n" in data else None
+    if any(ch in data for ch in _YAML_BREAKS):
+        style: str | None = '"'
+    else:
+        style = "|" if "\n" in data else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style=style)
 
 

@@ -127,9 +127,9 @@ def test_yaml_booleans_are_accepted_for_switches() -> None:
 
 def test_feeds_problems() -> None:
     assert config_error("feeds:\n  atomm: true\n  items: 0\n  json: 1\n") == [
-        "site.yaml:1: unknown key 'feeds.atomm'\n  did you mean 'atom'?",
-        "site.yaml:1: feeds.items must be a whole number above 0",
-        "site.yaml:1: feeds.json must be true or false",
+        "site.yaml:2: unknown key 'feeds.atomm'\n  did you mean 'atom'?",
+        "site.yaml:3: feeds.items must be a whole number above 0",
+        "site.yaml:4: feeds.json must be true or false",
     ]
 
 
@@ -142,9 +142,9 @@ def test_permalinks_problems() -> None:
         "  month: /{year}/{month}/\n"
     )
     assert config_error(text) == [
-        "site.yaml:1: unknown permalink kind 'articel'\n  did you mean 'article'?",
-        "site.yaml:1: permalinks.day: unknown placeholder 'mon'\n  use {day}, {month}, {year}",
-        "site.yaml:1: permalinks.tag must be a path that starts and ends with '/'",
+        "site.yaml:2: unknown permalink kind 'articel'\n  did you mean 'article'?",
+        "site.yaml:3: permalinks.day: unknown placeholder 'mon'\n  use {day}, {month}, {year}",
+        "site.yaml:4: permalinks.tag must be a path that starts and ends with '/'",
     ]
 
 
@@ -155,7 +155,7 @@ def test_permalinks_override_only_the_kinds_given() -> None:
 
 def test_a_placeholder_of_another_kind_is_refused() -> None:
     assert config_error("permalinks:\n  year: /{year}/{slug}/\n") == [
-        "site.yaml:1: permalinks.year: unknown placeholder 'slug'\n  use {year}"
+        "site.yaml:2: permalinks.year: unknown placeholder 'slug'\n  use {year}"
     ]
 
 
@@ -169,7 +169,7 @@ def test_invalid_yaml() -> None:
 def test_not_a_mapping_and_refused_yaml() -> None:
     # The message speaks of "front matter" even for site.yaml (shared parser).
     assert config_error("- title\n") == [
-        "site.yaml:1: front matter must be a mapping of `key: value`"
+        "site.yaml:1: site.yaml must be a mapping of `key: value` lines"
     ]
     assert config_error("title: &t x\ndescription: *t\n") == [
         "site.yaml:1: YAML anchors and aliases (&, *) are not allowed\n"

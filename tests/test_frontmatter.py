@@ -151,7 +151,7 @@ def test_invalid_yaml_names_the_line_of_the_file() -> None:
 
 def test_front_matter_that_is_not_a_mapping() -> None:
     assert parse_error("---\n- a\n- b\n---\n") == [
-        "a.md:2: front matter must be a mapping of `key: value`"
+        "a.md:2: front matter must be a mapping of `key: value` lines"
     ]
 
 
@@ -192,8 +192,8 @@ def test_custom_tags_are_refused() -> None:
 
 
 def test_non_string_keys_are_refused() -> None:
-    assert parse_error("---\ntitle: x\n1: one\n---\n") == ["a.md:3: key '1' must be text"]
-    assert parse_error("---\ntitle: x\ntrue: yes\n---\n") == ["a.md:3: key 'true' must be text"]
+    assert parse_error("---\ntitle: x\n1: one\n---\n") == ["a.md:3: key '1' must be text\n  quote it: '1'"]
+    assert parse_error("---\ntitle: x\ntrue: yes\n---\n") == ["a.md:3: key 'true' must be text\n  quote it: 'true'"]
 
 
 def test_repeated_keys_are_refused() -> None:
