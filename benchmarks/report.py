@@ -51,6 +51,11 @@ def _version(cmd: list[str]) -> str:
     return out.strip().splitlines()[0] if out.strip() else "not found"
 
 
+def load_average() -> str:
+    """The 1-minute load average: other work on the machine slows every figure down."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
 def machine(hugo: str | None, pelican: str | None) -> dict[str, str]:
     cpu = "unknown"
     try:
@@ -66,6 +71,7 @@ def machine(hugo: str | None, pelican: str | None) -> dict[str, str]:
         "host": socket.gethostname(), "cpu": cpu, "cores": str(os.cpu_count()), "ram": ram,
         "os": platform.platform(), "python": sys.version.split()[0],
         "digest": _version([sys.executable, "-m", "digest", "--version"]),
+        "load": f"load average at the start {load_average()}",
     }
     if hugo:
         info["hugo"] = _version([hugo, "version"])
@@ -156,8 +162,8 @@ def markdown(report: Report) -> str:
            f"Python {m['python']}; {m['digest']}"
            + (f"; {m['hugo']}" if "hugo" in m else "; Hugo not run")
            + (f"; Pelican {m['pelican']}" if "pelican" in m else "") + ".",
-           f"Command: `{report.args}`", "", "## Builds", "", *_rows_table(report.rows),
-           *_linearity(report.rows)]
+           f"Command: `{report.args}`; {m['load']} (1 min).", "", "## Builds", "",
+           *_rows_table(report.rows), *_linearity(report.rows)]
     if report.normalize:
         out += ["", f"## Normalise ({report.normalize_files:,} raw dumps)", "",
                 "| case | wall s, median (min-max) | cpu s | peak MiB | dumps/s |",

@@ -23,7 +23,7 @@ from benchmarks.engines import (
     pages,
     pelican_engine,
 )
-from benchmarks.report import Report, Row, machine, markdown, paired_ratio
+from benchmarks.report import Report, Row, load_average, machine, markdown, paired_ratio
 from benchmarks.timing import Measure, Sample, run_once
 
 CASES = ("cold", "cold --jobs 1", "nochange", "body", "title", "template")
@@ -177,6 +177,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--no-peers", action="store_true", help="time digest only")
     ap.add_argument("--work", default="/tmp/digest-bench", help="scratch folder (deleted per size)")
     ap.add_argument("--results", default=str(HERE / "results"), help="folder for the report")
+    ap.add_argument("--name", default="", help="suffix for the report's file name")
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s and int(s) > 0]
@@ -202,11 +203,13 @@ def main(argv: Sequence[str] | None = None) -> Path:
         bench_size(n, args, report)
     if args.dumps:
         bench_normalize(args, report)
+    report.machine["load"] += f", at the end {load_average()}"
     text = markdown(report)
     print(text, end="")
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
-    path = results / f"{dt.date.today().isoformat()}-{report.machine['host']}.md"
+    suffix = f"-{args.name}" if args.name else ""
+    path = results / f"{dt.date.today().isoformat()}-{report.machine['host']}{suffix}.md"
     path.write_text(text, encoding="utf-8")
     log(f"written to {path}")
     return path

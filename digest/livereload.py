@@ -349,6 +349,9 @@ class Handler(BaseHTTPRequestHandler):
 class DevHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # The default backlog of 5 drops connections when a page pulls many assets at once,
+    # and dropped connections are retried only after seconds.
+    request_queue_size = 128
 
     def __init__(self, host: str, port: int, app: App) -> None:
         if ":" in host:

@@ -9,6 +9,8 @@ outcomes travel back to the parent.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import re
 import sys
 import traceback
 from collections.abc import Callable, Iterator
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from digest.collect import Catalog
 from digest.config import SiteConfig
@@ -24,7 +27,7 @@ from digest.errors import Problem, display_path
 from digest.feeds import render_feed
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
 from digest.theme import Theme, bundled_themes
-from digest.urls import absolute, output_file
+from digest.urls import absolute, output_file, relative
 from digest.views import ChildLink, PageView, Pagination, Views
 from digest.write import write_file
 
@@ -115,6 +118,9 @@ class Renderer:
             title = group.name
         elif isinstance(data, ArticlePage):
             article = v.article(data.index)
+            if 'href="/' in article.body_html or 'src="/' in article.body_html:
+                article = dataclasses.replace(article, body_html=_relative_links(
+                    article.body_html, spec.url))
             ctx = {"article": article,
                    "previous": None if data.previous is None else v.article(data.previous),
                    "next": None if data.next is None else v.article(data.next),
@@ -147,6 +153,14 @@ class Renderer:
             return str(self.theme.env.globals["t"](key))  # type: ignore[operator]
         except jinja2.TemplateError:
             return default
+
+
+_SITE_LINK = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
+
+
+def _relative_links(body: str, page_url: str) -> Markup:
+    """Site-absolute links written in Markdown (`/archive/`), made relative to the page."""
+    return Markup(_SITE_LINK.sub(lambda m: f'{m[1]}="{relative(page_url, m[2])}"', body))
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:

@@ -182,19 +182,35 @@ class Watcher:
     def __init__(
         self, scope: WatchScope, on_batch: Callable[[Batch], None], *, poll: bool = False,
         debouncer: Debouncer | None = None, seen: Seen | None = None,
+        warm_up: Callable[[], None] | None = None,
     ) -> None:
         self.scope = scope
         self.on_batch = on_batch
         self.poll = poll
         self.debouncer = debouncer or Debouncer()
         self.seen = seen or Seen()
+        self.warm_up = warm_up
+        self.warmed = threading.Event()
         self._stopping = threading.Event()
         self._observer: Any = None
         self._thread: threading.Thread | None = None
+        self._warmer: threading.Thread | None = None
 
     def dispatch(self, event: FileSystemEvent) -> None:
         """Feed one watchdog event (the observer calls this; tests may too)."""
+        if event.is_directory and event.event_type in ("created", "moved"):
+            self._watch_new_folder(event)
         self.debouncer.add(changed_paths(event, self.scope))
+
+    def _watch_new_folder(self, event: FileSystemEvent) -> None:
+        # A source folder made after start (the site's first templates/ override) is only
+        # seen as an entry of the site folder: watch it, and take what is already in it.
+        raw = event.dest_path if event.event_type == "moved" else event.src_path
+        folder = Path(os.path.abspath(os.fsdecode(raw)))
+        if folder not in self.scope.folders or self._observer is None:
+            return
+        self._observer.schedule(_Handler(self), str(folder), recursive=True)
+        self.debouncer.add(p for p in folder.rglob("*") if p.is_file() and self.scope.wants(p))
 
     def next_batch(self) -> Batch | None:
         """Wait for the next batch of really changed paths; None once stopping."""
@@ -217,6 +233,9 @@ class Watcher:
         self._observer = self._schedule(self.scope)
         self._thread = threading.Thread(target=self._run, name="digest-watch", daemon=True)
         self._thread.start()
+        # Slow first-time work (lazy imports, data loads) beside the builds, not before them.
+        self._warmer = threading.Thread(target=self._warm, name="digest-warm-up", daemon=True)
+        self._warmer.start()
 
     def rescope(self, scope: WatchScope) -> None:
         """Watch other folders (after site.yaml changed the theme or output)."""
@@ -245,6 +264,13 @@ class Watcher:
         observer.start()
         return observer
 
+    def _warm(self) -> None:
+        try:
+            if self.warm_up is not None:
+                self.warm_up()
+        finally:
+            self.warmed.set()
+
     def _run(self) -> None:
         while (batch := self.next_batch()) is not None:
             self.on_batch(batch)
@@ -258,5 +284,6 @@ class Watcher:
             self._observer.join(timeout)
         # A build in progress cannot be interrupted; the thread is a daemon, so it
         # never keeps the process alive.
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
+        for thread in (self._thread, self._warmer):
+            if thread is not None and thread is not threading.current_thread():
+                thread.join(timeout)

@@ -58,6 +58,8 @@ def dev(make_site: Callable[..., Path]) -> Iterator[DevServer]:
     (root / "static" / "style.css").write_text("body { background-color: rgb(255, 255, 255); }\n")
     server = DevServer(load_config(root), port=0, out=io.StringIO())
     server.start()
+    # The first normalise in a process loads its language data: not what a curator waits for.
+    server.watcher.warmed.wait(30)
     try:
         yield server
     finally:

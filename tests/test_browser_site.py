@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Page, expect
+
+from digest.build import build
+from digest.config import load_config
 
 pytestmark = pytest.mark.browser
-
-playwright_api = pytest.importorskip("playwright.sync_api")
-expect = playwright_api.expect
-Page = playwright_api.Page
 
 ARTICLES = {
     "2025-10-06-last-ferry.md": """---
@@ -93,13 +93,13 @@ search: {search}
 """
 
 
-def build_site(make_site: Callable[..., Path], theme: str = "default", search: bool = False) -> Path:
-    build_module = pytest.importorskip("digest.build")
-    from digest.config import load_config
-
-    root = make_site(config=CONFIG.format(theme=theme, search=str(search).lower()), articles=ARTICLES)
+def build_site(
+    make_site: Callable[..., Path], theme: str = "default", search: bool = False
+) -> Path:
+    config_text = CONFIG.format(theme=theme, search=str(search).lower())
+    root = make_site(config=config_text, articles=ARTICLES)
     config = load_config(root)
-    report = build_module.build(config)
+    report = build(config)
     assert not report.problems, [str(p) for p in report.problems]
     out = Path(config.output_dir)
     assert (out / "index.html").is_file()
@@ -107,7 +107,7 @@ def build_site(make_site: Callable[..., Path], theme: str = "default", search: b
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
 
@@ -119,7 +119,9 @@ def serve() -> Iterator[Callable[[Path], str]]:
     def start(folder: Path) -> str:
         handler = functools.partial(_QuietHandler, directory=str(folder))
         httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        thread = threading.Thread(
+            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         thread.start()
         servers.append((httpd, thread))
         return f"http://127.0.0.1:{httpd.server_address[1]}/"

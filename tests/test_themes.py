@@ -8,6 +8,7 @@ stylesheets meet WCAG AA in light and dark mode.
 from __future__ import annotations
 
 import datetime
+import itertools
 import re
 import string
 from pathlib import Path
@@ -41,6 +42,10 @@ def all_templates() -> list[Path]:
     return templates(DEFAULT) + templates(BROADSHEET)
 
 
+def template_id(path: Path) -> str:
+    return path.relative_to(THEMES).as_posix()
+
+
 def strings(lang: str) -> dict[str, str]:
     data = yaml.safe_load((DEFAULT / "i18n" / f"{lang}.yaml").read_text(encoding="utf-8"))
     assert isinstance(data, dict)
@@ -68,13 +73,13 @@ def test_broadsheet_extends_default() -> None:
     assert own and own <= parent
 
 
-@pytest.mark.parametrize("path", all_templates(), ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", all_templates(), ids=template_id)
 def test_template_parses(path: Path) -> None:
     env = jinja2.Environment(autoescape=True)
     env.parse(path.read_text(encoding="utf-8"), name=path.name)
 
 
-@pytest.mark.parametrize("path", all_templates(), ids=lambda p: f"{p.parent.parent.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", all_templates(), ids=template_id)
 def test_only_the_article_body_is_marked_safe(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     for match in re.finditer(r"([\w.]+)\s*\|\s*safe\b", source):
@@ -123,7 +128,8 @@ ALLOWED = re.compile(r"http://www\.w3\.org/\d{4}/svg")
 def test_no_external_urls(path: Path) -> None:
     text = ALLOWED.sub("", path.read_text(encoding="utf-8"))
     assert not re.search(r"https?://", text, re.IGNORECASE), "an absolute URL"
-    assert not re.search(r"""(?:src|href)\s*=\s*["']?//|url\(\s*["']?//""", text), "a protocol-relative URL"
+    protocol_relative = r"""(?:src|href)\s*=\s*["']?//|url\(\s*["']?//"""
+    assert not re.search(protocol_relative, text), "a protocol-relative URL"
     assert "@import" not in text
     assert "@font-face" not in text, "system fonts only"
 
@@ -189,7 +195,7 @@ def palette(*sheets: Path) -> dict[str, dict[str, str]]:
 
 def luminance(colour: str) -> float:
     value = colour.strip().lower()
-    assert re.fullmatch(r"#[0-9a-f]{6}", value), f"colour {colour!r}: write palette colours as #rrggbb"
+    assert re.fullmatch(r"#[0-9a-f]{6}", value), f"{colour!r}: write palette colours as #rrggbb"
     channels = [int(value[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
     return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
@@ -237,12 +243,14 @@ def test_print_stylesheet_hides_navigation_and_shows_link_targets() -> None:
 def fake_context(lang: str) -> dict[str, dict[str, Any]]:
     """One context per template, with the names and shapes docs/theming.md promises."""
     day = PartialDate(2025, 10, 6)
-    pub = NS(name="The Harbour <Courier>", slug="the-harbour-courier", url="/publications/the-harbour-courier/")
+    pub = NS(name="The Harbour <Courier>", slug="the-harbour-courier",
+             url="/publications/the-harbour-courier/")
     tag = NS(name="cities", slug="cities", url="/tags/cities/", count=2)
 
     def article(title: str, **extra: Any) -> NS:
         values: dict[str, Any] = dict(
-            url="/2025/10/06/" + title.lower().replace(" ", "-") + "/", title=title, kicker="Transport",
+            url="/2025/10/06/" + title.lower().replace(" ", "-") + "/", title=title,
+            kicker="Transport",
             publication=pub, date=day, edition=None, lang="en", author="Maria <b>Lopes</b>",
             standfirst="A forty-year-old cooperative keeps the crossing alive.",
             excerpt="A forty-year-old cooperative keeps the crossing alive.", reading_time=6,
@@ -261,7 +269,8 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
                      tags=(), related=(), draft=False, edition="Autumn issue")
     edition = NS(key="2025-w41", period="weekly", label="6–12 Oct 2025", url="/2025/w41/", count=2,
                  groups=(NS(publication=pub, articles=(first, second)),))
-    daily = NS(key="2025-10-05", period="daily", label="5 October 2025", url="/2025/10/05/", count=1,
+    daily = NS(key="2025-10-05", period="daily", label="5 October 2025", url="/2025/10/05/",
+               count=1,
                groups=(NS(publication=pub, articles=(second,)),))
     summary = NS(name=pub.name, slug=pub.slug, url=pub.url, count=1, latest=day,
                  feed_url=pub.url + "feed.xml")
@@ -273,7 +282,8 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
         "archive.html": dict(level="year", label="2025", editions=[edition, daily], issues=[second],
                              children=[NS(label="October 2025", url="/2025/10/", count=3)]),
         "publications.html": dict(publications=[summary]),
-        "publication.html": dict(publication=summary, articles=[first, second], pagination=pagination),
+        "publication.html": dict(publication=summary, articles=[first, second],
+                                 pagination=pagination),
         "article.html": dict(article=first, previous=second, next=None, more=[second]),
         "tags.html": dict(tags=[tag]),
         "tag.html": dict(tag=tag, articles=[first], pagination=pagination),
@@ -306,7 +316,8 @@ def render(theme: str, name: str, lang: str, **extra: Any) -> str:
     site = NS(title="The <Morning> Stack", description="Stories worth keeping.", language=lang,
               base_url="/", author="The curator", search=extra.pop("search", True),
               feeds=NS(atom="/feed.xml", json=None))
-    page = NS(url="/x/", kind=name.removesuffix(".html"), title="A page", lang=lang, canonical="/x/")
+    page = NS(url="/x/", kind=name.removesuffix(".html"), title="A page", lang=lang,
+              canonical="/x/")
     return env.get_template(name).render(
         site=site, page=page, t=t, url=lambda path: "rel:" + path, asset=asset,
         format_date=format_date, serving=extra.pop("serving", True), digest_version="0.1.0",
@@ -361,7 +372,7 @@ def test_headings_do_not_skip_levels() -> None:
     for name in PAGE_TEMPLATES:
         html = render("default", name, "en")
         levels = [int(n) for n in re.findall(r"<h([1-6])[ >]", html)]
-        for before, after in zip(levels, levels[1:], strict=False):
+        for before, after in itertools.pairwise(levels):
             assert after <= before + 1, f"{name}: h{before} then h{after}"
 
 

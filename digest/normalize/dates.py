@@ -70,9 +70,7 @@ def _parse_cached(text: str) -> PartialDate | None:
 def _parse_fast(text: str) -> PartialDate | bool | None:
     """PartialDate, False (certainly not a date), or None (ask dateparser)."""
     found = _parse_table(text, _MONTHS)
-    if found is None and not text.isascii() or found is None and text.split()[0][:3] not in _MONTHS:
-        found = _parse_table(text, _local_months())
-    return found
+    return _parse_table(text, _local_months()) if found is None else found
 
 
 def _parse_table(text: str, months: dict[str, int]) -> PartialDate | bool | None:

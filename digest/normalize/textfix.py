@@ -175,7 +175,7 @@ _LEADING_BLOCK = re.compile(
 )
 # Template delimiters ({{ }}, {% %}, {# #}) are broken up so no text can reach a template engine.
 _INLINE = re.compile(
-    r"[\\`*_\[\]<>|~]|&(?=#?\w+;)|\{(?=[{%#])|(?<=\{)\{|\}(?=\})|(?<=[}%#])\}"
+    r"[\\`*_\[\]<>|~]|&(?=#?\w+;)|\{(?=[{%#])|(?<=\{)[{%#]|[%#](?=\})|\}(?=\})|(?<=[}%#])\}"
 )
 
 
@@ -210,10 +210,18 @@ def unwrap_blocks(lines: list[str]) -> list[str]:
 
 
 def is_hard_wrapped(lines: list[str]) -> bool:
-    """True when most text lines are wrapped at a fixed width inside blank-line blocks."""
-    filled = [line for line in lines if line]
-    if len(filled) < 4 or len(filled) == len(lines):
+    """True for blank-line separated blocks of lines wrapped at a fixed width (e-mail).
+
+    One block alone is never unwrapped: without blank lines, each line is a paragraph.
+    """
+    blocks: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            blocks[-1].append(line)
+        elif blocks[-1]:
+            blocks.append([])
+    blocks = [b for b in blocks if b]
+    if len(blocks) < 2 or max(len(b) for b in blocks) < 2:
         return False
-    widths = sorted(len(line) for line in filled)
-    blank = len(lines) - len(filled)
-    return widths[int(len(widths) * 0.9) - 1] <= 80 and len(filled) > 1.5 * blank
+    widths = sorted(len(line) for block in blocks for line in block)
+    return widths[int(len(widths) * 0.9) - 1] <= 80

@@ -1,0 +1,31 @@
+"""Helpers shared by the build tests: copy a fixture site, build it, read the output."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from digest.build import BuildReport, build
+from digest.config import load_config
+
+SITES = Path(__file__).resolve().parent / "fixtures" / "sites"
+
+
+def copy_site(name: str, dest: Path) -> Path:
+    root = dest / name
+    shutil.copytree(SITES / name, root)
+    return root
+
+
+def build_site(root: Path, **options: object) -> BuildReport:
+    options.setdefault("jobs", 1)
+    return build(load_config(root), **options)  # type: ignore[arg-type]
+
+
+def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file below `folder` (posix relative path -> bytes)."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)
+    }

@@ -1,0 +1,654 @@
+"""Faults: SIGKILL mid-run, a full disk, a read-only output, unreadable and vanishing
+files, and output folders whose cleaning would destroy something.
+
+What must hold after every fault: raw dumps and curator files are byte-identical, every
+article file parses, every built page is whole (parses, ends with </html>), no temp file
+is left where it would be published, and the next run succeeds and gives the same site
+as a clean build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import io
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from digest.config import load_config
+from digest.errors import DigestError
+from digest.frontmatter import parse_document
+
+PUBS = ["The Harbour Courier", "Northern Ledger", "The Cedar Gazette", "Copper Tribune",
+        "Quartz Weekly"]
+WORDS = ("council harbour ferry river market bridge station report winter budget village "
+         "island teacher library volunteers crossing").split()
+SITE_SIZE = 300
+KILLS_NORMALIZE = 8
+KILLS_BUILD = 7
+
+CURATED = {
+    "curated/2025-09-30-kept-by-hand.md": (
+        "---\ntitle: Kept by hand\npublication: Curator Notes\ndate: 2025-09-30\n"
+        "note: my own words, never to be lost\nfeatured: true\ntags: [mine]\n---\n\n"
+        "Written by the curator.\n"
+    ),
+    "curated/2025-09-29-second.md": (
+        "---\ntitle: Second curated piece\npublication: Curator Notes\ndate: 2025-09-29\n"
+        "status: draft\n---\n\nA draft.\n"
+    ),
+}
+
+
+def dump(i: int) -> str:
+    """A Magzter-style raw dump (app copy, English UI)."""
+    rnd = random.Random(i)
+    pub = PUBS[i % len(PUBS)]
+    day = 1 + i % 28
+    title = " ".join(rnd.choice(WORDS) for _ in range(6)).capitalize() + f" {i}"
+    paras = "\n".join(
+        " ".join(rnd.choice(WORDS) for _ in range(60)).capitalize() + "." for _ in range(5)
+    )
+    return (
+        f"Try GOLD - Free\n{title}\n{pub}\n|October {day:02d}, 2025\n{paras}\n"
+        f"This story is from the October {day:02d}, 2025 edition of {pub}.\n"
+        "Subscribe to Magzter GOLD to access thousands of curated premium stories, and "
+        "9,000+ magazines and newspapers.\nAlready a subscriber? Sign In\n"
+        "Listen\nTranslate\nChange font size\n"
+    )
+
+
+def article(i: int, revision: int = 0) -> str:
+    rnd = random.Random(i)
+    body = "\n\n".join(
+        " ".join(rnd.choice(WORDS) for _ in range(60)).capitalize() + "." for _ in range(5)
+    )
+    return (
+        f"---\ntitle: Story {i} {rnd.choice(WORDS)}\npublication: {PUBS[i % len(PUBS)]}\n"
+        f"date: 2025-10-{1 + i % 28:02d}\ntags: [{rnd.choice(WORDS)}]\n---\n\n"
+        f"Revision {revision}.\n\n{body}\n"
+    )
+
+
+def new_site(root: Path, *, dumps: int = 0, articles: int = 0, config: str = "") -> Path:
+    (root / "content" / "inbox").mkdir(parents=True)
+    (root / "content" / "articles").mkdir(parents=True)
+    (root / "site.yaml").write_text("title: Fault digest\nlanguage: en\n" + config, "utf-8")
+    for i in range(dumps):
+        (root / "content" / "inbox" / f"dump-{i:03d}.txt").write_text(dump(i), "utf-8")
+    for i in range(articles):
+        path = root / "content" / "articles" / PUBS[i % len(PUBS)].lower().replace(" ", "-")
+        path.mkdir(exist_ok=True)
+        (path / f"story-{i:03d}.md").write_text(article(i), "utf-8")
+    for rel, text in CURATED.items():
+        path = root / "content" / "articles" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    return root
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*")) if p.is_file()
+    }
+
+
+def digest_cmd(args: list[str], site: Path, **kwargs) -> subprocess.Popen[str]:
+    env = {**os.environ, "NO_COLOR": "1", "PYTHONWARNINGS": "ignore"}
+    return subprocess.Popen(
+        [sys.executable, "-m", "digest", *args], cwd=site, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True, **kwargs,
+    )
+
+
+def run_digest(args: list[str], site: Path, timeout: float = 120) -> tuple[int, str]:
+    proc = digest_cmd(args, site)
+    out, err = proc.communicate(timeout=timeout)
+    return proc.returncode, out + err
+
+
+class _Page(HTMLParser):
+    pass
+
+
+def check_pages(output: Path) -> list[str]:
+    """Every HTML page parses and ends with </html>; returns what is wrong."""
+    wrong = []
+    for path in output.rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        try:
+            parser = _Page()
+            parser.feed(text)
+            parser.close()
+        except Exception as exc:  # noqa: BLE001 - any parse failure is a finding
+            wrong.append(f"{path}: {exc}")
+        if not text.rstrip().lower().endswith("</html>"):
+            wrong.append(f"{path}: does not end with </html>")
+    return wrong
+
+
+def temp_files(folder: Path) -> list[str]:
+    return sorted(
+        p.relative_to(folder).as_posix() for p in folder.rglob("*")
+        if p.is_file() and (p.name.endswith((".tmp", ".temp", "~")) or ".tmp." in p.name)
+    )
+
+
+def comparable(output: Path) -> dict[str, str]:
+    """The output's files and hashes, minus the search index (its file names are random)."""
+    return {
+        rel: sha for rel, sha in hashes(output).items()
+        if not rel.startswith("pagefind/") and rel != ".digest-manifest.json"
+    }
+
+
+def clean_build(site: Path, where: Path) -> dict[str, str]:
+    """Build a copy of the site's sources from scratch; the comparable output."""
+    copy = where / "clean"
+    shutil.rmtree(copy, ignore_errors=True)
+    copy.mkdir(parents=True)
+    shutil.copy2(site / "site.yaml", copy / "site.yaml")
+    shutil.copytree(site / "content", copy / "content")
+    code, output = run_digest(["build"], copy)
+    assert code == 0, output[-3000:]
+    return comparable(copy / "_site")
+
+
+def parse_all_articles(site: Path) -> list[str]:
+    bad = []
+    for path in (site / "content" / "articles").rglob("*.md"):
+        try:
+            parse_document(path.read_bytes().decode("utf-8-sig"), str(path))
+        except (DigestError, UnicodeDecodeError) as exc:
+            bad.append(f"{path}: {exc}")
+    return bad
+
+
+def kill_at(args: list[str], site: Path, delay: float) -> tuple[bool, list[int]]:
+    """Start `digest ARGS`, SIGKILL its main process after `delay` s.
+
+    Returns (killed before it finished, pids of its children still alive afterwards).
+    """
+    proc = digest_cmd(args, site)
+    try:
+        proc.wait(delay)
+        proc.communicate()
+        return False, []
+    except subprocess.TimeoutExpired:
+        pass
+    children = _children(proc.pid)
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    time.sleep(0.3)
+    alive = [pid for pid in children if _alive(pid)]
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGKILL)  # tidy up whatever it left
+    return True, alive
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children", encoding="ascii") as handle:
+            return [int(p) for p in handle.read().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().split(") ", 1)[1][0] != "Z"
+    except OSError:
+        return False
+
+
+FIGURES: dict[str, object] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_figures() -> Iterator[None]:
+    yield
+    if FIGURES:
+        print("\nfault figures:", json.dumps(FIGURES))
+
+
+@pytest.mark.slow
+def test_sigkill_during_normalize_loses_nothing(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site", dumps=SITE_SIZE)
+    reference = new_site(tmp_path / "reference", dumps=SITE_SIZE)
+    inbox_before = hashes(site / "content" / "inbox")
+    curated_before = {rel: (site / "content" / "articles" / rel).read_bytes() for rel in CURATED}
+    started = time.monotonic()
+    code, output = run_digest(["normalize"], reference)
+    full = time.monotonic() - started
+    assert code == 0, output[-3000:]
+    rnd = random.Random(1234)
+    killed, leaked = 0, []
+    for _ in range(KILLS_NORMALIZE):
+        was_killed, alive = kill_at(["normalize"], site, rnd.uniform(0.4, 1.0) * full)
+        killed += was_killed
+        leaked += alive
+        assert hashes(site / "content" / "inbox") == inbox_before, "a raw dump changed"
+        for rel, data in curated_before.items():
+            assert (site / "content" / "articles" / rel).read_bytes() == data, rel
+        assert not parse_all_articles(site)
+    assert not temp_files(site / "content"), temp_files(site / "content")
+    code, output = run_digest(["normalize"], site)
+    assert code == 0, output[-3000:]
+    assert hashes(site / "content" / "articles") == hashes(reference / "content" / "articles")
+    FIGURES["normalize"] = {"articles": SITE_SIZE, "full_run_s": round(full, 2),
+                            "kills": killed, "attempts": KILLS_NORMALIZE}
+    assert killed >= KILLS_NORMALIZE // 2
+    assert not leaked
+
+
+@pytest.mark.slow
+def test_sigkill_during_build_loses_nothing(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site", articles=SITE_SIZE)
+    code, output = run_digest(["build"], site)
+    assert code == 0, output[-3000:]
+    # Time a full build from scratch: that is the window the kills fall into.
+    shutil.rmtree(site / ".digest-cache", ignore_errors=True)
+    for path in (site / "content" / "articles").rglob("story-*.md"):
+        path.write_text(path.read_text("utf-8") + "\nTouched.\n", "utf-8")
+    started = time.monotonic()
+    code, output = run_digest(["build"], site)
+    full = time.monotonic() - started
+    assert code == 0, output[-3000:]
+    rnd = random.Random(4321)
+    killed, leaked, revision = 0, [], 0
+    for _ in range(KILLS_BUILD):
+        # A curator edit between builds, so each build has pages to write.
+        revision += 1
+        for i in rnd.sample(range(SITE_SIZE), 60):
+            path = next((site / "content" / "articles").rglob(f"story-{i:03d}.md"))
+            path.write_text(article(i, revision), "utf-8")
+        sources_before = hashes(site / "content")
+        was_killed, alive = kill_at(["build"], site, rnd.uniform(0.3, 1.0) * full)
+        killed += was_killed
+        leaked += alive
+        assert hashes(site / "content") == sources_before, "a build changed the sources"
+        assert not check_pages(site / "_site"), check_pages(site / "_site")[:5]
+    left_over = temp_files(site / "_site")
+    code, output = run_digest(["build"], site)
+    assert code == 0, output[-3000:]
+    after = comparable(site / "_site")
+    clean = clean_build(site, tmp_path)
+    FIGURES["build"] = {"articles": SITE_SIZE, "full_run_s": round(full, 2), "kills": killed,
+                        "attempts": KILLS_BUILD, "temp_files_after_kills": len(left_over),
+                        "orphan_workers": len(leaked)}
+    assert set(after) == set(clean), sorted(set(after) ^ set(clean))[:10]
+    differ = [rel for rel in after if after[rel] != clean[rel]]
+    assert not differ, differ[:10]
+    assert killed >= KILLS_BUILD // 2
+    assert not leaked, f"worker processes outlived the killed build: {leaked}"
+    assert not temp_files(site / "_site"), f"temp files in the output: {left_over[:5]}"
+
+
+# --- full disk and read-only output ---------------------------------------------------
+
+
+def _can_mount() -> bool:
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        return False
+    probe = Path(f"/tmp/digest-mount-probe-{os.getpid()}")
+    probe.mkdir(exist_ok=True)
+    try:
+        ok = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe)],
+                            capture_output=True).returncode == 0
+        if ok:
+            subprocess.run(["umount", str(probe)], check=True)
+        return ok
+    finally:
+        probe.rmdir()
+
+
+CAN_MOUNT = _can_mount()
+
+
+@contextlib.contextmanager
+def tmpfs(folder: Path, size: str) -> Iterator[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)],
+                   check=True)
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "-l", str(folder)], check=False)
+
+
+@contextlib.contextmanager
+def failing_writes(folder: Path, code: int, after: int) -> Iterator[None]:
+    """In-process stand-in for a full or read-only disk: creating files under `folder`
+    fails with `code` once `after` files were created."""
+    real_open = os.open
+    count = [0]
+    prefix = str(folder.resolve())
+
+    def fake_open(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and os.path.abspath(
+            os.fspath(path)).startswith(prefix):
+            count[0] += 1
+            if count[0] > after:
+                raise OSError(code, os.strerror(code), os.fspath(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    original = io.open
+
+    def fake_io_open(file, mode="r", *args, **kwargs):  # type: ignore[no-untyped-def]
+        if isinstance(file, (str, os.PathLike)) and any(c in mode for c in "wax+"):
+            return original(file, mode, *args, opener=lambda p, f: fake_open(p, f, 0o666),
+                            **kwargs)
+        return original(file, mode, *args, **kwargs)
+
+    patches = [(os, "open", fake_open), (io, "open", fake_io_open)]
+    import builtins
+
+    patches.append((builtins, "open", fake_io_open))
+    saved = [(m, n, getattr(m, n)) for m, n, _ in patches]
+    for module, name, value in patches:
+        setattr(module, name, value)
+    try:
+        yield
+    finally:
+        for module, name, value in saved:
+            setattr(module, name, value)
+
+
+def _build_in_process(site: Path) -> tuple[int, str]:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    result = CliRunner().invoke(main, ["build", "--site", str(site), "--jobs", "1"])
+    text = result.output
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        import traceback
+
+        text += "Traceback\n" + "".join(traceback.format_exception(result.exception))
+    return result.exit_code, text
+
+
+@pytest.mark.slow
+def test_full_disk_is_a_clear_error_and_loses_nothing(tmp_path: Path) -> None:
+    articles = 60
+    if CAN_MOUNT:
+        with tmpfs(tmp_path / "disk", "6m") as disk:
+            site = new_site(disk / "site", articles=articles)
+            sources = hashes(site / "content")
+            code, output = run_digest(["build"], site)
+            assert code == 0, output[-2000:]
+            # Change every article, then fill the disk so only a sliver is free.
+            for path in (site / "content" / "articles").rglob("story-*.md"):
+                path.write_text(path.read_text("utf-8").replace("Revision 0.", "Revision 1."),
+                                "utf-8")
+            sources = hashes(site / "content")
+            free = shutil.disk_usage(disk).free
+            filler = disk / "filler"
+            with open(filler, "wb") as handle:
+                with contextlib.suppress(OSError):
+                    handle.write(b"\0" * max(0, free - 4096))
+            code, output = run_digest(["build"], site)
+            empty = sorted(p.relative_to(site / "_site").as_posix()
+                           for p in (site / "_site").rglob("*")
+                           if p.is_file() and p.stat().st_size == 0)
+            FIGURES["full_disk"] = {"mode": "tmpfs", "free_bytes": 4096, "exit": code,
+                                    "message": output.strip().splitlines()[-1][:160],
+                                    "empty_files_after": len(empty)}
+            assert "Traceback" not in output, output[-3000:]
+            assert hashes(site / "content") == sources
+            assert not check_pages(site / "_site")
+            # Either a clear error, or a build that really is complete: never a success
+            # that left broken files behind.
+            if code == 0:
+                assert not empty, f"build said it succeeded but left empty files: {empty[:8]}"
+            else:
+                assert code == 1, output[-2000:]
+                assert "space" in output.lower(), output[-2000:]
+            filler.unlink()
+            code, output = run_digest(["build"], site)
+            assert code == 0, output[-2000:]
+            assert not temp_files(site / "_site"), temp_files(site / "_site")
+            assert comparable(site / "_site") == clean_build(site, tmp_path)
+    else:
+        site = new_site(tmp_path / "site", articles=articles)
+        sources = hashes(site / "content")
+        with failing_writes(site / "_site", errno.ENOSPC, after=20):
+            code, output = _build_in_process(site)
+        FIGURES["full_disk"] = {"mode": "patched os.open", "exit": code}
+        assert code == 1 and "Traceback" not in output, output[-3000:]
+        assert hashes(site / "content") == sources
+        code, output = _build_in_process(site)
+        assert code == 0, output[-2000:]
+        assert not check_pages(site / "_site")
+
+
+@pytest.mark.slow
+def test_read_only_output_is_a_clear_error(tmp_path: Path) -> None:
+    # No search index here: test_output_folder_on_its_own_filesystem covers that part.
+    site = new_site(tmp_path / "site", articles=20, config="search: false\n")
+    if CAN_MOUNT:
+        with tmpfs(site / "_site", "20m") as out:
+            code, output = run_digest(["build"], site)
+            assert code == 0, output[-2000:]
+            before = hashes(out)
+            for path in (site / "content" / "articles").rglob("story-*.md"):
+                path.write_text(path.read_text("utf-8") + "\nEdited.\n", "utf-8")
+            sources = hashes(site / "content")
+            subprocess.run(["mount", "-o", "remount,ro", str(out)], check=True)
+            code, output = run_digest(["build"], site)
+            FIGURES["read_only"] = {"mode": "tmpfs remount,ro", "exit": code,
+                                    "message": output.strip().splitlines()[-1][:160]}
+            assert code == 1, output[-2000:]
+            assert "Traceback" not in output, output[-3000:]
+            assert "read-only" in output.lower(), output[-2000:]
+            assert hashes(out) == before
+            assert hashes(site / "content") == sources
+            subprocess.run(["mount", "-o", "remount,rw", str(out)], check=True)
+            code, output = run_digest(["build"], site)
+            assert code == 0, output[-2000:]
+            assert not check_pages(out)
+    else:
+        code, output = _build_in_process(site)
+        assert code == 0
+        with failing_writes(site / "_site", errno.EROFS, after=0):
+            code, output = _build_in_process(site)
+        FIGURES["read_only"] = {"mode": "patched os.open", "exit": code}
+        assert code == 1 and "Traceback" not in output, output[-3000:]
+
+
+@pytest.mark.skipif(not CAN_MOUNT, reason="needs root and mount")
+def test_output_folder_on_its_own_filesystem(tmp_path: Path) -> None:
+    """An output folder that is a mount point (a separate disk, a container volume):
+    the build must work, or at least fail with a clear message, never a traceback."""
+    site = new_site(tmp_path / "site", articles=10)
+    with tmpfs(site / "_site", "20m"):
+        code, output = run_digest(["build"], site)
+        assert "Traceback" not in output, output[-1500:]
+        assert code == 0, output[-2000:]
+        assert not check_pages(site / "_site")
+
+
+# --- unreadable and vanishing files ---------------------------------------------------
+
+
+def test_unreadable_articles_are_reported_and_the_rest_builds(tmp_path: Path) -> None:
+    site = new_site(tmp_path / "site", articles=10)
+    articles = site / "content" / "articles"
+    (articles / "latin1.md").write_bytes("---\ntitle: Caf\xe9\n---\n\nx\n".encode("latin-1"))
+    (articles / "binary.md").write_bytes(os.urandom(4096))
+    (articles / "dangling.md").symlink_to(tmp_path / "does-not-exist.md")
+    (articles / "folder.md").mkdir()
+    os.mkfifo(articles / "pipe.md")  # reading a FIFO blocks: it must be skipped or refused
+    (articles / "loop.md").symlink_to(articles / "loop.md")
+    sources = hashes(site / "content" / "inbox")
+    started = time.monotonic()
+    code, output = run_digest(["build"], site, timeout=60)
+    assert time.monotonic() - started < 60
+    assert "Traceback" not in output, output[-3000:]
+    assert code == 1, output[-2000:]
+    assert "content/articles/latin1.md" in output and "content/articles/binary.md" in output
+    assert hashes(site / "content" / "inbox") == sources
+    assert any("Story 1 " in p.read_text("utf-8") for p in (site / "_site").rglob("*.html"))
+
+
+def test_unreadable_dump_is_reported_and_the_rest_normalises(tmp_path: Path) -> None:
+    """Root ignores file modes, so a read failure is injected for one dump."""
+    from digest.normalize import normalize
+
+    site = new_site(tmp_path / "site", dumps=5)
+    bad = site / "content" / "inbox" / "dump-002.txt"
+    real = Path.read_bytes
+
+    def read_bytes(self: Path) -> bytes:
+        if self.name == bad.name:
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    Path.read_bytes = read_bytes  # type: ignore[method-assign]
+    try:
+        report = normalize(load_config(site), None, force=False, dry_run=False, stdout=None,
+                           progress=False)
+    finally:
+        Path.read_bytes = real  # type: ignore[method-assign]
+    assert [p.path for p in report.problems] == ["inbox/dump-002.txt"], report.problems
+    assert "Permission denied" in str(report.problems[0])
+    assert len(report.written) == 4
+
+
+@pytest.mark.slow
+def test_files_vanishing_mid_build(tmp_path: Path) -> None:
+    """A thread deletes and restores articles while builds run: every build ends in a
+    report (never an exception), every page is whole, and a quiet build equals a clean one."""
+    from digest.build import build
+
+    site = new_site(tmp_path / "site", articles=120)
+    paths = sorted((site / "content" / "articles").rglob("story-*.md"))
+    texts = {p: p.read_bytes() for p in paths}
+    stop = threading.Event()
+    churn = [0]
+
+    def vanish() -> None:
+        rnd = random.Random(5)
+        while not stop.is_set():
+            victim = rnd.choice(paths)
+            with contextlib.suppress(FileNotFoundError):
+                victim.unlink()
+            time.sleep(0.002)
+            victim.write_bytes(texts[victim])
+            churn[0] += 1
+
+    thread = threading.Thread(target=vanish, name="test-vanish")
+    thread.start()
+    crashes = []
+    try:
+        for _ in range(4):
+            shutil.rmtree(site / ".digest-cache", ignore_errors=True)
+            config = load_config(site)
+            try:
+                build(config, jobs=1)
+            except Exception as exc:  # noqa: BLE001 - the finding
+                crashes.append(f"{type(exc).__name__}: {exc}")
+            assert not check_pages(site / "_site")
+    finally:
+        stop.set()
+        thread.join()
+    FIGURES["vanishing"] = {"builds": 4, "deletions": churn[0], "crashes": len(crashes)}
+    assert not crashes, crashes
+    code, output = run_digest(["build"], site)
+    assert code == 0, output[-2000:]
+    assert comparable(site / "_site") == clean_build(site, tmp_path)
+
+
+# --- output folder safety -------------------------------------------------------------
+
+
+def _decoy(folder: Path) -> dict[str, str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "precious.txt").write_text("do not delete", "utf-8")
+    (folder / "sub").mkdir(exist_ok=True)
+    (folder / "sub" / "index.html").write_text("<html>mine</html>", "utf-8")
+    return hashes(folder)
+
+
+@pytest.mark.parametrize("output", [".", "content", "content/articles", "content/inbox",
+                                    "themes/mine", "themes/mine/templates"])
+def test_output_folder_that_would_destroy_sources_is_refused(tmp_path: Path, output: str) -> None:
+    site = new_site(tmp_path / "site", articles=3, config=f"output: {output}\ntheme: mine\n")
+    theme = site / "themes" / "mine"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "theme.yaml").write_text("name: mine\nextends: default\n", "utf-8")
+    before = hashes(site)
+    code, text = run_digest(["build"], site, timeout=60)
+    assert code == 1, text[-2000:]
+    assert "Traceback" not in text, text[-3000:]
+    assert "site.yaml" in text
+    assert hashes(site) == before, "the refused build changed files"
+    assert not (site / output / ".digest-output").exists()
+
+
+def test_output_symlinked_to_home_is_refused(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    before = _decoy(home)
+    site = new_site(tmp_path / "site", articles=3)
+    (site / "_site").symlink_to(home)
+    env = {**os.environ, "HOME": str(home), "NO_COLOR": "1"}
+    proc = subprocess.run([sys.executable, "-m", "digest", "build"], cwd=site, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert hashes(home) == before
+
+
+def test_output_symlinked_to_a_folder_with_foreign_files_is_refused(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "documents"
+    before = _decoy(elsewhere)
+    site = new_site(tmp_path / "site", articles=3)
+    (site / "_site").symlink_to(elsewhere)
+    code, text = run_digest(["build"], site, timeout=60)
+    assert code == 1, text[-2000:]
+    assert hashes(elsewhere) == before
+
+
+@pytest.mark.parametrize("target", ["/", "~", "site", "site/content", "above"])
+def test_check_output_refuses_dangerous_folders(tmp_path: Path, target: str) -> None:
+    """The guard itself, called directly: `/` cannot be tried with a real build safely."""
+    from digest.write import check_output
+
+    site = new_site(tmp_path / "site")
+    folder = {"/": Path("/"), "~": Path.home(), "site": site, "site/content": site / "content",
+              "above": tmp_path}[target]
+    with pytest.raises(DigestError):
+        check_output(site, folder)
+
+
+def test_stale_file_pruning_stays_inside_the_output(tmp_path: Path) -> None:
+    """A manifest edited to name files outside the output is never followed."""
+    site = new_site(tmp_path / "site", articles=3)
+    code, text = run_digest(["build"], site)
+    assert code == 0, text
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep", "utf-8")
+    (site / "precious.txt").write_text("keep", "utf-8")
+    manifest = site / "_site" / ".digest-manifest.json"
+    names = json.loads(manifest.read_text("utf-8"))
+    names += ["../precious.txt", "../../victim.txt", str(victim), "sub/../../precious.txt"]
+    manifest.write_text(json.dumps(names), "utf-8")
+    code, text = run_digest(["build"], site)
+    assert code == 0, text
+    assert victim.read_text("utf-8") == "keep"
+    assert (site / "precious.txt").read_text("utf-8") == "keep"

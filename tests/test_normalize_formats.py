@@ -1,0 +1,237 @@
+"""parse_dump on string literals: one layout at a time, as a reader would check it."""
+
+from __future__ import annotations
+
+import pytest
+from markdown_it import MarkdownIt
+
+from digest.errors import DigestError
+from digest.model import PartialDate
+from digest.normalize import parse_dump
+
+APP_DE = """Versuchen GOLD - Frei
+'Frozen out' Ice fishermen wait for a winter that never comes
+The Lake Courier
+|February 14, 2024
+The huts stand in a row on the shore, their doors padlocked and their stoves cold for the third winter running.
+Inside one sat a pile of folded.
+Canvas windbreaks - bought in a good year, when the ice reached forty centimetres by Christmas and the lake filled with tents.
+Fishermen now drive north to find safe ice.
+Diese Geschichte stammt aus der February 14, 2024-Ausgabe von The Lake Courier.
+Abonnieren Sie Magzter GOLD, um auf Tausende kuratierter Premium-Geschichten zuzugreifen.
+Sie sind bereits Abonnent? Anmelden
+WEITERE GESCHICHTEN VON The Lake Courier
+The Lake Courier
+Ferry fares frozen for another year
+The council said the decision would be reviewed in \\"the spring\\".
+2 mins
+March 01, 2024
+The Lake Courier
+Skating club rents out the old boathouse
+Members voted to open it to walkers on Sundays.
+3 mins
+March 02, 2024
+Listen
+Translate
+Change font size
+"""
+
+
+def parse(text: str, name: str = "inbox/dump.txt") -> object:
+    return parse_dump(text.encode("utf-8"), name)
+
+
+def test_magzter_app_copy_fields() -> None:
+    doc = parse_dump(APP_DE.encode(), "inbox/ice.txt")
+    meta = doc.meta
+    assert meta.title == "Ice fishermen wait for a winter that never comes"
+    assert meta.kicker == "Frozen out"
+    assert meta.publication == "The Lake Courier"
+    assert meta.date == PartialDate(2024, 2, 14)  # the |date line, not a related story's
+    assert meta.edition == "February 14, 2024"
+    assert meta.truncated is True
+    assert meta.lang == "en"
+    assert meta.source is not None
+    assert meta.source.format == "magzter" and meta.source.ui_language == "de"
+    assert meta.source.file == "inbox/ice.txt"
+    assert [r.title for r in meta.related] == [
+        "Ferry fares frozen for another year", "Skating club rents out the old boathouse",
+    ]
+    first = meta.related[0]
+    assert first.summary == 'The council said the decision would be reviewed in "the spring".'
+    assert (first.publication, first.date, first.reading_time) == ("The Lake Courier", "2024-03-01", 2)
+
+
+def test_magzter_body_has_no_chrome_and_joins_the_broken_sentence() -> None:
+    body = parse_dump(APP_DE.encode(), "x").body
+    for chrome in ("GOLD", "Magzter", "Anmelden", "Ausgabe", "WEITERE", "Listen", "mins",
+                   "Frozen out", "|February", "Ferry fares"):
+        assert chrome not in body
+    assert "a pile of folded Canvas windbreaks - bought" in body
+    assert body.startswith("The huts stand")
+    assert body.endswith("Fishermen now drive north to find safe ice.")
+    assert body.count("\n\n") == 2
+
+
+def test_magzter_polish_ui_is_detected_by_structure() -> None:
+    text = """Wypróbuj GOLD - Za darmo
+Harbour seals return to the old timber pier
+Coastline Weekly
+|May 03, 2024
+Seals have hauled out on the timber pier every afternoon since the fishing fleet moved to the new harbour.
+Volunteers count them from the promenade and post the numbers on a board outside the café.
+Ta historia pochodzi z wydania May 03, 2024 czasopisma Coastline Weekly.
+Zasubskrybuj Magzter GOLD, aby uzyskać dostęp do tysięcy wyselekcjonowanych historii premium.
+Jesteś już subskrybentem? Zaloguj się
+"""
+    meta = parse(text).meta  # type: ignore[attr-defined]
+    assert meta.title == "Harbour seals return to the old timber pier"
+    assert meta.date == PartialDate(2024, 5, 3)
+    assert meta.source.ui_language == "pl"
+    assert "Zaloguj" not in parse(text).body  # type: ignore[attr-defined]
+
+
+def test_magzter_web_copy_month_edition_and_doubled_footer() -> None:
+    text = """Winter gardens under glass
+Green Rooms|March 2022
+How three families grow tomatoes through a northern winter.
+ANNA BERG
+Winter gardens under glass
+The greenhouse was built from old windows collected over two summers.
+Heat comes from a compost bed that reaches sixty degrees in January.
+This story is from the March 2022 edition of Green Rooms.
+Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories.
+Already a subscriber? Sign In
+This story is from the March 2022 edition of Green Rooms.
+Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories.
+Already a subscriber? Sign In
+MORE STORIES FROM Green Rooms
+Seeds that travel by post
+A swap club mails packets across the country.
+"""
+    doc = parse(text)
+    meta = doc.meta  # type: ignore[attr-defined]
+    assert meta.date == PartialDate(2022, 3) and meta.date.iso == "2022-03"
+    assert meta.edition == "March 2022"
+    assert meta.publication == "Green Rooms"
+    assert meta.author == "Anna Berg"
+    assert meta.standfirst == "How three families grow tomatoes through a northern winter."
+    assert [(r.title, r.summary) for r in meta.related] == [
+        ("Seeds that travel by post", "A swap club mails packets across the country.")
+    ]
+    body = doc.body  # type: ignore[attr-defined]
+    assert "edition" not in body and "Sign In" not in body and "Winter gardens" not in body
+    assert body.count("\n\n") == 1
+
+
+def test_html_saved_as_txt_is_still_html() -> None:
+    page = """<!doctype html><html lang="de"><head>
+<meta property="og:title" content="Der Hafen schläft nie">
+<meta property="og:site_name" content="Nordblatt">
+<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2023-07-02T10:00:00+02:00", "author": {"name": "Lena Voss"}}</script>
+</head><body><nav><a href="/">Startseite</a> <a href="/sport">Sport</a></nav>
+<div class="cookie-banner">Wir verwenden Cookies. Alle akzeptieren</div>
+<article><h1>Der Hafen schläft nie</h1>
+<p>Um drei Uhr morgens laufen die ersten Kutter ein, und die Halle füllt sich mit dem Lärm der Gabelstapler und Eismaschinen.</p>
+<p>Die Händler prüfen den Fang im Licht der Taschenlampen, bevor die Versteigerung beginnt und die Preise an der Tafel erscheinen.</p>
+<div class="share">Teilen auf Facebook Teilen auf X</div>
+</article><footer>Impressum Datenschutz</footer></body></html>"""
+    doc = parse(page, "inbox/hafen.txt")
+    meta = doc.meta  # type: ignore[attr-defined]
+    assert meta.source.format == "html"
+    assert (meta.title, meta.publication, meta.author) == ("Der Hafen schläft nie", "Nordblatt", "Lena Voss")
+    assert meta.date == PartialDate(2023, 7, 2)
+    assert meta.lang == "de"
+    body = doc.body  # type: ignore[attr-defined]
+    assert body.startswith("Um drei Uhr morgens")
+    for junk in ("Cookies", "Startseite", "Teilen", "Impressum", "Der Hafen schläft nie"):
+        assert junk not in body
+
+
+def test_pasted_newsletter_headers() -> None:
+    text = """From: Fieldnotes <notes@fieldnotes.example>
+Subject: Re: Hedgehogs crossing the bypass
+Date: Mon, 6 May 2024 08:00:00 +0100
+
+A tunnel under the bypass has cut the number of hedgehogs found on the road by half, a
+survey by volunteers suggests.
+
+The tunnel cost less than a set of traffic lights and took a week to build.
+"""
+    meta = parse(text).meta  # type: ignore[attr-defined]
+    assert (meta.title, meta.publication, meta.date) == (
+        "Hedgehogs crossing the bypass", "Fieldnotes", PartialDate(2024, 5, 6)
+    )
+    assert meta.source.format == "email"
+    assert "on the road by half, a survey" in parse(text).body  # type: ignore[attr-defined]
+
+
+def test_pressreader_date_from_address() -> None:
+    text = """Evening Star
+
+
+Market hall roof to be replaced
+- - By Sam Hale
+The glass roof of the market hall will be replaced after a survey found rusted fixings.
+https://www.pressreader.com/uk/evening-star/20231104/282041912345678
+"""
+    meta = parse(text).meta  # type: ignore[attr-defined]
+    assert (meta.publication, meta.title, meta.author) == (
+        "Evening Star", "Market hall roof to be replaced", "Sam Hale"
+    )
+    assert meta.date == PartialDate(2023, 11, 4)
+    assert meta.source.format == "pressreader"
+
+
+def test_plain_text_is_still_an_article_with_review_notes() -> None:
+    meta = parse("A note I kept\nSomething worth reading later about tides.\n").meta  # type: ignore[attr-defined]
+    assert meta.title == "A note I kept"
+    assert meta.date is None  # never invented
+    assert {"format not recognised", "title guessed from first line", "no date found"} <= set(meta.review)
+
+
+def test_markdown_front_matter_errors_name_the_line() -> None:
+    with pytest.raises(DigestError) as caught:
+        parse("---\ntitle: Fine\ndate: someday\n---\nBody\n", "inbox/bad.md")
+    problem = caught.value.problems[0]
+    assert (problem.path, problem.line) == ("inbox/bad.md", 3)
+
+
+def test_markdown_is_completed_not_rewritten() -> None:
+    doc = parse("---\ntitle: Kept as written\n---\n\n# My own heading\n\nText *with* emphasis.\n")
+    assert doc.body == "# My own heading\n\nText *with* emphasis."  # type: ignore[attr-defined]
+    assert doc.meta.source.format == "markdown"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\n", bytes(range(256)) * 20])
+def test_empty_or_binary_input_is_a_user_error(data: bytes) -> None:
+    with pytest.raises(DigestError):
+        parse_dump(data, "inbox/bad.bin")
+
+
+def test_dump_text_is_never_markup() -> None:
+    text = "Title line\n# not a heading\n> not a quote\n1. not a list\n<b>bold</b> &amp; {{ x }} {% y %} [a](b)\n"
+    body = parse(text).body  # type: ignore[attr-defined]
+    assert "\\# not a heading" in body and "\\> not a quote" in body and "1\\. not a list" in body
+    assert "{{" not in body and "{%" not in body
+    # Rendered even with raw HTML on, the dump's text shows as text.
+    html = MarkdownIt("commonmark", {"html": True}).render(body)
+    for tag in ("<h1", "<blockquote", "<ol", "<b>", "<a "):
+        assert tag not in html
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp;amp;" in html
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "cp1252"])
+def test_encodings_and_crlf(encoding: str) -> None:
+    text = APP_DE.replace("The huts", "The café huts").replace("\n", "\r\n")
+    doc = parse_dump(text.encode(encoding, errors="replace"), "x")
+    assert doc.meta.title == "Ice fishermen wait for a winter that never comes"
+    assert "The café huts" in doc.body and "\r" not in doc.body
+
+
+def test_mojibake_is_repaired() -> None:
+    broken = "Café owners meet\nThe café on the quay stays open late for the night shift at the docks nearby.\n"
+    mangled = broken.encode("utf-8").decode("cp1252").encode("utf-8")
+    doc = parse_dump(mangled, "x")
+    assert doc.meta.title == "Café owners meet"
+    assert "The café on the quay" in doc.body
