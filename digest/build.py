@@ -8,6 +8,7 @@ again and again, and in the disposable cache next to the output for one-shot bui
 
 from __future__ import annotations
 
+import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -20,13 +21,20 @@ from digest.cache import BuildCache, Stamp, open_cache
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.load import Article, Loaded, load
+from digest.load import Article, Loaded, load, scan
 from digest.markdown import engine
 from digest.plan import plan
 from digest.render import Renderer, render_all
 from digest.theme import Theme, load_theme, theme_chain, theme_stamp
 from digest.urls import output_file
-from digest.write import check_output, finish_output, prepare_output, read_manifest, write_file
+from digest.write import (
+    MANIFEST,
+    check_output,
+    finish_output,
+    prepare_output,
+    read_manifest,
+    write_file,
+)
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
 
@@ -60,9 +68,22 @@ class _Session:
 
     key: str
     cache: BuildCache
-    articles: dict[str, tuple[Stamp, Article]]
-    pages: dict[str, str]
+    _articles: dict[str, tuple[Stamp, Article]] | None = None
+    _pages: dict[str, str] | None = None
     theme: Theme | None = None
+
+    # Read from the cache only when needed: a build with nothing to do never unpickles them.
+    @property
+    def articles(self) -> dict[str, tuple[Stamp, Article]]:
+        if self._articles is None:
+            self._articles = self.cache.articles()
+        return self._articles
+
+    @property
+    def pages(self) -> dict[str, str]:
+        if self._pages is None:
+            self._pages = self.cache.pages()
+        return self._pages
 
 
 _SESSIONS: dict[Path, _Session] = {}
@@ -75,7 +96,7 @@ def _session(config: SiteConfig, key: str) -> _Session:
         if session is not None:
             session.cache.close()
         cache = open_cache(out, key)
-        session = _Session(key, cache, cache.articles(), cache.pages())
+        session = _Session(key, cache)
         _SESSIONS[out] = session
     return session
 
@@ -113,13 +134,24 @@ def build(
         theme = session.theme
     with stage("load"):
         force = frozenset(_sources(changed or frozenset(), config.root))
+        stamps = dict(scan(config.articles_dir, config.root))
+        salt = f"{key}|serving={serving}|drafts={drafts}"
+        site_stamp = hashlib.sha1(repr((salt, theme.stamp, sorted(stamps.items()))).encode()
+                                  ).hexdigest()
+        last = session.cache.info("last_build")
+        if not force and last and last.startswith(site_stamp + " ") and (
+                out / MANIFEST).is_file():
+            # Nothing that any page depends on changed since a build without problems.
+            total = int(last.split()[1])
+            return BuildReport(0, total, total, (), timings)
+        session.cache.set_info("last_build", "")
         loaded = load(config.articles_dir, config.root, session.articles,
-                      raw_html=config.raw_html, jobs=jobs, force=force)
+                      raw_html=config.raw_html, jobs=jobs, force=force, stamps=stamps,
+                      save=lambda rows: session.cache.update(articles=rows))
         problems += loaded.problems
     with stage("collect"):
         catalog = collect(loaded.articles, config, drafts=drafts)
     with stage("plan"):
-        salt = f"{key}|serving={serving}|drafts={drafts}"
         site_plan = plan(catalog, config, theme.template_hash, theme.body_templates, salt)
         problems += site_plan.problems
         prepare_output(out)
@@ -166,6 +198,8 @@ def build(
             changed_urls.add("/" + rel.removesuffix("index.html"))
     with stage("cache"):
         _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
+    if not problems:
+        session.cache.set_info("last_build", f"{site_stamp} {len(site_plan.pages)}")
     return BuildReport(
         pages_written=written,
         pages_unchanged=len(site_plan.pages) - written,
@@ -184,8 +218,8 @@ def _remember(
     for url in dropped_pages:
         del session.pages[url]
     session.pages.update(rendered)
-    if loaded.fresh or loaded.gone or rendered or dropped_pages:
-        session.cache.update(loaded.fresh, loaded.gone, rendered, dropped_pages)
+    if loaded.gone or rendered or dropped_pages:
+        session.cache.update((), loaded.gone, rendered, dropped_pages)
 
 
 def _sources(paths: frozenset[Path], root: Path) -> Iterator[str]:

@@ -87,6 +87,18 @@ class BuildCache:
                 continue
         return out
 
+    def info(self, key: str) -> str | None:
+        rows = self._rows(f"SELECT value FROM info WHERE key='{key}'") if key.isidentifier() else []
+        return str(rows[0][0]) if rows else None
+
+    def set_info(self, key: str, value: str) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
+        except sqlite3.Error:
+            self._forget()
+
     def pages(self) -> dict[str, str]:
         return dict(self._rows("SELECT url, fingerprint FROM pages"))
 

@@ -303,7 +303,11 @@ _ORDER = (
 )
 
 
-class _Dumper(yaml.SafeDumper):
+# libyaml's emitter is several times faster than PyYAML's pure-Python one.
+_BaseDumper: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[valid-type,misc]
     pass
 
 

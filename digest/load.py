@@ -12,7 +12,7 @@ import html
 import os
 import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,10 +49,8 @@ class Article:
 class Loaded:
     articles: tuple[Article, ...]  # in source order
     problems: tuple[Problem, ...]
-    # Articles parsed this time, pickled for the cache (workers pickle them anyway to send
-    # them back, so the parent gets the cache rows for free), and files that went away.
-    fresh: tuple[tuple[str, Stamp, bytes], ...]
-    gone: tuple[str, ...]
+    parsed: int  # files parsed this time rather than taken from the cache
+    gone: tuple[str, ...]  # files that went away since the last build
 
 
 def load(
@@ -63,9 +61,16 @@ def load(
     raw_html: bool,
     jobs: int,
     force: frozenset[str] = frozenset(),
+    stamps: dict[str, Stamp] | None = None,
+    save: Callable[[list[tuple[str, Stamp, bytes]]], None] | None = None,
 ) -> Loaded:
-    """Load every article below `articles_dir`; `cached` is updated in place."""
-    stamps = dict(_scan(articles_dir, root))
+    """Load every article below `articles_dir`; `cached` is updated in place.
+
+    `save` receives the newly parsed articles, pickled, in batches as they arrive, so the
+    cache is filled without holding every pickled article in memory at once.
+    """
+    if stamps is None:
+        stamps = dict(scan(articles_dir, root))
     gone = tuple(sorted(set(cached) - set(stamps)))
     for source in gone:
         del cached[source]
@@ -74,23 +79,30 @@ def load(
         if s in force or s not in cached or cached[s][0] != stamp
     ]
     problems: list[Problem] = []
-    fresh: list[tuple[str, Stamp, bytes]] = []
+    batch: list[tuple[str, Stamp, bytes]] = []
     for source, result in _parse_all(todo, root, raw_html, jobs):
-        if isinstance(result, bytes):
-            cached[source] = (stamps[source], pickle.loads(result))
-            fresh.append((source, stamps[source], result))
-        else:
+        if not isinstance(result, _Parsed):
             cached.pop(source, None)
             problems.extend(result)
+            continue
+        article = result.article or pickle.loads(result.data)
+        cached[source] = (stamps[source], article)
+        if save is not None:
+            batch.append((source, stamps[source], result.data))
+            if len(batch) >= 500:
+                save(batch)
+                batch = []
+    if save is not None and batch:
+        save(batch)
     articles = tuple(cached[s][1] for s in sorted(stamps) if s in cached)
-    return Loaded(articles, tuple(sorted(problems, key=_problem_key)), tuple(fresh), gone)
+    return Loaded(articles, tuple(sorted(problems, key=_problem_key)), len(todo), gone)
 
 
 def _problem_key(problem: Problem) -> tuple[str, int]:
     return problem.path, problem.line or 0
 
 
-def _scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
+def scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
     prefix = folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
     stack = [(str(folder), prefix)]
     while stack:
@@ -109,12 +121,27 @@ def _scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
                 yield f"{rel}/{entry.name}", Stamp(st.st_mtime_ns, st.st_size)
 
 
+@dataclass(frozen=True)
+class _Parsed:
+    article: Article | None  # None when it came from a worker: unpickle `data`
+    data: bytes  # the pickled article, as the cache stores it
+
+
+_Result = _Parsed | tuple[Problem, ...]
+
+
 def _parse_all(
     todo: list[str], root: Path, raw_html: bool, jobs: int
-) -> Iterator[tuple[str, bytes | tuple[Problem, ...]]]:
+) -> Iterator[tuple[str, _Result]]:
+    # Articles come back pickled (a worker has to pickle them anyway to send them), which
+    # is also the form the cache stores: the parent gets its cache rows for free.
     if jobs <= 1 or len(todo) < _PARALLEL_MIN:
         for source in todo:
-            yield source, _pickled(parse_article(root, source, raw_html))
+            result = parse_article(root, source, raw_html)
+            if isinstance(result, Article):
+                yield source, _Parsed(result, pickle.dumps(result, protocol=5))
+            else:
+                yield source, result
         return
     import multiprocessing
 
@@ -123,7 +150,10 @@ def _parse_all(
     global _WORKER_ARGS
     _WORKER_ARGS = (root, raw_html)
     with context.Pool(jobs) as pool:
-        yield from zip(todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True)
+        for source, sent in zip(
+            todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True
+        ):
+            yield source, _Parsed(None, sent) if isinstance(sent, bytes) else sent
 
 
 _WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
@@ -131,10 +161,7 @@ _WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
 
 def _parse_in_worker(source: str) -> bytes | tuple[Problem, ...]:
     root, raw_html = _WORKER_ARGS
-    return _pickled(parse_article(root, source, raw_html))
-
-
-def _pickled(result: Article | tuple[Problem, ...]) -> bytes | tuple[Problem, ...]:
+    result = parse_article(root, source, raw_html)
     return pickle.dumps(result, protocol=5) if isinstance(result, Article) else result
 
 

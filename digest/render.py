@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup
 
 from digest.collect import Catalog
 from digest.config import SiteConfig
@@ -118,9 +117,9 @@ class Renderer:
             title = group.name
         elif isinstance(data, ArticlePage):
             article = v.article(data.index)
-            if 'href="/' in article.body_html or 'src="/' in article.body_html:
-                article = dataclasses.replace(article, body_html=_relative_links(
-                    article.body_html, spec.url))
+            if 'href="/' in article.body or 'src="/' in article.body:
+                article = dataclasses.replace(article, body=_relative_links(
+                    article.body, spec.url))
             ctx = {"article": article,
                    "previous": None if data.previous is None else v.article(data.previous),
                    "next": None if data.next is None else v.article(data.next),
@@ -158,9 +157,9 @@ class Renderer:
 _SITE_LINK = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')
 
 
-def _relative_links(body: str, page_url: str) -> Markup:
+def _relative_links(body: str, page_url: str) -> str:
     """Site-absolute links written in Markdown (`/archive/`), made relative to the page."""
-    return Markup(_SITE_LINK.sub(lambda m: f'{m[1]}="{relative(page_url, m[2])}"', body))
+    return _SITE_LINK.sub(lambda m: f'{m[1]}="{relative(page_url, m[2])}"', body)
 
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:

@@ -57,9 +57,9 @@ def _warm_normalize() -> None:
 
 
 _SAMPLE_DUMP = (
-    "A short story\nThe Sample Post\n|October 01, 2025\n"
-    "A first paragraph of a few words for the language guess.\n"
-).encode()
+    b"A short story\nThe Sample Post\n|October 01, 2025\n"
+    b"A first paragraph of a few words for the language guess.\n"
+)
 
 
 def theme_dirs(config: SiteConfig) -> list[Path]:

@@ -192,14 +192,14 @@ def test_css_only_change_is_a_stylesheet_swap(server: Any) -> None:
     css.write_text("body { color: red }")
     server.rebuild(Batch(frozenset({css}), time.monotonic()))
     with state.cond:
-        kind, data = state.news(since, state.server_id)  # type: ignore[misc]
+        kind, data = state.news(since, state.server_id)
     new = next(p.name for p in (server.config.output_dir / "static").glob("style.*.css")
                if "red" in p.read_text())
     assert kind == "css" and data["css"] == {"style.css": new}
     article = server.config.articles_dir / "a.md"
     server.rebuild(Batch(frozenset({article}), time.monotonic()))
     with state.cond:
-        assert state.news(since, state.server_id)[0] == "reload"  # type: ignore[index]
+        assert state.news(since, state.server_id)[0] == "reload"
 
 
 def test_epochs_and_since(tmp_path: Path) -> None:

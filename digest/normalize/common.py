@@ -77,8 +77,8 @@ def _identifier() -> Any:
 
 def detect_language(text: str, *, minimum_letters: int = 40) -> str | None:
     """ISO 639-1 code of the text's language; None when too short or too uncertain."""
-    sample = text[:4000]
-    if sum(ch.isalpha() for ch in sample) < minimum_letters:
+    sample = text[:1500]  # plenty for a confident guess; the classifier is linear in length
+    if sum(map(str.isalpha, sample)) < minimum_letters:
         return None
     code, probability = _identifier().classify(sample)
     return str(code) if probability >= 0.5 else None
@@ -93,7 +93,9 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
         title = "Untitled"
         review.append("no title found")
     paragraphs = [p for p in extract.paragraphs if p]
-    plain = "\n".join(paragraphs)
+    body = textfix.to_markdown(paragraphs)
+    # Detected on the Markdown as written, exactly as a later re-normalise of the file would.
+    plain = textfix.plain_text(body)
     lang = detect_language(plain) or detect_language(f"{title}. {plain}", minimum_letters=20)
     if lang is None and extract.lang_hint:
         lang = extract.lang_hint.split("-")[0].lower()[:3] or None
@@ -121,4 +123,4 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
         ),
         review=tuple(dict.fromkeys(review)),
     )
-    return ArticleDocument(meta=meta, body=textfix.to_markdown(paragraphs))
+    return ArticleDocument(meta=meta, body=body)

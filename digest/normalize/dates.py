@@ -92,8 +92,9 @@ def _parse_table(text: str, months: dict[str, int]) -> PartialDate | bool | None
 
 
 _LOCALES = (
-    "de fr es it pt nl nb nn da sv fi pl cs sk hu ro tr el ru uk bg hr sl lt lv et ca id"
-).split()
+    "de", "fr", "es", "it", "pt", "nl", "nb", "nn", "da", "sv", "fi", "pl", "cs", "sk",
+    "hu", "ro", "tr", "el", "ru", "uk", "bg", "hr", "sl", "lt", "lv", "et", "ca", "id",
+)
 
 
 @functools.lru_cache(maxsize=1)

@@ -23,14 +23,12 @@ def parse(text: str, name: str, sha256: str) -> ArticleDocument:
     changes: dict[str, object] = {}
     if meta.source is None:
         changes["source"] = SourceInfo(file=name, format="markdown", sha256=sha256)
+    plain = textfix.plain_text(document.body)
     if meta.lang is None:
-        changes["lang"] = detect_language(_plain(document.body))
+        changes["lang"] = detect_language(plain)
     if meta.reading_time is None:
-        changes["reading_time"] = textfix.reading_minutes(_plain(document.body))
+        changes["reading_time"] = textfix.reading_minutes(plain)
     if not changes:
         return document
     return dataclasses.replace(document, meta=dataclasses.replace(meta, **changes))  # type: ignore[arg-type]
 
-
-def _plain(body: str) -> str:
-    return re.sub(r"[#>*_`\[\]()!|-]+", " ", body)

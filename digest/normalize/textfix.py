@@ -14,6 +14,7 @@ import unicodedata
 from digest.errors import DigestError
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _ESCAPED_QUOTE = re.compile(r"\\([\"'])")
@@ -81,8 +82,7 @@ def _looks_binary(text: str) -> bool:
     sample = text[:8192]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if ch == "\x00" or ch == "\ufffd" or _CONTROL.match(ch))
-    return bad > max(8, len(sample) // 20)
+    return len(_BINARY.findall(sample)) > max(8, len(sample) // 20)
 
 
 def repair(text: str) -> str:
@@ -190,6 +190,14 @@ def escape_markdown(paragraph: str) -> str:
         else:
             escaped = "\\" + escaped
     return escaped
+
+
+def plain_text(markdown: str) -> str:
+    """Markdown with its punctuation blanked out: what language detection should read."""
+    return _MARKUP.sub(" ", markdown)
+
+
+_MARKUP = re.compile(r"[\\#>*_`\[\]()!|{}%<&~-]+")
 
 
 def to_markdown(paragraphs: list[str]) -> str:

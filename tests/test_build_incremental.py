@@ -1,0 +1,131 @@
+"""Incremental builds equal clean builds, and rebuild only what an edit touches."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from test_build_support import SITES, build_site, copy_site, tree
+
+ARTICLES = [
+    "guardian/2025-10-01-belarus-border.md",
+    "guardian/2025-10-01-energy-prices.md",
+    "economist/2025-10-02-chips.md",
+    "monocle/2025-10-issue.md",
+]
+
+Edit = tuple[str, int, int]
+edits = st.tuples(
+    st.sampled_from(["title", "body", "add", "delete", "featured", "date", "tags", "draft",
+                     "template"]),
+    st.integers(0, len(ARTICLES) - 1),
+    st.integers(0, 9),
+)
+
+
+def apply(site: Path, edit: Edit) -> Path:
+    kind, which, n = edit
+    articles = site / "content/articles"
+    path = articles / ARTICLES[which]
+    if kind == "template":
+        template = site / "themes/plain/templates/_item.html"
+        template.write_text(template.read_text().replace("<small>", f"<small data-n='{n}'>", 1)
+                            if "data-n" not in template.read_text()
+                            else template.read_text().replace("data-n='", "data-n='1", 1))
+        return template
+    if kind == "add":
+        new = articles / f"guardian/2025-10-0{n % 3 + 1}-added-{n}.md"
+        new.write_text(f"---\ntitle: Added {n}\npublication: The Guardian\n"
+                       f"date: 2025-10-0{n % 3 + 1}\ntags: [t{n % 2}]\n---\n\nNew *{n}*.\n")
+        return new
+    if not path.exists():
+        shutil.copy(SITES / "basic/content/articles" / ARTICLES[which], path)
+        return path
+    text = path.read_text()
+    if kind == "delete":
+        path.unlink()
+        return path
+    head, _, body = text.partition("\n---\n")
+    if kind == "title":
+        head = head.replace("title: ", f"title: {n} ", 1)
+    elif kind == "body":
+        body += f"\nMore text {n}.\n"
+    elif kind == "featured":
+        head = head.replace("featured: true", "") if "featured: true" in head else head + (
+            "\nfeatured: true")
+    elif kind == "date":
+        head = "\n".join(
+            f"date: 2025-09-{n + 10}" if line.startswith("date:") else line
+            for line in head.splitlines())
+    elif kind == "tags":
+        head = "\n".join(line for line in head.splitlines() if not line.startswith("tags:"))
+        head += f"\ntags: [t{n % 3}, economy]"
+    elif kind == "draft":
+        head = head.replace("\nstatus: draft", "") if "status: draft" in head else head + (
+            "\nstatus: draft")
+    path.write_text(head + "\n---\n" + body)
+    return path
+
+
+@settings(max_examples=20, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(edits, min_size=1, max_size=4))
+def test_incremental_equals_clean(tmp_path_factory: object, sequence: list[Edit]) -> None:
+    work = tmp_path_factory.mktemp("inc")  # type: ignore[attr-defined]
+    site = copy_site("basic", work)
+    build_site(site)
+    for step, edit in enumerate(sequence):
+        changed = apply(site, edit)
+        report = build_site(site, changed=frozenset({changed}))
+        clean = work / f"clean{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+        clean_report = build_site(clean)
+        assert report.problems == clean_report.problems
+        assert tree(site / "_site") == tree(clean / "_site"), (edit, sequence)
+
+
+def test_a_body_edit_rerenders_only_that_article_and_feeds(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    report = build_site(site)
+    assert report.changed_urls == {
+        "/the-economist/2025-10-02-chips/", "/feed.xml", "/feed.json",
+        "/publications/the-economist/feed.xml",
+    }
+
+
+def test_a_title_edit_rerenders_the_pages_that_show_it(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text().replace("title: The chip war widens", "title: Chips"))
+    report = build_site(site)
+    assert "/the-economist/2025-10-02-chips/" in report.changed_urls
+    assert {"/2025/10/02/", "/publications/the-economist/", "/tags/technology/"} <= (
+        report.changed_urls)
+    assert "/the-guardian/2025-10-01-belarus-border/" not in report.changed_urls
+
+
+def test_a_template_edit_rerenders_only_pages_using_it(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    template = site / "themes/plain/templates/tags.html"
+    template.write_text(template.read_text().replace("<h1>", "<h1 class='x'>"))
+    report = build_site(site)
+    assert report.pages_written == 1 and report.changed_urls == {"/tags/"}
+
+
+def test_session_picks_up_theme_edits_between_calls(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site, serving=True)
+    template = site / "themes/plain/templates/404.html"
+    template.write_text(template.read_text().replace("<h1>", "<h1 class='gone'>"))
+    report = build_site(site, serving=True)
+    assert report.changed_urls == {"/404.html"}
+    assert "class='gone'" in (site / "_site/404.html").read_text()
+    assert tree(site / "_site") != {}

@@ -1,0 +1,65 @@
+"""Feeds as a feed reader sees them: valid Atom (RFC 4287) and JSON Feed 1.1."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from test_build_support import build_site, copy_site
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def test_atom_feeds_have_the_required_elements(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    feeds = [site / "_site/feed.xml", *sorted((site / "_site/publications").glob("*/feed.xml"))]
+    assert len(feeds) == 4
+    for path in feeds:
+        root = ET.parse(path).getroot()
+        assert root.tag == f"{ATOM}feed"
+        for name in ("id", "title", "updated", "author"):
+            assert root.find(f"{ATOM}{name}") is not None, (path, name)
+        assert root.find(f"{ATOM}link[@rel='self']") is not None
+        for entry in root.findall(f"{ATOM}entry"):
+            for name in ("id", "title", "updated", "content"):
+                assert entry.find(f"{ATOM}{name}") is not None, (path, name)
+            assert entry.find(f"{ATOM}link[@rel='alternate']") is not None
+    root = ET.parse(feeds[0]).getroot()
+    assert root.findtext(f"{ATOM}updated") == "2025-10-02T00:00:00Z"  # newest article, not now
+    titles = [e.findtext(f"{ATOM}title") for e in root.findall(f"{ATOM}entry")]
+    assert "Energy prices fall <again>" in titles and "Unfinished draft story" not in titles
+    content = {e.findtext(f"{ATOM}title"): e.findtext(f"{ATOM}content")
+               for e in root.findall(f"{ATOM}entry")}
+    assert content["Central banks hold their nerve"].startswith("<p>Interest rates")
+
+
+def test_json_feed(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    feed = json.loads((site / "_site/feed.json").read_text(encoding="utf-8"))
+    assert feed["version"] == "https://jsonfeed.org/version/1.1"
+    assert feed["title"] == "Fixture Digest"
+    assert feed["feed_url"] == "https://digest.example.org/feed.json"
+    assert feed["items"]
+    for item in feed["items"]:
+        assert {"id", "url", "title", "content_html"} <= set(item)
+
+
+def test_feeds_can_be_switched_off(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "feeds:\n  atom: false\n  json: false\n")
+    build_site(site)
+    assert not (site / "_site/feed.xml").exists() and not (site / "_site/feed.json").exists()
+    assert not list((site / "_site/publications").glob("*/feed.xml"))
+
+
+def test_atom_ids_without_base_url_are_uuids(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("base_url: https://digest.example.org/\n", ""))
+    build_site(site)
+    root = ET.parse(site / "_site/feed.xml").getroot()
+    assert root.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
