@@ -3,7 +3,7 @@
 Every run is a fresh child process.  `os.wait4` returns its resource usage, which
 includes the descendants it reaped (worker processes): cpu is their sum, `ru_maxrss`
 the largest single process.  Because worker processes add up, the process tree's
-summed RSS is also sampled from /proc every 50 ms (`tree` below); for a single
+summed RSS is also sampled from /proc every 200 ms (`tree` below); for a single
 process (Hugo, a one-job digest) both peaks agree within sampling error.
 """
 
@@ -89,7 +89,7 @@ def _measure(cmd: Sequence[str], cwd: Path | None, errors: IO[bytes]) -> Sample:
     done = threading.Event()
 
     def sample() -> None:
-        while not done.wait(0.05):
+        while not done.wait(0.2):
             peak_tree[0] = max(peak_tree[0], tree_rss_mib(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)

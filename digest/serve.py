@@ -183,7 +183,9 @@ class DevServer:
         pages: int | None = None
         try:
             outcome, pages = self._build_outcome(changed, jobs)
-        except BaseException:
+        except Exception:  # a bug: shown as the error page, and the server goes on
+            outcome = Outcome(traceback=traceback.format_exc())
+        except BaseException:  # Ctrl-C during the first build
             outcome = Outcome(traceback=traceback.format_exc())
             raise
         finally:
@@ -199,6 +201,7 @@ class DevServer:
         self, changed: frozenset[Path] | None, jobs: int | None
     ) -> tuple[Outcome, int | None]:
         problems: list[Problem] = []
+        changed_before = changed
         css_only = bool(changed) and self._css_only(changed or ())
         if changed is not None and self.config.config_path in changed:
             try:
@@ -220,7 +223,9 @@ class DevServer:
             return Outcome(problems=tuple(problems), traceback=traceback.format_exc()), None
         problems.extend(report.problems)
         css = self._css_swap(changed or (), report) if css_only and not problems else None
-        return Outcome(problems=tuple(problems), css=css), report.pages_written
+        # The first build counts every page; a rebuild, the pages it rewrote.
+        pages = report.pages_written if changed_before is not None else report.pages_total
+        return Outcome(problems=tuple(problems), css=css), pages
 
     def _normalize_inbox(self, changed: Collection[Path], problems: list[Problem]) -> set[Path]:
         """Normalise the raw dumps among `changed`; the article files that changed."""

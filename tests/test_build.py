@@ -8,12 +8,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_build_support import build_site, copy_site, tree
 
 from digest.build import NOT_FOUND_PAGE, build, output_folder
 from digest.config import load_config
 from digest.errors import DigestError
-
-from test_build_support import build_site, copy_site, tree
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden" / "build" / "basic"
 

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from test_build_support import SITES, build_site, copy_site, tree
 
 ARTICLES = [

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from test_build_support import build_site, copy_site
+
 from digest.check import check
 from digest.config import load_config
-from test_build_support import build_site, copy_site
 
 
 def test_clean_site_has_no_problems(tmp_path: Path) -> None:
@@ -23,8 +24,8 @@ def test_unbuilt_site(tmp_path: Path) -> None:
 def test_content_problems(tmp_path: Path) -> None:
     site = copy_site("basic", tmp_path)
     (site / "content/articles/loose.md").write_text(
-        "---\ntitle: Loose\nreview: [check the date]\nduplicate_of: guardian/2025-10-02-rail-strike.md\n"
-        "---\n\nx\n")
+        "---\ntitle: Loose\nreview: [check the date]\n"
+        "duplicate_of: guardian/2025-10-02-rail-strike.md\n---\n\nx\n")
     build_site(site)
     messages = {(p.path, p.message) for p in check(load_config(site))}
     loose = "content/articles/loose.md"

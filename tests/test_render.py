@@ -6,9 +6,9 @@ import warnings
 from pathlib import Path
 
 import pytest
+from test_build_support import build_site, copy_site
 
 from digest import markdown
-from test_build_support import build_site, copy_site
 
 CORPUS = [
     "plain *em* **strong** `code` ~~gone~~ <b>raw</b> & < > \"quotes\"",

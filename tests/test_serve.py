@@ -24,6 +24,7 @@ from digest.watch import Batch
 @dataclass
 class FakeReport:
     pages_written: int
+    pages_total: int = 0
     changed_urls: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = ()
 
@@ -62,7 +63,7 @@ class FakeBuild:
         (out / "404.html").write_text("<html><body><h1>Lost</h1></body></html>")
         (out / "docs").mkdir(exist_ok=True)
         (out / "docs" / "index.html").write_text("<html><body>Docs</body></html>")
-        return FakeReport(len(titles) + 1, changed_urls=(f"/static/{css_name}",))
+        return FakeReport(len(titles) + 1, len(titles) + 3, changed_urls=(f"/static/{css_name}",))
 
 
 def fake_normalize(config: Any, paths: list[Path], **options: Any) -> Any:

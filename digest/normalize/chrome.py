@@ -28,9 +28,12 @@ PAYWALL = re.compile(
     r"|to continue reading,? (please )?(subscribe|log in|sign in).*"
     r"|dieser artikel ist nur für abonnenten.*"
     r"|réservé aux abonnés.*"
-    r"|already a subscriber\s?\?.*)$",
+    r"|(to )?(continue|keep) reading.{0,60}"
+    r"|read the (full|whole|rest of the) (story|article).*"
+    r"|(start (your )?)?(free trial|essai gratuit|kostenlos testen).{0,80})$",
     re.IGNORECASE,
 )
+ALREADY_SUBSCRIBER = re.compile(r"^already a subscriber\s?\?.*$", re.IGNORECASE)
 
 # Buttons copied from the end of an app screen (seen in English even in other UIs).
 TRAILING_UI = frozenset(
@@ -51,7 +54,28 @@ def is_read_time(line: str, strict: bool = False) -> int | None:
 
 
 def is_paywall(line: str) -> bool:
+    """A paywall notice or a sign-in prompt: the text above it may be cut."""
+    return len(line) < 200 and (
+        PAYWALL.match(line) is not None or ALREADY_SUBSCRIBER.match(line) is not None
+    )
+
+
+def cuts_text(line: str) -> bool:
+    """A notice that the story stops here (`to continue reading ...`), not a mere sign-in."""
     return len(line) < 200 and PAYWALL.match(line) is not None
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?。！？:][\s\"'”’»)\]]*$")
+
+
+def looks_cut_off(paragraphs: list[str]) -> bool:
+    """The last paragraph stops mid-sentence (`…`, or a long line with no closing mark)."""
+    last = paragraphs[-1].rstrip() if paragraphs else ""
+    if not last:
+        return False
+    if last.endswith(("…", "...", "…\"", "...\"")):
+        return True
+    return len(last.split()) >= 8 and _ENDS_SENTENCE.search(last) is None
 
 
 def is_trailing_ui(line: str) -> bool:

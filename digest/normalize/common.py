@@ -15,9 +15,10 @@ from digest.model import (
     SourceFormat,
     SourceInfo,
 )
-from digest.normalize import textfix
+from digest.normalize import casing, textfix
 
 NO_DATE = "no date found"
+JOIN_NOTE = "joined a line that ended in a stray period: check that sentence"
 
 
 @dataclass(frozen=True)
@@ -37,30 +38,43 @@ class Extract:
     truncated: bool = False
     related: tuple[RelatedStory, ...] = ()
     ui_language: str | None = None
+    kicker: str | None = None  # found by the format itself (an HTML page's kicker element)
     lang_hint: str | None = None
     review: tuple[str, ...] = field(default=())
 
 
-_KICKER = re.compile(
-    r"""^(['‘’"“”«„‚])(?P<kicker>[^'‘’"“”«»„‚]{2,80}?)(['‘’"“”»])"""
-    r"""\s*[:\-–—]?\s+(?P<rest>[\w"'‘“«(].*)$"""
-)
+# Opening quote -> the quotes that may close it (English, German, French, Nordic, Polish...).
+_CLOSERS = {
+    "'": "'’", "‘": "’'", "’": "’", '"': '"”“', "“": "”\"", "”": "”",
+    "«": "»", "»": "«", "„": "“”\"", "‚": "‘’'",
+}
+_AFTER_KICKER = re.compile(r"""\s*[:\-–—]?\s+(?=[\w"'‘“«„(])""")
 
 
 def split_kicker(headline: str) -> tuple[str | None, str]:
     """`'A power addict' Belarus's leader ...` -> ("A power addict", "Belarus's leader ...").
 
-    Only when the words after the quote start a new capitalised phrase: in
-    `'Analogue bag' trend helps ...` the quote is part of the sentence.
+    The kicker ends at the first closing quote followed by a space and a new
+    capitalised phrase, so apostrophes inside (`'It's quieter'`) do not end it.
+    In `'Analogue bag' trend helps ...` the quote is part of the sentence: kept.
     """
-    match = _KICKER.match(headline)
-    if not match:
+    closers = _CLOSERS.get(headline[:1])
+    if not closers:
         return None, headline
-    rest = match["rest"].strip()
-    first = rest.lstrip("\"'‘“«(")
-    if not first or not (first[0].isupper() or first[0].isdigit()):
-        return None, headline
-    return match["kicker"].strip(), rest
+    for index in range(3, min(len(headline), 84)):
+        spaced = headline[index - 1].isspace() and headline[index] not in "«»"  # « French »
+        if headline[index] not in closers or spaced:
+            continue
+        after = _AFTER_KICKER.match(headline, index + 1)
+        if after is None:
+            continue  # an apostrophe inside a word (`It's`), not the closing quote
+        rest = headline[after.end():].strip()
+        first = rest.lstrip("\"'‘“«„(")
+        kicker = headline[1:index].strip()
+        if not first or not (first[0].isupper() or first[0].isdigit()) or len(kicker) < 2:
+            return None, headline
+        return kicker, rest
+    return None, headline
 
 
 def clean_title(title: str) -> str:
@@ -81,24 +95,33 @@ def detect_language(text: str, *, minimum_letters: int = 40) -> str | None:
     if sum(map(str.isalpha, sample)) < minimum_letters:
         return None
     code, probability = _identifier().classify(sample)
-    return str(code) if probability >= 0.5 else None
+    return language_code(str(code)) if probability >= 0.5 else None
+
+
+def language_code(code: str) -> str:
+    """Codes as sites and browsers write them: the classifier's `no` is Bokmål, `nb`."""
+    code = code.lower()
+    return "nb" if code == "no" else code
 
 
 def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
     """Kicker, language, reading time, review notes, escaped body: the final document."""
     review = list(extract.review)
     headline = clean_title(extract.title or "")
-    kicker, title = split_kicker(headline) if extract.format != "markdown" else (None, headline)
+    kicker, title = split_kicker(headline) if extract.kicker is None else (extract.kicker, headline)
+    paragraphs = [p for p in extract.paragraphs if p]
+    if casing.is_shouted(title):
+        title = casing.recase(title, paragraphs)
+        review.append("title case guessed from capitals")
     if not title:
         title = "Untitled"
         review.append("no title found")
-    paragraphs = [p for p in extract.paragraphs if p]
     body = textfix.to_markdown(paragraphs)
     # Detected on the Markdown as written, exactly as a later re-normalise of the file would.
     plain = textfix.plain_text(body)
     lang = detect_language(plain) or detect_language(f"{title}. {plain}", minimum_letters=20)
     if lang is None and extract.lang_hint:
-        lang = extract.lang_hint.split("-")[0].lower()[:3] or None
+        lang = language_code(extract.lang_hint.replace("_", "-").split("-")[0][:3]) or None
     if extract.date is None:
         review.append(NO_DATE)
     if not paragraphs:

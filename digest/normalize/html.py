@@ -15,6 +15,11 @@ from digest.normalize import chrome, textfix
 from digest.normalize.common import Extract
 from digest.normalize.dates import parse_date
 
+_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"))
+# Class names of a kicker (the line over the headline) and of a standfirst.
+_KICKER_CLASS = re.compile(r"kicker|overline|eyebrow|label|topline|dachzeile|surtitre|antetitulo")
+_LEAD_CLASS = re.compile(r"lead|standfirst|intro|summary|dek\b|teaser|chapo|chapeau|subtitle")
+_NOT_ARTICLE = re.compile(r"section|breadcrumb|categor|nav|menu|cookie|consent|tag|promo|related")
 _SNIFF = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|article[\s>])", re.I)
 
 
@@ -37,10 +42,22 @@ class _Meta(HTMLParser):
         self.lang: str | None = None
         self.canonical: str | None = None
         self.json_ld: list[str] = []
+        self.kickers: list[str] = []  # elements styled as a kicker, before the <h1>
+        self.leads: list[str] = []  # elements styled as a standfirst
         self._in: str | None = None
+        self._seen_h1 = False
+        self._capture: list[str] | None = None  # the list the text being read goes to
+        self._capture_tag = ""
+        self._depth = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): v or "" for k, v in attrs}
+        if self._capture is not None and tag == self._capture_tag:
+            self._depth += 1
+        elif self._capture is None and tag not in _VOID:
+            self._start_capture(tag, values.get("class", "").lower())
+        if tag == "h1":
+            self._seen_h1 = True
         if tag == "meta":
             key = values.get("property") or values.get("name") or values.get("itemprop") or ""
             key = key.lower()
@@ -58,11 +75,30 @@ class _Meta(HTMLParser):
             self._in = "ld"
             self.json_ld.append("")
 
+    def _start_capture(self, tag: str, classes: str) -> None:
+        if not classes or _NOT_ARTICLE.search(classes):
+            return
+        if not self._seen_h1 and _KICKER_CLASS.search(classes):
+            self.kickers.append("")
+            self._capture = self.kickers
+        elif _LEAD_CLASS.search(classes) and tag in ("p", "div", "h2", "span", "section"):
+            self.leads.append("")
+            self._capture = self.leads
+        else:
+            return
+        self._capture_tag, self._depth = tag, 0
+
     def handle_endtag(self, tag: str) -> None:
         if tag in ("title", "script"):
             self._in = None
+        if self._capture is not None and tag == self._capture_tag:
+            if self._depth == 0:
+                self._capture = None
+            self._depth -= 1
 
     def handle_data(self, data: str) -> None:
+        if self._capture is not None:
+            self._capture[-1] += data
         if self._in == "title":
             self.title += data
         elif self._in == "ld":
@@ -120,6 +156,9 @@ def parse(text: str) -> Extract:
         if isinstance(candidate, str) and (date := parse_date(candidate[:10])):
             break
     body_text, truncated = _body(text, title)
+    kicker, standfirst, body_text = _head_of_body(
+        body_text, title, meta, get("og:description") or get("description")
+    )
     extra = _fallback(text) if not (publication and meta.meta.get("author")) else {}
     author = get("author") or get("article:author") or _name(article.get("author"))
     author = author or extra.get("author")
@@ -132,12 +171,52 @@ def parse(text: str) -> Extract:
         publication=publication or extra.get("sitename"),
         date=date,
         author=author,
-        standfirst=get("og:description") or get("description"),
+        kicker=kicker,
+        standfirst=standfirst,
         url=get("og:url") or meta.canonical or extra.get("url"),
         truncated=truncated,
         lang_hint=meta.lang,
         review=() if body_text else ("no article text found in the page",),
     )
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _same(a: str, b: str | None) -> bool:
+    return b is not None and _squash(a).casefold() == _squash(b).casefold()
+
+
+def _head_of_body(
+    lines: list[str], title: str | None, meta: _Meta, description: str | None
+) -> tuple[str | None, str | None, list[str]]:
+    """Kicker, standfirst and the body without them (and without the title repeated).
+
+    The standfirst is the page's own lead paragraph (styled as one, or the first
+    paragraph when it starts like the description), else the description.
+    """
+    kicker = next((k for k in map(_squash, reversed(meta.kickers)) if 0 < len(k.split()) <= 8), None)
+    lead = next((x for x in map(_squash, meta.leads) if len(x.split()) >= 5), None)
+    head = 0
+    while head < min(len(lines), 4):
+        line = lines[head]
+        if _same(line, kicker) or _same(line, title):
+            head += 1
+        elif (  # a short line right before the title: a kicker without a class name
+            kicker is None and head + 1 < len(lines) and _same(lines[head + 1], title)
+            and len(line.split()) <= 5 and not line.rstrip().endswith((".", "!", "?"))
+        ):
+            kicker, head = line, head + 1
+        else:
+            break
+    body = lines[head:]
+    stem = (description or "").rstrip(" .…").casefold()
+    if lead is None and body and stem and body[0].casefold().startswith(stem):
+        lead = body[0]
+    standfirst = lead if lead and len(lead) >= len(description or "") else description
+    body = [x for i, x in enumerate(body) if not (i < 3 and (_same(x, lead) or _same(x, standfirst)))]
+    return kicker, standfirst, body
 
 
 def _body(text: str, title: str | None) -> tuple[list[str], bool]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from digest.model import PartialDate, RelatedStory
 from digest.normalize import chrome, textfix
-from digest.normalize.common import Extract, detect_language
+from digest.normalize.common import JOIN_NOTE, Extract, detect_language
 from digest.normalize.dates import find_date, parse_date
 
 _DATE_LINE = re.compile(r"^(?P<pub>[^|]{0,120}?)\s*\|\s*(?P<date>[^|]{3,40})$")
@@ -87,7 +87,7 @@ def parse(lines: list[str]) -> Extract:
         publication = _publication_from_footer(footers[0], edition)
     body, guessed = textfix.join_broken_lines(body)
     if guessed:
-        review.append("joined a line that ended in a stray period: check that sentence")
+        review.append(JOIN_NOTE)
     if textfix.is_hard_wrapped(lines[start:end]):
         body = textfix.unwrap_blocks(lines[start:end])
     related = _related(tail, publication, printed)
@@ -102,11 +102,26 @@ def parse(lines: list[str]) -> Extract:
         author=author,
         standfirst=standfirst,
         reading_time=reading_time,
-        truncated=bool(footers or calls),
+        truncated=_truncated(body, lines[start:], reading_time),
         related=related,
         ui_language=_ui_language(ui_bits, publication, edition),
         review=tuple(review),
     )
+
+
+def _truncated(body: list[str], after_head: list[str], reading_time: int | None) -> bool:
+    """Only on evidence: Magzter shows its call to subscribe under complete stories too.
+
+    Evidence is a notice that the story stops (not naming Magzter GOLD, whose
+    calls and free-trial offers stand under every story), a last paragraph cut
+    off mid-sentence, or a body far shorter than the read time the app states.
+    """
+    if any(chrome.cuts_text(x) and not chrome.MAGZTER.search(x) for x in after_head):
+        return True
+    if chrome.looks_cut_off(body):
+        return True
+    words = sum(textfix.word_count(x) for x in body)
+    return reading_time is not None and words < 0.6 * reading_time * 230
 
 
 def _web_intro(

@@ -13,8 +13,8 @@ import email.utils
 import re
 from email.message import EmailMessage
 
-from digest.normalize import chrome, textfix
-from digest.normalize.common import Extract
+from digest.normalize import chrome, mailbody, textfix
+from digest.normalize.common import JOIN_NOTE, Extract
 from digest.normalize.dates import find_date, parse_date
 
 _HEADER = re.compile(r"^([A-Za-z][\w-]{0,40}) ?: ?(.*)$")
@@ -114,10 +114,11 @@ def _header(message: EmailMessage, key: str) -> str | None:
 def _extract(
     sender: str | None, subject: str | None, date_value: str | None, lines: list[str]
 ) -> Extract:
-    publication = None
+    sender_name = domain = None
     if sender:
         name, address = email.utils.parseaddr(sender)
-        publication = name.strip(" \"'") or (address.split("@")[-1] if "@" in address else None)
+        sender_name = name.strip(" \"'") or None
+        domain = address.split("@")[-1] if "@" in address else None
     date = None
     if date_value:
         try:
@@ -130,18 +131,25 @@ def _extract(
     truncated = any(chrome.is_paywall(x) for x in lines)
     lines = [x for x in lines if not _FOOTER.search(x) and not chrome.is_paywall(x)]
     lines = [x for x in lines if not re.fullmatch(r"<?https?://\S+>?", x)]
-    paragraphs = textfix.unwrap_blocks(lines) if textfix.is_hard_wrapped(lines) else None
-    if paragraphs is None:
-        paragraphs, _ = textfix.join_broken_lines([x for x in lines if x])
+    guessed = 0
+    if textfix.is_hard_wrapped(lines):
+        paragraphs = textfix.unwrap_blocks(lines)
+    else:
+        paragraphs, guessed = textfix.join_broken_lines([x for x in lines if x])
     title = _REPLY.sub("", subject).strip() if subject else None
+    body = mailbody.clean(paragraphs, title)
+    review = [] if title else ["no subject: title missing"]
+    if guessed:
+        review.append(JOIN_NOTE)
     return Extract(
         format="email",
         title=title,
-        paragraphs=tuple(paragraphs),
-        publication=publication or None,
+        paragraphs=tuple(body.paragraphs),
+        publication=mailbody.publication(sender_name, body.footer) or domain,
         date=date,
+        author=body.author,
         truncated=truncated,
-        review=() if title else ("no subject: title missing",),
+        review=tuple(review),
     )
 
 

@@ -120,16 +120,19 @@ def reading_minutes(text: str) -> int | None:
 # --- joining lines ----------------------------------------------------------------------
 
 _OPEN_END = re.compile(r"[\w,;:\-–(]$")
-_STRAY_PERIOD = re.compile(r"^\w.*[^\W\d_]{3}\.$")
+_STRAY_PERIOD = re.compile(r"^\w.*(?<![\w.])[^\W\d_]+\.$")
 
 
 def join_broken_lines(lines: list[str]) -> tuple[list[str], int]:
     """Join a sentence split over two lines; returns the lines and how many guessed joins.
 
     Certain: a line ending mid-sentence (no closing punctuation) followed by a
-    line starting in lower case. Guessed: a short line ending in a stray period,
-    between two long paragraphs, whose last word is lower case (a noun phrase cut
-    off by a copy artefact). Guesses are counted so the article is flagged for review.
+    line starting in lower case. Guessed (a stray period from a copy artefact):
+    a line ending in `word.` followed by a line starting in lower case, or by a
+    one-sentence line starting with a number when `word` cannot end a sentence
+    (`by late.` / `2030 if ...`; never after a number: `It was 2029.` / `2030 ...`),
+    or a short line between two long paragraphs whose last word is lower case.
+    Guesses are counted so the article is flagged for review.
     """
     out: list[str] = []
     guessed = 0
@@ -148,17 +151,36 @@ def join_broken_lines(lines: list[str]) -> tuple[list[str], int]:
     return out, guessed
 
 
+# Words that cannot end a sentence (articles, prepositions, "late"/"early" before a year),
+# in the languages dumps arrive in most; a period after one is a copy artefact.
+_OPEN_WORDS = frozenset("""
+a an the of by in on at to for from with into than and or late early mid
+der die das den dem des ein eine einer einem eines von vom zum zur im am bis mit und oder ende anfang
+le la les un une des du de au aux et ou par pour dans sur fin début
+el los las una del al y o en con por para hasta finales principios
+il lo gli di da dei della nel nella per tra fra fino fine inizio
+het een van op tot met voor eind begin
+en et ett af av til fra med og eller innen slutten
+o os as um uma do da dos das no na em ao até
+""".split())
+
+
 def _stray_period(out: list[str], line: str) -> bool:
     prev = out[-1]
-    if not _STRAY_PERIOD.match(prev) or prev.count(".") != 1:
-        return False
+    if not _STRAY_PERIOD.match(prev):
+        return False  # `It was 2029.` or `U.S.` end a sentence
     words = prev.split()
     last = words[-1].rstrip(".")
     if line[0].islower():  # a lower-case continuation after a period is certain enough
-        return len(last) > 3 and last.islower()
+        return (len(last) > 3 and last.islower()) or last.casefold() in _OPEN_WORDS
+    if line[0].isdigit():  # `by late.` / `2030 if ...`: only after a word that needs more,
+        # and only when the rest is one sentence (a fragment, not a paragraph of its own)
+        one_sentence = len(re.findall(r"[.!?…](\s|$)", line)) <= 1
+        return last.islower() and last.casefold() in _OPEN_WORDS and one_sentence
     before = out[-2] if len(out) >= 2 else ""
     return (
-        4 <= len(words) <= 8
+        prev.count(".") == 1
+        and 4 <= len(words) <= 8
         and last.islower()
         and not any(ch in prev for ch in "\"“”«»„?!:;,")
         and len(before) >= 100
@@ -200,8 +222,54 @@ def plain_text(markdown: str) -> str:
 _MARKUP = re.compile(r"[\\#>*_`\[\]()!|{}%<&~-]+")
 
 
+# A list item as dumps print it: `- `, `* `, `• ` or `1. ` / `1) ` and some text.
+_BULLET = re.compile(r"^[-*•▪‣]\s+(?=\S)")
+_NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
+
+
+def _list_item(paragraph: str, number: int | None) -> str | None:
+    """The item as Markdown, or None; `number` is the expected number of an ordered item."""
+    if number is None and (match := _BULLET.match(paragraph)):
+        return "- " + escape_markdown(paragraph[match.end():])
+    if number is not None and (match := _NUMBERED.match(paragraph)) and int(match[1]) == number:
+        return f"{number}. " + escape_markdown(paragraph[match.end():])
+    return None
+
+
+def _take_list(paragraphs: list[str], start: int) -> tuple[list[str], int]:
+    """Consecutive items from `start` (two or more, numbered ones in order), or none."""
+    first = _NUMBERED.match(paragraphs[start])
+    number = int(first[1]) if first else None
+    items: list[str] = []
+    index = start
+    while index < len(paragraphs):
+        item = _list_item(paragraphs[index], number)
+        if item is None:
+            break
+        items.append(item)
+        index += 1
+        number = number + 1 if number is not None else None
+    return (items, index) if len(items) >= 2 else ([], start)
+
+
 def to_markdown(paragraphs: list[str]) -> str:
-    return "\n\n".join(escape_markdown(p) for p in paragraphs if p)
+    """Paragraphs as literal Markdown; runs of list items stay a real list."""
+    paragraphs = [p for p in paragraphs if p]
+    blocks: list[str] = []
+    index = 0
+    while index < len(paragraphs):
+        items, after = _take_list(paragraphs, index)
+        if items:
+            blocks.append("\n".join(items))
+            index = after
+        else:
+            blocks.append(escape_markdown(paragraphs[index]))
+            index += 1
+    return "\n\n".join(blocks)
+
+
+def is_list_item(line: str) -> bool:
+    return bool(_BULLET.match(line) or _NUMBERED.match(line))
 
 
 def unwrap_blocks(lines: list[str]) -> list[str]:
@@ -209,7 +277,10 @@ def unwrap_blocks(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     block: list[str] = []
     for line in [*lines, ""]:
-        if line:
+        if line and is_list_item(line) and block:  # an item starts its own paragraph
+            paragraphs.append(" ".join(block))
+            block = [line]
+        elif line:
             block.append(line)
         elif block:
             paragraphs.append(" ".join(block))
