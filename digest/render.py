@@ -139,7 +139,8 @@ class Renderer:
             label = v.month_label(data.year, data.month)
             children: tuple[ChildLink, ...] = ()
         else:
-            label = str(data.year) if data.level == "year" else self._string("nav_archive", "Archive")
+            label = (str(data.year) if data.level == "year"
+                     else self._string("nav_archive", "Archive"))
             children = tuple(
                 ChildLink(v.month_label(y, m) if m else str(y), url, count)
                 for y, m, url, count in data.children

@@ -178,7 +178,7 @@ def parse_all_articles(site: Path) -> list[str]:
     return bad
 
 
-def kill_at(args: list[str], site: Path, delay: float) -> tuple[bool, list[int]]:
+def kill_at(args: list[str], site: Path, delay: float) -> tuple[bool, list[str]]:
     """Start `digest ARGS`, SIGKILL its main process after `delay` s.
 
     Returns (killed before it finished, pids of its children still alive afterwards).
@@ -190,11 +190,13 @@ def kill_at(args: list[str], site: Path, delay: float) -> tuple[bool, list[int]]
         return False, []
     except subprocess.TimeoutExpired:
         pass
-    children = _children(proc.pid)
+    children = {pid: _cmdline(pid) for pid in _children(proc.pid)}
     proc.send_signal(signal.SIGKILL)
     proc.communicate()
-    time.sleep(0.3)
-    alive = [pid for pid in children if _alive(pid)]
+    give_up = time.monotonic() + 3  # time for children to notice their parent is gone
+    while any(_alive(pid) for pid in children) and time.monotonic() < give_up:
+        time.sleep(0.1)
+    alive = [f"{pid} {cmd}" for pid, cmd in children.items() if _alive(pid)]
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # tidy up whatever it left
     return True, alive
@@ -206,6 +208,14 @@ def _children(pid: int) -> list[int]:
             return [int(p) for p in handle.read().split()]
     except OSError:
         return []
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read().replace(b"\0", b" ").decode(errors="replace")[:120]
+    except OSError:
+        return "?"
 
 
 def _alive(pid: int) -> bool:
@@ -240,7 +250,8 @@ def test_sigkill_during_normalize_loses_nothing(tmp_path: Path) -> None:
     full = time.monotonic() - started
     assert code == 0, output[-3000:]
     rnd = random.Random(1234)
-    killed, leaked = 0, []
+    killed = 0
+    leaked: list[str] = []
     for _ in range(KILLS_NORMALIZE):
         was_killed, alive = kill_at(["normalize"], site, rnd.uniform(0.25, 0.95) * full)
         killed += was_killed
@@ -273,7 +284,8 @@ def test_sigkill_during_build_loses_nothing(tmp_path: Path) -> None:
     full = time.monotonic() - started
     assert code == 0, output[-3000:]
     rnd = random.Random(4321)
-    killed, leaked, revision = 0, [], 0
+    killed, revision = 0, 0
+    leaked: list[str] = []
     for _ in range(KILLS_BUILD):
         # A curator edit between builds, so each build has pages to write.
         revision += 1
@@ -289,17 +301,21 @@ def test_sigkill_during_build_loses_nothing(tmp_path: Path) -> None:
     left_over = temp_files(site / "_site")
     code, output = run_digest(["build"], site)
     assert code == 0, output[-3000:]
+    # Temporary folders a killed build left beside the output (the search index is
+    # built next to it): the next build must clear them, or they pile up forever.
+    beside = sorted(p.name for p in site.iterdir() if p.name.startswith(("._site", ".tmp")))
     after = comparable(site / "_site")
     clean = clean_build(site, tmp_path)
     FIGURES["build"] = {"articles": SITE_SIZE, "full_run_s": round(full, 2), "kills": killed,
                         "attempts": KILLS_BUILD, "temp_files_after_kills": len(left_over),
-                        "orphan_workers": len(leaked)}
+                        "orphan_workers": len(leaked), "temp_folders_beside_output": len(beside)}
     assert set(after) == set(clean), sorted(set(after) ^ set(clean))[:10]
     differ = [rel for rel in after if after[rel] != clean[rel]]
     assert not differ, differ[:10]
     assert killed >= KILLS_BUILD // 2
     assert not leaked, f"worker processes outlived the killed build: {leaked}"
     assert not temp_files(site / "_site"), f"temp files in the output: {left_over[:5]}"
+    assert not beside, f"temporary folders left beside the output: {beside}"
 
 
 # --- full disk and read-only output ---------------------------------------------------

@@ -17,7 +17,7 @@ The Lake Courier
 The huts stand in a row on the shore, their doors padlocked and their stoves cold for the third winter running.
 Inside one sat a pile of folded.
 Canvas windbreaks - bought in a good year, when the ice reached forty centimetres by Christmas and the lake filled with tents.
-Fishermen now drive north to find safe ice.
+Fishermen now drive north to find safe ice, some of them as far as the…
 Diese Geschichte stammt aus der February 14, 2024-Ausgabe von The Lake Courier.
 Abonnieren Sie Magzter GOLD, um auf Tausende kuratierter Premium-Geschichten zuzugreifen.
 Sie sind bereits Abonnent? Anmelden
@@ -70,7 +70,7 @@ def test_magzter_body_has_no_chrome_and_joins_the_broken_sentence() -> None:
         assert chrome not in body
     assert "a pile of folded Canvas windbreaks - bought" in body
     assert body.startswith("The huts stand")
-    assert body.endswith("Fishermen now drive north to find safe ice.")
+    assert body.endswith("Fishermen now drive north to find safe ice, some of them as far as the…")
     assert body.count("\n\n") == 2
 
 

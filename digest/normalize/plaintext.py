@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from digest.normalize import chrome, textfix
-from digest.normalize.common import Extract
+from digest.normalize import chrome, mailbody, textfix
+from digest.normalize.common import JOIN_NOTE, Extract
 from digest.normalize.dates import parse_date
 
 _MAX_TITLE = 200
@@ -22,14 +22,23 @@ def parse(lines: list[str]) -> Extract:
         if (date := parse_date(lines[index])) is not None:
             drop.add(index)
             break
+    author = None
+    for index in filled[1:4]:  # `By Jane Doe` / `Von Jane Doe` right under the title
+        if index not in drop and (author := mailbody.byline(lines[index])):
+            drop.add(index)
+            break
     rest = [x for i, x in enumerate(lines) if i not in drop]
     truncated = any(chrome.is_paywall(x) for x in rest)
     rest = [x for x in rest if not chrome.is_paywall(x)]
+    guessed = 0
     if textfix.is_hard_wrapped(rest):
         body = textfix.unwrap_blocks(rest)
     else:
-        body, _ = textfix.join_broken_lines([x for x in rest if x])
+        body, guessed = textfix.join_broken_lines([x for x in rest if x])
+    review = ["format not recognised", "title guessed from first line"]
+    if guessed:
+        review.append(JOIN_NOTE)
     return Extract(
-        format="text", title=title, paragraphs=tuple(body), date=date, truncated=truncated,
-        review=("format not recognised", "title guessed from first line"),
+        format="text", title=title, paragraphs=tuple(body), date=date, author=author,
+        truncated=truncated, review=tuple(review),
     )

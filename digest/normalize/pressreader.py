@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from digest.normalize import chrome, textfix
-from digest.normalize.common import Extract
+from digest.normalize.common import JOIN_NOTE, Extract
 from digest.normalize.dates import parse_date
 
 _BYLINE = re.compile(r"^- - ?(.*)$")
@@ -54,7 +54,7 @@ def parse(lines: list[str]) -> Extract:
         body.append(line)
     truncated = any(chrome.is_paywall(x) for x in body)
     body = [x for x in body if not chrome.is_paywall(x)]
-    body, _ = textfix.join_broken_lines(body)
+    body, guessed = textfix.join_broken_lines(body)
     return Extract(
         format="pressreader",
         title=title,
@@ -64,4 +64,5 @@ def parse(lines: list[str]) -> Extract:
         author=author,
         url=url,
         truncated=truncated,
+        review=(JOIN_NOTE,) if guessed else (),
     )
