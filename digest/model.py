@@ -15,7 +15,12 @@ SourceFormat = Literal["magzter", "html", "email", "pressreader", "markdown", "t
 Status = Literal["published", "draft"]
 EditionPeriod = Literal["daily", "weekly", "monthly"]
 
-_PARTIAL_DATE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# A day or a month; a time of day after the date (`2025-10-01T08:30:00+02:00`) is accepted
+# and dropped: editions are per day, and the time a dump gives is rarely the story's.
+_PARTIAL_DATE = re.compile(
+    r"^(\d{4})-(\d{2})(?:-(\d{2})"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?)?$"
+)
 
 
 @dataclass(frozen=True, order=True)
