@@ -12,7 +12,7 @@ import re
 from collections import Counter
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-_SENTENCE_START = re.compile(r"(?:^|[.!?:…]\s+|[\"“„«‘(]\s*)$")
+_SENTENCE_START = re.compile(r"(?:^\s*|[.!?:…]\s+|[\"“„«‘(]\s*)$")
 
 
 def is_shouted(title: str) -> bool:
@@ -22,14 +22,16 @@ def is_shouted(title: str) -> bool:
     return len(cased) >= 8 and all(ch.isupper() for ch in cased) and len(title.split()) >= 2
 
 
-def _usage(paragraphs: list[str]) -> dict[str, Counter[str]]:
-    """For each word (folded): how the body writes it away from a sentence start."""
+def _usage(paragraphs: list[str], wanted: set[str]) -> dict[str, Counter[str]]:
+    """For each wanted word (folded): how the body writes it away from a sentence start."""
     usage: dict[str, Counter[str]] = {}
     for paragraph in paragraphs:
         for match in _WORD.finditer(paragraph):
-            if _SENTENCE_START.search(paragraph[: match.start()]):
-                continue
             word = match.group(0)
+            if word.casefold() not in wanted:
+                continue
+            if _SENTENCE_START.search(paragraph[max(0, match.start() - 4): match.start()]):
+                continue
             if word.isupper() and len(word) > 1:
                 form = "upper"
             elif word[0].isupper():
@@ -47,7 +49,7 @@ def recase(title: str, paragraphs: list[str]) -> str:
     at = body.casefold().find(folded_title)
     if at >= 0 and not is_shouted(body[at:at + len(folded_title)]):
         return body[at:at + len(folded_title)]  # the body quotes the headline in its casing
-    usage = _usage(paragraphs)
+    usage = _usage(paragraphs, {m.group(0).casefold() for m in _WORD.finditer(title)})
     out: list[str] = []
     last = 0
     first = True

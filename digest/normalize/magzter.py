@@ -186,7 +186,7 @@ def _is_footer(line: str, publication: str | None, printed: str | None) -> bool:
 
 def _is_more_header(line: str, publication: str | None) -> bool:
     if publication is None or len(line) > len(publication) + 50:
-        return chrome.is_upper_label(line) and publication is None
+        return publication is None and chrome.is_upper_label(line)
     if publication.casefold() not in line.casefold() or line.casefold() == publication.casefold():
         return False
     rest = re.sub(re.escape(publication), " ", line, flags=re.IGNORECASE).strip(" '’-:")
