@@ -21,7 +21,7 @@ from digest.cache import BuildCache, Stamp, open_cache
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.load import Article, Loaded, load, scan
+from digest.load import Article, Loaded, load, parse_article, scan
 from digest.markdown import engine
 from digest.plan import plan
 from digest.render import Renderer, render_all
@@ -156,9 +156,12 @@ def build(
         problems += site_plan.problems
         prepare_output(out)
         previous = read_manifest(out)
+        known = session.pages
+        folder = str(out)
         stale = [
             s for s in site_plan.pages
-            if session.pages.get(s.url) != s.fingerprint or not (out / output_file(s.url)).exists()
+            if known.get(s.url) != s.fingerprint
+            or not os.path.exists(os.path.join(folder, output_file(s.url)))
         ]
     files = {output_file(s.url) for s in site_plan.pages}
     changed_urls: set[str] = set()
@@ -166,7 +169,7 @@ def build(
     rendered: dict[str, str] = {}
     fingerprint_of = {s.url: s.fingerprint for s in stale}
     with stage("render"):
-        renderer = Renderer(catalog, config, theme)
+        renderer = Renderer(catalog, config, theme, _bodies(session, config))
         with _progress(progress, len(stale)) as advance:
             for outcome in render_all(stale, renderer, out, jobs, advance):
                 if outcome.problem is not None:
@@ -220,6 +223,21 @@ def _remember(
     session.pages.update(rendered)
     if loaded.gone or rendered or dropped_pages:
         session.cache.update((), loaded.gone, rendered, dropped_pages)
+
+
+def _bodies(session: _Session, config: SiteConfig) -> Callable[[Article], str]:
+    """Where pages get article bodies: parsed this time, or read from the build cache."""
+
+    def body_of(article: Article) -> str:
+        if article.body_html is not None:
+            return article.body_html
+        body = session.cache.body(article.source)
+        if body is None:  # the cache could not say after all: parse the file again
+            again = parse_article(config.root, article.source, config.raw_html)
+            body = (again.body_html or "") if isinstance(again, Article) else ""
+        return body
+
+    return body_of
 
 
 def _sources(paths: frozenset[Path], root: Path) -> Iterator[str]:

@@ -10,6 +10,7 @@ SQLite (rather than one pickle) lets a one-article rebuild update one row.
 from __future__ import annotations
 
 import contextlib
+import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
@@ -17,13 +18,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+_INFO = "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+# An article row holds the loaded article without its body, and the body apart: a rebuild
+# reads every row but only the bodies of the pages it renders.
 _SCHEMA = """
-CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
-    source TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL
+    source TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
+    body TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 """
+_LAYOUT = "2"  # part of the key: a cache with other tables is dropped, not misread
 CACHE_DIR = ".digest-cache"
 
 
@@ -39,8 +44,11 @@ class BuildCache:
     def __init__(self, folder: Path | None, key: str) -> None:
         self.key = key
         self._db: sqlite3.Connection | None = None
+        self._path: Path | None = None
+        self._reader: tuple[int, sqlite3.Connection] | None = None
         if folder is not None:
-            self._db = self._open(folder / "cache.sqlite", key)
+            self._path = folder / "cache.sqlite"
+            self._db = self._open(self._path, f"{key}|{_LAYOUT}")
 
     @staticmethod
     def _open(path: Path, key: str) -> sqlite3.Connection | None:
@@ -50,11 +58,13 @@ class BuildCache:
                 db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=OFF")  # disposable: speed over durability
-                db.executescript(_SCHEMA)
+                db.executescript(_INFO)
                 row = db.execute("SELECT value FROM info WHERE key='key'").fetchone()
                 if row is None or row[0] != key:
-                    db.executescript("DELETE FROM articles; DELETE FROM pages; DELETE FROM info;")
+                    db.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS pages;"
+                                     " DELETE FROM info;")
                     db.execute("INSERT INTO info VALUES ('key', ?)", (key,))
+                db.executescript(_SCHEMA)
                 return db
             except sqlite3.Error:
                 with contextlib.suppress(OSError):
@@ -80,12 +90,30 @@ class BuildCache:
 
     def articles(self) -> dict[str, tuple[Stamp, Any]]:
         out: dict[str, tuple[Stamp, Any]] = {}
-        for source, mtime_ns, size, data in self._rows("SELECT * FROM articles"):
+        for source, mtime_ns, size, data in self._rows(
+                "SELECT source, mtime_ns, size, data FROM articles"):
             try:
                 out[source] = (Stamp(mtime_ns, size), pickle.loads(data))
             except Exception:  # any unpickling failure: that row is simply not cached
                 continue
         return out
+
+    def body(self, source: str) -> str | None:
+        """The stored body of one article; None when the cache cannot say.
+
+        Forked render workers read bodies too: each process opens its own connection (a
+        SQLite connection must not be used across a fork, nor closed in the child)."""
+        if self._path is None or self._db is None:
+            return None
+        pid = os.getpid()
+        try:
+            if self._reader is None or self._reader[0] != pid:
+                self._reader = (pid, sqlite3.connect(self._path, check_same_thread=False))
+            row = self._reader[1].execute(
+                "SELECT body FROM articles WHERE source=?", (source,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else str(row[0])
 
     def info(self, key: str) -> str | None:
         rows = self._rows(f"SELECT value FROM info WHERE key='{key}'") if key.isidentifier() else []
@@ -104,7 +132,7 @@ class BuildCache:
 
     def update(
         self,
-        articles: Iterable[tuple[str, Stamp, bytes]] = (),  # (source, stamp, pickled article)
+        articles: Iterable[tuple[str, Stamp, bytes, str]] = (),  # (source, stamp, row, body)
         dropped_articles: Iterable[str] = (),
         pages: Mapping[str, str] | None = None,
         dropped_pages: Iterable[str] = (),
@@ -116,8 +144,8 @@ class BuildCache:
             db.execute("BEGIN")
             db.executemany("DELETE FROM articles WHERE source=?", ((s,) for s in dropped_articles))
             db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?)",
-                ((s, st.mtime_ns, st.size, data) for s, st, data in articles),
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
+                ((s, st.mtime_ns, st.size, data, body) for s, st, data, body in articles),
             )
             db.executemany("DELETE FROM pages WHERE url=?", ((u,) for u in dropped_pages))
             if pages:
@@ -127,6 +155,10 @@ class BuildCache:
             self._forget()
 
     def close(self) -> None:
+        if self._reader is not None and self._reader[0] == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._reader[1].close()
+        self._reader = None
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
                 self._db.close()

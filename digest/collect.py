@@ -10,6 +10,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from digest.config import SiteConfig
 from digest.load import Article
@@ -39,7 +40,7 @@ class Edition:
     month: tuple[int, int]  # the month whose archive lists it
     groups: tuple[tuple[str, tuple[int, ...]], ...]  # (publication slug, entries), display order
 
-    @property
+    @cached_property
     def entries(self) -> tuple[int, ...]:
         return tuple(i for _, items in self.groups for i in items)
 

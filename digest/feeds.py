@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from digest import __version__
 from digest.collect import Catalog, Entry
 from digest.config import SiteConfig
+from digest.load import Article
 from digest.model import PartialDate
 from digest.plan import FeedPage, PageSpec, SitemapPage
 from digest.urls import absolute
@@ -20,7 +22,9 @@ from digest.urls import absolute
 _EPOCH = "1970-01-01T00:00:00Z"
 
 
-def render_feed(spec: PageSpec, catalog: Catalog, config: SiteConfig) -> bytes:
+def render_feed(
+    spec: PageSpec, catalog: Catalog, config: SiteConfig, bodies: Callable[[Article], str]
+) -> bytes:
     """The bytes of a file that is not a template page."""
     data = spec.data
     if spec.kind == "robots":
@@ -30,8 +34,8 @@ def render_feed(spec: PageSpec, catalog: Catalog, config: SiteConfig) -> bytes:
     assert isinstance(data, FeedPage), spec
     entries = [catalog.entries[i] for i in data.entries]
     if data.format == "json":
-        return _json_feed(spec.url, data, entries, config).encode()
-    return _atom(spec.url, data, entries, config).encode()
+        return _json_feed(spec.url, data, entries, config, bodies).encode()
+    return _atom(spec.url, data, entries, config, bodies).encode()
 
 
 def _timestamp(date: PartialDate | None) -> str | None:
@@ -53,7 +57,10 @@ def _id(config: SiteConfig, path: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"digest:{config.title}:{path}"))
 
 
-def _atom(url: str, data: FeedPage, entries: list[Entry], config: SiteConfig) -> str:
+def _atom(
+    url: str, data: FeedPage, entries: list[Entry], config: SiteConfig,
+    bodies: Callable[[Article], str],
+) -> str:
     updated = _newest(entries)
     author = config.author or config.title
     out = [
@@ -91,13 +98,16 @@ def _atom(url: str, data: FeedPage, entries: list[Entry], config: SiteConfig) ->
             out.append(f"    <category term={quoteattr(tag)}/>\n")
         if entry.article.excerpt:
             out.append(f"    <summary>{escape(entry.article.excerpt)}</summary>\n")
-        out.append(f'    <content type="html">{escape(entry.article.body_html)}</content>\n')
+        out.append(f'    <content type="html">{escape(bodies(entry.article))}</content>\n')
         out.append("  </entry>\n")
     out.append("</feed>\n")
     return "".join(out)
 
 
-def _json_feed(url: str, data: FeedPage, entries: list[Entry], config: SiteConfig) -> str:
+def _json_feed(
+    url: str, data: FeedPage, entries: list[Entry], config: SiteConfig,
+    bodies: Callable[[Article], str],
+) -> str:
     feed: dict[str, object] = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": data.title,
@@ -116,7 +126,7 @@ def _json_feed(url: str, data: FeedPage, entries: list[Entry], config: SiteConfi
             "id": _id(config, entry.url),
             "url": absolute(config.base_url, entry.url),
             "title": meta.title,
-            "content_html": entry.article.body_html,
+            "content_html": bodies(entry.article),
         }
         if entry.article.excerpt:
             item["summary"] = entry.article.excerpt

@@ -164,6 +164,9 @@ def parse_document(text: str, path: str) -> ArticleDocument:
             path, "no front matter", 1,
             "start the file with a `---` line, `title: ...`, and a closing `---` line",
         )
+    meta = _fast_meta(yaml_text, path)
+    if meta is not None:
+        return ArticleDocument(meta=meta, body=body.rstrip("\n"), body_line=body_line)
     node = compose(yaml_text, path, first_line=2)
     if node is None:
         raise DigestError.at(path, "front matter is empty", 2, "add at least `title: ...`")
@@ -195,11 +198,56 @@ def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
     return ArticleMeta(**values)
 
 
+class _FastLoader(_Loader):  # type: ignore[valid-type,misc]
+    """One-call libyaml load for the common case; dates stay the text written."""
+
+
+_FastLoader.add_constructor(
+    "tag:yaml.org,2002:timestamp",
+    yaml.constructor.SafeConstructor.construct_yaml_str,
+)
+# Anything that could be an anchor, alias, tag, merge key, directive or complex key sends
+# the text to the careful path, which refuses or reports it with its line.
+_CAREFUL = re.compile(r"[&*!]|<<|^[^\w\s\"'#]", re.MULTILINE)
+_TOP_LEVEL_LINE = re.compile(r"^[^\s#]", re.MULTILINE)
+
+
+def _fast_meta(yaml_text: str, path: str) -> ArticleMeta | None:
+    """ArticleMeta from plain front matter in one libyaml call, or None to take the careful
+    path: any doubt (or any problem to report) is left to it, so errors and their lines
+    stay exactly those of the node-based parse."""
+    if len(yaml_text) > _MAX_FRONT_MATTER or _CAREFUL.search(yaml_text):
+        return None
+    try:
+        data = yaml.load(yaml_text, Loader=_FastLoader)
+    except Exception:  # the careful path reports it with its line
+        return None
+    # A repeated key would silently win here: every top-level line must be a distinct key.
+    if not isinstance(data, dict) or len(data) != len(_TOP_LEVEL_LINE.findall(yaml_text)):
+        return None
+    values: dict[str, Any] = {}
+    try:
+        for key, value in data.items():
+            if type(key) is not str or key not in _META_FIELDS:
+                return None
+            values[key] = _convert_value(key, value, path, 0)
+    except DigestError:
+        return None
+    if not values.get("title"):
+        return None
+    return ArticleMeta(**values)
+
+
 def _convert(key: str, node: yaml.Node, path: str, line: int) -> Any:
     try:
         value = to_python(node)
     except ValueError as exc:
-        raise DigestError.at(path, f"`{key}` has a value that cannot be read: {exc}", line) from None
+        raise DigestError.at(
+            path, f"`{key}` has a value that cannot be read: {exc}", line) from None
+    return _convert_value(key, value, path, line)
+
+
+def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
     wrong = DigestError.at
     if key in _TEXT_FIELDS:
         if value is None:

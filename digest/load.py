@@ -7,6 +7,7 @@ file that cannot be read or parsed becomes a Problem and the others load anyway.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import os
@@ -15,6 +16,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from digest.cache import Stamp
 from digest.errors import DigestError, Problem
@@ -37,7 +39,9 @@ class Article:
     source: str  # site-relative posix path, as shown in problems
     meta: ArticleMeta
     slug: str
-    body_html: str
+    # None in an article read back from the build cache: the body stays there until a page
+    # that shows it is rendered (see `body_of` in digest.build).
+    body_html: str | None
     excerpt: str
     reading_time: int | None
     # Hashes of what pages show of this article: everything, and everything but the body.
@@ -62,12 +66,13 @@ def load(
     jobs: int,
     force: frozenset[str] = frozenset(),
     stamps: dict[str, Stamp] | None = None,
-    save: Callable[[list[tuple[str, Stamp, bytes]]], None] | None = None,
+    save: Callable[[list[tuple[str, Stamp, bytes, str]]], None] | None = None,
 ) -> Loaded:
     """Load every article below `articles_dir`; `cached` is updated in place.
 
-    `save` receives the newly parsed articles, pickled, in batches as they arrive, so the
-    cache is filled without holding every pickled article in memory at once.
+    `save` receives the newly parsed articles as cache rows (the article pickled without
+    its body, and the body), in batches as they arrive, so the cache is filled without
+    holding every pickled article in memory at once.
     """
     if stamps is None:
         stamps = dict(scan(articles_dir, root))
@@ -79,16 +84,17 @@ def load(
         if s in force or s not in cached or cached[s][0] != stamp
     ]
     problems: list[Problem] = []
-    batch: list[tuple[str, Stamp, bytes]] = []
+    batch: list[tuple[str, Stamp, bytes, str]] = []
     for source, result in _parse_all(todo, root, raw_html, jobs):
         if not isinstance(result, _Parsed):
             cached.pop(source, None)
             problems.extend(result)
             continue
-        article = result.article or pickle.loads(result.data)
+        article = result.article or dataclasses.replace(
+            pickle.loads(result.data), body_html=result.body)
         cached[source] = (stamps[source], article)
         if save is not None:
-            batch.append((source, stamps[source], result.data))
+            batch.append((source, stamps[source], result.data, result.body))
             if len(batch) >= 500:
                 save(batch)
                 batch = []
@@ -124,7 +130,13 @@ def scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
 @dataclass(frozen=True)
 class _Parsed:
     article: Article | None  # None when it came from a worker: unpickle `data`
-    data: bytes  # the pickled article, as the cache stores it
+    data: bytes  # the article pickled without its body, as the cache stores it
+    body: str
+
+
+def _row(article: Article) -> tuple[bytes, str]:
+    bodyless = dataclasses.replace(article, body_html=None)
+    return pickle.dumps(bodyless, protocol=5), article.body_html or ""
 
 
 _Result = _Parsed | tuple[Problem, ...]
@@ -139,7 +151,7 @@ def _parse_all(
         for source in todo:
             result = parse_article(root, source, raw_html)
             if isinstance(result, Article):
-                yield source, _Parsed(result, pickle.dumps(result, protocol=5))
+                yield source, _Parsed(result, *_row(result))
             else:
                 yield source, result
         return
@@ -153,16 +165,19 @@ def _parse_all(
         for source, sent in zip(
             todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True
         ):
-            yield source, _Parsed(None, sent) if isinstance(sent, bytes) else sent
+            if isinstance(sent, list):
+                yield source, _Parsed(None, sent[0], sent[1])
+            else:
+                yield source, sent
 
 
 _WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
 
 
-def _parse_in_worker(source: str) -> bytes | tuple[Problem, ...]:
+def _parse_in_worker(source: str) -> list[Any] | tuple[Problem, ...]:
     root, raw_html = _WORKER_ARGS
     result = parse_article(root, source, raw_html)
-    return pickle.dumps(result, protocol=5) if isinstance(result, Article) else result
+    return list(_row(result)) if isinstance(result, Article) else result
 
 
 def parse_article(root: Path, source: str, raw_html: bool) -> Article | tuple[Problem, ...]:

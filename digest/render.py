@@ -24,6 +24,7 @@ from digest.collect import Catalog
 from digest.config import SiteConfig
 from digest.errors import Problem, display_path
 from digest.feeds import render_feed
+from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
 from digest.theme import Theme, bundled_themes
 from digest.urls import absolute, output_file, relative
@@ -44,15 +45,19 @@ class Outcome:
 class Renderer:
     """Everything a page needs; built once per build, shared by forked workers."""
 
-    def __init__(self, catalog: Catalog, config: SiteConfig, theme: Theme) -> None:
+    def __init__(
+        self, catalog: Catalog, config: SiteConfig, theme: Theme,
+        bodies: Callable[[Article], str] | None = None,
+    ) -> None:
         self.catalog = catalog
         self.config = config
         self.theme = theme
-        self.views = Views(catalog, config.language, config.feeds.atom)
+        self.bodies = bodies or _in_memory
+        self.views = Views(catalog, config.language, config.feeds.atom, self.bodies)
 
     def render(self, spec: PageSpec) -> bytes | Problem:
         if spec.template is None:
-            return render_feed(spec, self.catalog, self.config)
+            return render_feed(spec, self.catalog, self.config, self.bodies)
         try:
             template = self.theme.env.get_template(spec.template)
             context = self._context(spec)
@@ -117,9 +122,10 @@ class Renderer:
             title = group.name
         elif isinstance(data, ArticlePage):
             article = v.article(data.index)
-            if 'href="/' in article.body or 'src="/' in article.body:
-                article = dataclasses.replace(article, body=_relative_links(
-                    article.body, spec.url))
+            body = article.body  # read once: it may come from the build cache
+            if 'href="/' in body or 'src="/' in body:
+                body = _relative_links(body, spec.url)
+            article = dataclasses.replace(article, load_body=lambda: body)
             ctx = {"article": article,
                    "previous": None if data.previous is None else v.article(data.previous),
                    "next": None if data.next is None else v.article(data.next),
@@ -153,6 +159,11 @@ class Renderer:
             return str(self.theme.env.globals["t"](key))  # type: ignore[operator]
         except jinja2.TemplateError:
             return default
+
+
+def _in_memory(article: Article) -> str:
+    assert article.body_html is not None, article.source
+    return article.body_html
 
 
 _SITE_LINK = re.compile(r'(href|src)="(/[^/"][^"]*|/)"')

@@ -12,6 +12,7 @@ import datetime
 import hashlib
 import importlib.resources
 import os
+import types
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from typing import Any
 
 import jinja2
 import jinja2.meta
+import jinja2.runtime
 import yaml
 from markupsafe import Markup
 
@@ -144,7 +146,7 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
     stamp = theme_stamp(chain)
     strings = _strings(chain, config.language)
     assets = _assets(chain)
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(f / "templates") for f in chain
                                         if (f / "templates").is_dir()]),
         autoescape=True,
@@ -152,6 +154,7 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
         auto_reload=False,  # staleness is decided by the theme stamp, once per build
         cache_size=-1,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(config),
     )
     env.globals.update(
         site=_site_view(config),
@@ -167,6 +170,52 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
         (k, v[1]) for k, v in assets.items()))).encode()).hexdigest()
     hashes, body = _template_hashes(env, shared)
     return Theme(config.theme, env, chain, assets, hashes, body, stamp)
+
+
+class _Context(jinja2.runtime.Context):
+    """Jinja's context with a shorter path for calling plain functions and macros.
+
+    Every `url()`, `t()` and macro call in a template goes through `Context.call`, which
+    inspects the callable each time; a page makes 60 or more of them. Plain functions and
+    macros are recognised by their type, and only functions that ask for the context get
+    the (derived) context, exactly as Jinja does.
+    """
+
+    def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
+        kind = type(__obj)
+        if kind is _FUNCTION or kind is jinja2.runtime.Macro:
+            wants = getattr(__obj, "jinja_pass_arg", None) if kind is _FUNCTION else None
+            if kwargs:
+                if wants is not None and (kwargs.get("_loop_vars") or kwargs.get("_block_vars")):
+                    return super().call(__obj, *args, **kwargs)
+                kwargs.pop("_block_vars", None)
+                kwargs.pop("_loop_vars", None)
+            if wants is None:
+                return __obj(*args, **kwargs)
+            if wants is _PASS_CONTEXT:
+                return __obj(__self, *args, **kwargs)
+        return super().call(__obj, *args, **kwargs)
+
+
+_FUNCTION = types.FunctionType
+_PASS_CONTEXT = getattr(jinja2.pass_context(lambda: None), "jinja_pass_arg")  # noqa: B009
+
+
+class _Environment(jinja2.Environment):
+    context_class = _Context
+
+
+def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept next to the build cache: a new process does not compile
+    them again. Jinja keys each entry on the template's source, so an edit is never stale."""
+    from digest.cache import CACHE_DIR
+
+    folder = config.output_dir.resolve().parent / CACHE_DIR
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{__version__}-%s.cache")
 
 
 def _site_view(config: SiteConfig) -> SiteView:
@@ -195,7 +244,20 @@ def _url(context: Any, path: str) -> str:
             return path
         base: str = context["_base_path"]
         return base + output_file(path.partition("#")[0]) + "".join(path.partition("#")[1:])
-    return relative(page.url, path)
+    if not path or path[0] != "/":
+        return path
+    return _up(page.url) + _target(path)
+
+
+@lru_cache(maxsize=65536)
+def _up(page_url: str) -> str:
+    return relative(page_url, "/")[: -len("index.html")]
+
+
+@lru_cache(maxsize=65536)
+def _target(path: str) -> str:
+    """`relative()` minus the climb to the root, for a site path (`/x/` or `/x/#y`)."""
+    return relative("/", path)
 
 
 def _asset_linker(assets: dict[str, tuple[Path, str]]) -> Any:

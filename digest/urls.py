@@ -33,7 +33,7 @@ def article_slug(stem: str) -> str:
 def fill(pattern: str, **values: str) -> str:
     """Fill a permalink pattern; collapses the `//` an empty value would leave."""
     path = pattern.format(**values)
-    return re.sub(r"/{2,}", "/", path)
+    return re.sub(r"/{2,}", "/", path) if "//" in path else path
 
 
 def article_url(pattern: str, publication: str, date: PartialDate | None, slug: str) -> str:

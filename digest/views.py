@@ -8,12 +8,15 @@ counts stays cheap.
 from __future__ import annotations
 
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from markupsafe import Markup
 
 from digest.collect import Catalog, Edition, Group
+from digest.load import Article
 from digest.model import EditionPeriod, PartialDate, RelatedStory
 from digest.theme import format_week
 
@@ -63,13 +66,18 @@ class ArticleView:
     note: str | None
     featured: bool
     draft: bool
-    body: str = field(repr=False)
+    # The body is fetched when a page shows it (from memory, or from the build cache).
+    load_body: Callable[[], str] = field(repr=False, compare=False)
+
+    @property
+    def body(self) -> str:
+        return self.load_body()
 
     @property
     def body_html(self) -> Markup:
         # Marked safe on access: Markup() copies the string, and keeping a second copy of
         # every body in memory would cost ~60 MB on a 10,000-article site.
-        return Markup(self.body)
+        return Markup(self.load_body())
 
 
 @dataclass(frozen=True)
@@ -126,8 +134,11 @@ class PageView:
 class Views:
     """Builds and memoises views for one catalog."""
 
-    def __init__(self, catalog: Catalog, language: str, feed_atom: bool) -> None:
+    def __init__(
+        self, catalog: Catalog, language: str, feed_atom: bool, bodies: Callable[[Article], str]
+    ) -> None:
         self.catalog = catalog
+        self.bodies = bodies
         self.language = language
         self.feed_atom = feed_atom
         self._articles: dict[int, ArticleView] = {}
@@ -170,7 +181,7 @@ class Views:
             standfirst=meta.standfirst, excerpt=article.excerpt,
             reading_time=article.reading_time, truncated=meta.truncated, source_url=meta.url,
             tags=tuple(tags), related=meta.related, note=meta.note, featured=meta.featured,
-            draft=entry.draft, body=article.body_html,
+            draft=entry.draft, load_body=functools.partial(self.bodies, article),
         )
 
     def publication_ref(self, slug: str) -> PublicationRef:

@@ -88,7 +88,7 @@ Jesteś już subskrybentem? Zaloguj się
     meta = parse(text).meta
     assert meta.title == "Harbour seals return to the old timber pier"
     assert meta.date == PartialDate(2024, 5, 3)
-    assert meta.source.ui_language == "pl"
+    assert meta.source is not None and meta.source.ui_language == "pl"
     assert "Zaloguj" not in parse(text).body
 
 
@@ -140,7 +140,7 @@ def test_html_saved_as_txt_is_still_html() -> None:
 </article><footer>Impressum Datenschutz</footer></body></html>"""
     doc = parse(page, "inbox/hafen.txt")
     meta = doc.meta
-    assert meta.source.format == "html"
+    assert meta.source is not None and meta.source.format == "html"
     assert meta.title == "Der Hafen schläft nie"
     assert (meta.publication, meta.author) == ("Nordblatt", "Lena Voss")
     assert meta.date == PartialDate(2023, 7, 2)
@@ -165,7 +165,7 @@ The tunnel cost less than a set of traffic lights and took a week to build.
     assert (meta.title, meta.publication, meta.date) == (
         "Hedgehogs crossing the bypass", "Fieldnotes", PartialDate(2024, 5, 6)
     )
-    assert meta.source.format == "email"
+    assert meta.source is not None and meta.source.format == "email"
     assert "on the road by half, a survey" in parse(text).body
 
 
@@ -183,7 +183,7 @@ https://www.pressreader.com/uk/evening-star/20231104/282041912345678
         "Evening Star", "Market hall roof to be replaced", "Sam Hale"
     )
     assert meta.date == PartialDate(2023, 11, 4)
-    assert meta.source.format == "pressreader"
+    assert meta.source is not None and meta.source.format == "pressreader"
 
 
 def test_plain_text_is_still_an_article_with_review_notes() -> None:
@@ -203,7 +203,7 @@ def test_markdown_front_matter_errors_name_the_line() -> None:
 def test_markdown_is_completed_not_rewritten() -> None:
     doc = parse("---\ntitle: Kept as written\n---\n\n# My own heading\n\nText *with* emphasis.\n")
     assert doc.body == "# My own heading\n\nText *with* emphasis."
-    assert doc.meta.source.format == "markdown"
+    assert doc.meta.source is not None and doc.meta.source.format == "markdown"
 
 
 @pytest.mark.parametrize("data", [b"", b"   \n\n", bytes(range(256)) * 20])

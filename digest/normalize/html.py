@@ -15,7 +15,9 @@ from digest.normalize import chrome, textfix
 from digest.normalize.common import Extract
 from digest.normalize.dates import parse_date
 
-_VOID = frozenset(("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr"))
+_VOID = frozenset(
+    ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr")
+)
 # Class names of a kicker (the line over the headline) and of a standfirst.
 _KICKER_CLASS = re.compile(r"kicker|overline|eyebrow|label|topline|dachzeile|surtitre|antetitulo")
 _LEAD_CLASS = re.compile(r"lead|standfirst|intro|summary|dek\b|teaser|chapo|chapeau|subtitle")
@@ -196,7 +198,8 @@ def _head_of_body(
     The standfirst is the page's own lead paragraph (styled as one, or the first
     paragraph when it starts like the description), else the description.
     """
-    kicker = next((k for k in map(_squash, reversed(meta.kickers)) if 0 < len(k.split()) <= 8), None)
+    kickers = [k for k in map(_squash, reversed(meta.kickers)) if 0 < len(k.split()) <= 8]
+    kicker = kickers[0] if kickers else None
     lead = next((x for x in map(_squash, meta.leads) if len(x.split()) >= 5), None)
     head = 0
     while head < min(len(lines), 4):
@@ -215,7 +218,9 @@ def _head_of_body(
     if lead is None and body and stem and body[0].casefold().startswith(stem):
         lead = body[0]
     standfirst = lead if lead and len(lead) >= len(description or "") else description
-    body = [x for i, x in enumerate(body) if not (i < 3 and (_same(x, lead) or _same(x, standfirst)))]
+    body = [
+        x for i, x in enumerate(body) if not (i < 3 and (_same(x, lead) or _same(x, standfirst)))
+    ]
     return kicker, standfirst, body
 
 

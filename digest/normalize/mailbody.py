@@ -126,13 +126,16 @@ def publication(sender_name: str | None, footer: list[str]) -> str | None:
     if not sender_name:
         return None
     sender = _norm(sender_name)
-    for paragraph in footer:
+    pieces = [x for p in footer for x in re.split(r"(?<=[.!?])\s+", p)]  # unwrapped lines
+    for paragraph in pieces:
         match = _ADDRESS.match(paragraph)
         if not match:
             continue
         name = match["name"].strip()
         words = _norm(name).split()
-        for tail in (words, words[1:]):  # `Le Courrier du Rhône` in `... du Courrier du Rhône`
-            if len(tail) >= 2 and (sender == " ".join(tail) or sender.endswith(" " + " ".join(tail))):
+        # the whole name, or without its article (`... du Courrier du Rhône`)
+        for tail in (words, words[1:] if len(words) >= 3 else []):
+            joined = " ".join(tail)
+            if tail and (sender == joined or sender.endswith(" " + joined)):
                 return name
     return sender_name

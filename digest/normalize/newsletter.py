@@ -62,7 +62,13 @@ def parse(text: str) -> Extract:
     keys = {m[1].lower() for x in raw_lines[start:end] if (m := _HEADER.match(x))}
     if keys & _MIME_KEYS:
         return _from_message(
-            email.message_from_string("\n".join(raw_lines[start:]), policy=email.policy.default)
+            # From bytes: an 8bit body is then decoded with its declared charset, not
+            # replaced by U+FFFD (text in another charset comes out as mojibake, which
+            # repair() undoes).
+            email.message_from_bytes(
+                "\n".join(raw_lines[start:]).encode("utf-8", "surrogateescape"),
+                policy=email.policy.default,
+            )
         )
     headers: list[tuple[str, str]] = []
     for line in raw_lines[start:end]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from slugify import slugify
 
 from digest.model import ArticleMeta
@@ -9,6 +11,7 @@ from digest.model import ArticleMeta
 _MAX_SLUG = 80
 
 
+@functools.lru_cache(maxsize=1024)  # publications repeat from one dump to the next
 def slug(text: str | None, fallback: str, max_length: int = _MAX_SLUG) -> str:
     value = slugify(text or "", max_length=max_length, word_boundary=True, save_order=True)
     value = value.strip("-.")

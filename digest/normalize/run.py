@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import multiprocessing as mp
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,12 +22,15 @@ from digest.config import SiteConfig
 from digest.errors import DigestError, Problem, display_path
 from digest.frontmatter import dump_document, parse_document
 from digest.model import CURATOR_FIELDS, ArticleDocument
+from digest.normalize.common import detect_language
 from digest.normalize.core import decode_text, parse_text
 from digest.normalize.paths import article_path
 from digest.normalize.state import DumpRecord, load_state, save_state, write_atomic
 from digest.normalize.textfix import fingerprint_text
 
 _PROGRESS_FROM = 20  # files; below this a bar only flickers
+_PARALLEL_FROM = 64  # dumps to parse; below this starting workers costs more than it saves
+_WORKERS = 2
 
 
 def _plural(count: int, word: str) -> str:
@@ -91,8 +96,10 @@ def normalize(
         texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
     )
     files = list(_files(config, paths, run.problems))
-    for file in _with_progress(files, progress and len(files) >= _PROGRESS_FROM):
-        _one(run, file)
+    jobs = [job for file in files if (job := _read_new(run, file)) is not None]
+    results = _parsed(jobs)
+    for parsed in _with_progress(results, len(jobs), progress and len(jobs) >= _PROGRESS_FROM):
+        _one(run, parsed)
     if run.dirty and not dry_run and stdout is None:
         save_state(config.content_dir, run.state)
     conflicts = tuple(run.conflicts)
@@ -117,48 +124,86 @@ def _files(config: SiteConfig, paths: list[Path] | None, problems: list[Problem]
             problems.append(Problem(str(root), "no such file or folder"))
 
 
-def _with_progress(files: list[Path], show: bool) -> Iterator[Path]:
+def _with_progress(items: Iterator[_Parsed], total: int, show: bool) -> Iterator[_Parsed]:
     if not show:
-        yield from files
+        yield from items
         return
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("normalize", total=len(files))
-        for file in files:
-            yield file
+        task = bar.add_task("normalize", total=total)
+        for item in items:
+            yield item
             bar.advance(task)
 
 
-def _one(run: _Run, file: Path) -> None:
+def _read_new(run: _Run, file: Path) -> tuple[str, bytes, str] | None:
+    """(key, bytes, sha256) of a dump to parse; None when it is unreadable or unchanged."""
     content = run.config.content_dir
     key = display_path(file, content)
     try:
         data = file.read_bytes()
     except OSError as exc:
         run.problems.append(Problem(key, f"cannot read: {exc.strerror or exc}"))
-        return
+        return None
     sha = hashlib.sha256(data).hexdigest()
     record = run.state.get(key)
     if record is not None and record.sha256 == sha and not run.force and run.stdout is None:
         # Nothing new: decided without parsing, which keeps a re-run fast.
         if record.duplicate_of is not None:
             run.duplicates.append(f"{key}: duplicate of {record.duplicate_of}")
-            return
+            return None
         if record.article and (content / record.article).is_file():
             run.unchanged.append(record.article)
-            return
+            return None
+    return key, data, sha
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    """One dump parsed, with the costly parts of writing it already done."""
+
+    key: str
+    sha: str
+    text: str = ""
+    document: ArticleDocument | None = None
+    markdown: str = ""  # the document dumped
+    path: str = ""  # its article path before any clash is resolved
+    problems: tuple[Problem, ...] = ()
+
+
+def _parse_job(job: tuple[str, bytes, str]) -> _Parsed:
+    """Pure, so it can run in a worker process."""
+    key, data, sha = job
     try:
         text = decode_text(data, key)
         document = parse_text(text, key, sha)
     except DigestError as exc:
-        run.problems.extend(exc.problems)
+        return _Parsed(key, sha, problems=tuple(exc.problems))
+    return _Parsed(key, sha, text, document, dump_document(document), article_path(document.meta))
+
+
+def _parsed(jobs: list[tuple[str, bytes, str]]) -> Iterator[_Parsed]:
+    """Parse in order; many dumps are shared between two processes when there are cores."""
+    workers = min(_WORKERS, os.cpu_count() or 1)
+    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        yield from map(_parse_job, jobs)
+        return
+    detect_language("warm up the language model before the workers fork " * 3)
+    with mp.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_parse_job, jobs, chunksize=8)
+
+
+def _one(run: _Run, parsed: _Parsed) -> None:
+    key, sha, document = parsed.key, parsed.sha, parsed.document
+    if document is None:
+        run.problems.extend(parsed.problems)
         return
     if run.stdout is not None:
-        run.stdout.write(dump_document(document))
+        run.stdout.write(parsed.markdown)
         return
-    fingerprint = hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()
+    fingerprint = hashlib.sha256(fingerprint_text(parsed.text).encode("utf-8")).hexdigest()
     first = run.texts.get(fingerprint)
     if first is not None and first != key:
         run.duplicates.append(f"{key}: duplicate of {first}")
@@ -166,15 +211,17 @@ def _one(run: _Run, file: Path) -> None:
         _record(run, key, DumpRecord(sha, fingerprint, duplicate_of=first))
         return
     run.texts[fingerprint] = key
-    _place(run, key, sha, fingerprint, document)
+    _place(run, parsed, fingerprint)
 
 
-def _place(run: _Run, key: str, sha: str, fingerprint: str, document: ArticleDocument) -> None:
+def _place(run: _Run, parsed: _Parsed, fingerprint: str) -> None:
+    key, sha, document, markdown = parsed.key, parsed.sha, parsed.document, parsed.markdown
+    assert document is not None
     content = run.config.content_dir
     record = run.state.get(key)
     rel = record.article if record and record.article else None
     if rel is None or not (content / rel).is_file():
-        rel = _free_path(run, key, sha, document)
+        rel = _free_path(run, key, sha, parsed.path)
     target = content / rel
     old = _read(target)
     if old is not None:
@@ -192,8 +239,8 @@ def _place(run: _Run, key: str, sha: str, fingerprint: str, document: ArticleDoc
             ))
             return
         if run.force:
-            document = _keep_curator_fields(document, old, rel)
-    data = dump_document(document).encode("utf-8")
+            markdown = dump_document(_keep_curator_fields(document, old, rel))
+    data = markdown.encode("utf-8")
     if run.dry_run:
         if old != data:
             run.written.append(rel)
@@ -206,11 +253,11 @@ def _place(run: _Run, key: str, sha: str, fingerprint: str, document: ArticleDoc
     run.claimed[rel] = key
 
 
-def _free_path(run: _Run, key: str, sha: str, document: ArticleDocument) -> str:
+def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
     """The article's path; a short hash is added when another dump already has it."""
     content = run.config.content_dir
     for suffix in ("", sha[:8], sha[:16], sha):
-        rel = article_path(document.meta, suffix)
+        rel = f"{first.removesuffix('.md')}-{suffix}.md" if suffix else first
         owner = run.claimed.get(rel)
         if owner == key or (owner is None and not (content / rel).exists()):
             break

@@ -153,16 +153,18 @@ def join_broken_lines(lines: list[str]) -> tuple[list[str], int]:
 
 # Words that cannot end a sentence (articles, prepositions, "late"/"early" before a year),
 # in the languages dumps arrive in most; a period after one is a copy artefact.
-_OPEN_WORDS = frozenset("""
-a an the of by in on at to for from with into than and or late early mid
-der die das den dem des ein eine einer einem eines von vom zum zur im am bis mit und oder ende anfang
-le la les un une des du de au aux et ou par pour dans sur fin début
-el los las una del al y o en con por para hasta finales principios
-il lo gli di da dei della nel nella per tra fra fino fine inizio
-het een van op tot met voor eind begin
-en et ett af av til fra med og eller innen slutten
-o os as um uma do da dos das no na em ao até
-""".split())
+_OPEN_WORDS = frozenset((
+    "a", "an", "the", "of", "by", "in", "on", "at", "to", "for", "from", "with", "into", "than",
+    "and", "or", "late", "early", "mid", "der", "die", "das", "den", "dem", "des", "ein", "eine",
+    "einer", "einem", "eines", "von", "vom", "zum", "zur", "im", "am", "bis", "mit", "und",
+    "oder", "ende", "anfang", "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux",
+    "et", "ou", "par", "pour", "dans", "sur", "fin", "début", "el", "los", "las", "una", "del",
+    "al", "y", "o", "en", "con", "por", "para", "hasta", "finales", "principios", "il", "lo",
+    "gli", "di", "da", "dei", "della", "nel", "nella", "per", "tra", "fra", "fino", "fine",
+    "inizio", "het", "een", "van", "op", "tot", "met", "voor", "eind", "begin", "en", "et", "ett",
+    "af", "av", "til", "fra", "med", "og", "eller", "innen", "slutten", "o", "os", "as", "um",
+    "uma", "do", "da", "dos", "das", "no", "na", "em", "ao", "até",
+))
 
 
 def _stray_period(out: list[str], line: str) -> bool:
@@ -268,6 +270,9 @@ def to_markdown(paragraphs: list[str]) -> str:
     return "\n\n".join(blocks)
 
 
+_RULE = re.compile(r"^[\s\-–—_=*~•·.#+]+$")
+
+
 def is_list_item(line: str) -> bool:
     return bool(_BULLET.match(line) or _NUMBERED.match(line))
 
@@ -277,7 +282,8 @@ def unwrap_blocks(lines: list[str]) -> list[str]:
     paragraphs: list[str] = []
     block: list[str] = []
     for line in [*lines, ""]:
-        if line and is_list_item(line) and block:  # an item starts its own paragraph
+        if line and block and (is_list_item(line) or _RULE.match(line) or _RULE.match(block[-1])):
+            # a list item starts its own paragraph; a rule (`* * *`, `—`) stands alone
             paragraphs.append(" ".join(block))
             block = [line]
         elif line:

@@ -1,0 +1,112 @@
+"""A real browser opens pages built from planted payloads: nothing may execute.
+
+The site comes from test_hostile_content.py (the same article and raw dumps). Every
+payload that runs either sets `window.__pwned` or opens an alert: the test listens for
+dialogs, reads the global, hovers, focuses and clicks what a reader might, and checks that
+no link leads to `javascript:` or `data:`. Once with raw HTML off (the default), once with
+`raw_html: true` (kept, but sanitised).
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from test_hostile_content import make_payload_site
+
+pytestmark = pytest.mark.browser
+
+MAX_PAGES = 15
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(params=[False, True], ids=["raw_html_off", "raw_html_on"])
+def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, list[str]]]:
+    site = make_payload_site(tmp_path / "site", raw_html=request.param)
+    output = site / "_site"
+    pages = sorted(
+        ("/" + p.relative_to(output).as_posix()
+         for p in output.rglob("*.html") if "pwned" in p.read_text("utf-8")),
+        key=lambda url: ("/20" not in url, url),  # article pages first
+    )
+    assert pages, "no built page shows the planted payloads"
+    handler = functools.partial(_Quiet, directory=str(output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", pages[:MAX_PAGES]
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+PROBE = """() => {
+  const bad = [];
+  for (const a of document.querySelectorAll('a[href], area[href]')) {
+    const p = a.protocol;
+    if (p === 'javascript:' || p === 'data:' || p === 'vbscript:') bad.push(a.outerHTML.slice(0, 120));
+  }
+  for (const el of document.querySelectorAll('iframe, object, embed, frame, base, form[action^="javascript"]'))
+    bad.push(el.outerHTML.slice(0, 120));
+  for (const el of document.querySelectorAll('*')) {
+    for (const attr of el.attributes) {
+      if (attr.name.startsWith('on')) bad.push(el.tagName + ' ' + attr.name);
+    }
+  }
+  return {pwned: window.__pwned === 1, bad};
+}"""
+
+
+def test_no_payload_executes_in_a_real_browser(page, served) -> None:
+    base, pages = served
+    dialogs: list[str] = []
+    errors: list[str] = []
+
+    def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+        dialogs.append(f"{dialog.type}: {dialog.message}")
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    findings: dict[str, object] = {}
+    for path in pages:
+        page.goto(base + path, wait_until="load")
+        # What a reader does: move over the text, focus and click things.
+        for element in page.query_selector_all("article *, main *")[:60]:
+            try:
+                element.hover(timeout=200, force=True)
+            except Exception:  # noqa: BLE001 - hidden or detached elements are fine
+                pass
+        for button in page.query_selector_all("button")[:10]:
+            try:
+                button.click(timeout=300, force=True, no_wait_after=True)
+            except Exception:  # noqa: BLE001
+                pass
+        if page.url.split("#")[0] != base + path:
+            page.goto(base + path, wait_until="load")
+        page.wait_for_timeout(150)
+        result = page.evaluate(PROBE)
+        result["dialogs_before_click"] = len(dialogs)
+        if result["pwned"] or result["bad"]:
+            findings[path] = result
+            # Show that a reader's click runs it, not only that the link is there.
+            for link in page.query_selector_all('a[href^="javascript:" i]')[:3]:
+                try:
+                    link.click(timeout=500, force=True, no_wait_after=True)
+                except Exception:  # noqa: BLE001
+                    pass
+            page.wait_for_timeout(100)
+            result["pwned_after_click"] = page.evaluate("() => window.__pwned === 1")
+    assert not dialogs and not findings, {"dialogs": dialogs, "findings": findings}
