@@ -1,10 +1,7 @@
 """digest: a static site generator for curated digests."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("digest")
-except PackageNotFoundError:  # running from a checkout that was not installed
-    __version__ = "0.0.0+local"
+# A constant rather than an importlib.metadata lookup: it is read on every start, and
+# pyproject.toml takes the package version from here.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

@@ -8,6 +8,7 @@ again and again, and in the disposable cache next to the output for one-shot bui
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import time
@@ -127,16 +128,12 @@ def build(
         check_output(config.root, out, chain[1:])
         key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"
         session = _session(config, key)
-        if session.theme is None or session.theme.stamp != theme_stamp(chain):
-            session.theme = load_theme(config, serving=serving)
-        elif session.theme.env.globals["serving"] != serving:
-            session.theme.env.globals["serving"] = serving
-        theme = session.theme
+        stamp = theme_stamp(chain)
     with stage("load"):
         force = frozenset(_sources(changed or frozenset(), config.root))
         stamps = dict(scan(config.articles_dir, config.root))
         salt = f"{key}|serving={serving}|drafts={drafts}"
-        site_stamp = hashlib.sha1(repr((salt, theme.stamp, sorted(stamps.items()))).encode()
+        site_stamp = hashlib.sha1(repr((salt, stamp, sorted(stamps.items()))).encode()
                                   ).hexdigest()
         last = session.cache.info("last_build")
         if not force and last and last.startswith(site_stamp + " ") and (
@@ -145,10 +142,25 @@ def build(
             total = int(last.split()[1])
             return BuildReport(0, total, total, (), timings)
         session.cache.set_info("last_build", "")
+    with stage("theme"):
+        # Only now: a build with nothing to do does not need the templates.
+        if session.theme is None or session.theme.stamp != stamp:
+            session.theme = load_theme(config, serving=serving)
+        elif session.theme.env.globals["serving"] != serving:
+            session.theme.env.globals["serving"] = serving
+        theme = session.theme
+    with stage("load"):
         loaded = load(config.articles_dir, config.root, session.articles,
                       raw_html=config.raw_html, jobs=jobs, force=force, stamps=stamps,
                       save=lambda rows: session.cache.update(articles=rows))
         problems += loaded.problems
+        if (loaded.parsed or loaded.gone) and not serving:
+            # The dev server keeps its articles in memory; an older snapshot only means
+            # the next one-shot build parses the files edited meanwhile.
+            session.cache.set_snapshot({
+                source: (st, a if a.body_html is None else dataclasses.replace(a, body_html=None))
+                for source, (st, a) in session.articles.items()
+            })
     with stage("collect"):
         catalog = collect(loaded.articles, config, drafts=drafts)
     with stage("plan"):

@@ -10,13 +10,21 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import re
+import typing
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
 from digest.errors import DigestError, Problem
-from digest.model import ArticleDocument, ArticleMeta, PartialDate, RelatedStory, SourceInfo
+from digest.model import (
+    ArticleDocument,
+    ArticleMeta,
+    PartialDate,
+    RelatedStory,
+    SourceFormat,
+    SourceInfo,
+)
 
 _FENCE = "---"
 _MAX_FRONT_MATTER = 1_000_000  # bytes; front matter is metadata, not content
@@ -319,7 +327,7 @@ def _related(value: Any, path: str, line: int) -> tuple[RelatedStory, ...]:
 def _source(value: Any, path: str, line: int) -> SourceInfo | None:
     if value is None:
         return None
-    formats = ("magzter", "html", "email", "pressreader", "markdown", "text")
+    formats = typing.get_args(SourceFormat)
     if (
         not isinstance(value, dict)
         or not isinstance(value.get("file"), str)

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-SourceFormat = Literal["magzter", "html", "email", "pressreader", "markdown", "text"]
+SourceFormat = Literal["magzter", "zinio", "html", "email", "pressreader", "markdown", "text"]
 Status = Literal["published", "draft"]
 EditionPeriod = Literal["daily", "weekly", "monthly"]
 

@@ -8,9 +8,11 @@ the pages that use it.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import importlib.resources
+import json
 import os
 import types
 from collections.abc import Iterator
@@ -168,7 +170,7 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
     env.globals["_base_path"] = _base_path(config.base_url)
     shared = hashlib.sha1(repr((sorted(strings.items()), sorted(
         (k, v[1]) for k, v in assets.items()))).encode()).hexdigest()
-    hashes, body = _template_hashes(env, shared)
+    hashes, body = _template_hashes(env, shared, _refs_file(config))
     return Theme(config.theme, env, chain, assets, hashes, body, stamp)
 
 
@@ -363,21 +365,56 @@ def _assets(chain: tuple[Path, ...]) -> dict[str, tuple[Path, str]]:
     return assets
 
 
-def _template_hashes(env: jinja2.Environment, shared: str) -> tuple[dict[str, str], frozenset[str]]:
+def _refs_file(config: SiteConfig) -> Path:
+    from digest.cache import CACHE_DIR
+
+    return config.output_dir.resolve().parent / CACHE_DIR / f"template-refs-{__version__}.json"
+
+
+def _template_hashes(
+    env: jinja2.Environment, shared: str, memo_file: Path | None = None
+) -> tuple[dict[str, str], frozenset[str]]:
     assert env.loader is not None
     sources: dict[str, str] = {}
     refs: dict[str, set[str] | None] = {}
+    # What each template references depends on its source only: parsing every template
+    # again in each new process cost more than the rest of a nothing-to-do build.
+    memo: dict[str, list[str] | None] = {}
+    if memo_file is not None:
+        try:
+            loaded = json.loads(memo_file.read_text(encoding="utf-8"))
+            memo = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError):
+            memo = {}
+    added = False
     for name in env.loader.list_templates():
         try:
             source, _, _ = env.loader.get_source(env, name)
         except jinja2.TemplateNotFound:
             continue
         sources[name] = source
+        key = hashlib.sha1(source.encode()).hexdigest()
+        known = memo.get(key, False)
+        if known is None or (isinstance(known, list) and all(isinstance(k, str) for k in known)):
+            refs[name] = None if known is None else set(known)
+            continue
         try:
             found = set(jinja2.meta.find_referenced_templates(env.parse(source)))
             refs[name] = None if None in found else {str(f) for f in found}
         except jinja2.TemplateSyntaxError:
             refs[name] = set()  # rendering reports it; the hash still follows the source
+        found_refs = refs[name]
+        memo[key] = None if found_refs is None else sorted(found_refs)
+        added = True
+    if added and len(memo) > 1000:  # edits pile up: keep what the theme has now
+        current = {hashlib.sha1(src.encode()).hexdigest() for src in sources.values()}
+        memo = {k: v for k, v in memo.items() if k in current}
+    if added and memo_file is not None:
+        with contextlib.suppress(OSError):
+            memo_file.parent.mkdir(parents=True, exist_ok=True)
+            temp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.tmp")
+            temp.write_text(json.dumps(memo), encoding="utf-8")
+            os.replace(temp, memo_file)
     hashes: dict[str, str] = {}
     body: set[str] = set()
     for name in sources:

@@ -128,3 +128,45 @@ def test_session_picks_up_theme_edits_between_calls(tmp_path: Path) -> None:
     assert report.changed_urls == {"/404.html"}
     assert "class='gone'" in (site / "_site/404.html").read_text()
     assert tree(site / "_site") != {}
+
+
+def _new_process() -> None:
+    from digest import build as build_module
+
+    for session in build_module._SESSIONS.values():
+        session.cache.close()
+    build_module._SESSIONS.clear()
+
+
+def test_a_new_process_renders_bodies_from_the_cache(tmp_path: Path) -> None:
+    # Article rows are read back without their bodies; pages that show one read it then.
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    _new_process()
+    template = site / "themes/plain/templates/article.html"
+    template.write_text(template.read_text() + "\n")
+    (site / "content/articles" / ARTICLES[2]).touch()
+    report = build_site(site, jobs=2)
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+    build_site(clean)
+    assert report.problems == ()
+    assert tree(site / "_site") == tree(clean / "_site")
+
+
+def test_a_group_count_change_rerenders_its_other_pages(tmp_path: Path) -> None:
+    # Page 1 of a publication shows how many articles it has, even when the article that
+    # went away was listed on page 2.
+    site = copy_site("basic", tmp_path)
+    folder = site / "content/articles/guardian"
+    for day in (1, 2):
+        (folder / f"2025-09-0{day}-old-{day}.md").write_text(
+            f"---\ntitle: Old {day}\npublication: The Guardian\ndate: 2025-09-0{day}\n---\n\nOld.\n")
+    build_site(site)  # The Guardian: 4 articles on 2 pages of 2
+    _new_process()
+    (folder / "2025-09-01-old-1.md").unlink()  # from page 2: page 1 lists the same two
+    build_site(site)
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+    build_site(clean)
+    assert tree(site / "_site") == tree(clean / "_site")

@@ -178,7 +178,9 @@ def test_build_reports_every_hostile_article(make_site) -> None:
 @pytest.mark.parametrize("name", sorted(CONFIG_CASES))
 def test_cli_site_yaml_error_exit_1_no_traceback(name: str, make_site) -> None:
     text, line = CONFIG_CASES[name]
-    site = make_site(config=text)
+    # One article, so that every permalink pattern is really used.
+    site = make_site(config=text, articles={"2025-10-01-one.md": _article(
+        "title: One\npublication: Courier\ndate: 2025-10-01\ntags: [a]\n")})
     runner = CliRunner()
     started = time.perf_counter()
     result = runner.invoke(main, ["build", "--site", str(site)])

@@ -120,3 +120,19 @@ def test_markdown_in_inbox_is_validated_with_line(make_site: Callable[..., Path]
     root = make_site(inbox={"bad.md": "---\ntitle: x\nfeatured: maybe\n---\nBody\n", "en.txt": EN})
     report = run(root)
     assert [(p.path, p.line) for p in report.problems] == [("inbox/bad.md", 3)]
+
+
+def test_inbox_walk_keys_nested_hidden_and_linked_files(make_site: Callable[..., Path]) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    inbox = root / "content" / "inbox"
+    (inbox / "sub").mkdir()
+    (inbox / "sub" / "de.txt").write_bytes(DE)
+    (inbox / ".hidden").mkdir()
+    (inbox / ".hidden" / "x.txt").write_bytes(b"ignored text")
+    (inbox / ".draft.txt").write_bytes(b"ignored text")
+    (inbox / "linked").symlink_to(inbox / "sub")  # a linked folder is not entered
+    run(root)
+    state = json.loads((root / "content" / STATE_FILE).read_text())
+    assert sorted(state["dumps"]) == ["inbox/en.txt", "inbox/sub/de.txt"]
+    again = run(root)
+    assert again.summary().startswith("normalize: 0 written, 2 unchanged")

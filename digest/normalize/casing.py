@@ -68,3 +68,20 @@ def recase(title: str, paragraphs: list[str]) -> str:
         last = match.end()
         first = False
     return "".join(out) + title[last:]
+
+
+def is_lowered(title: str) -> bool:
+    """Every letter in lower case, and enough of them to be a headline set in lower case."""
+    letters = [ch for ch in title if ch.isalpha()]
+    cased = [ch for ch in letters if ch.isupper() or ch.islower()]
+    return len(cased) >= 8 and all(ch.islower() for ch in cased) and len(title.split()) >= 2
+
+
+def sentence_case(title: str, paragraphs: list[str]) -> str:
+    """A title printed all in lower case or all in capitals -> sentence case (see `recase`).
+
+    A title that already mixes cases is returned unchanged.
+    """
+    if is_lowered(title) or is_shouted(title):
+        return recase(title, paragraphs)
+    return title

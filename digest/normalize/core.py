@@ -5,7 +5,16 @@ from __future__ import annotations
 import hashlib
 
 from digest.model import ArticleDocument
-from digest.normalize import html, magzter, markdown, newsletter, plaintext, pressreader, textfix
+from digest.normalize import (
+    html,
+    magzter,
+    markdown,
+    newsletter,
+    plaintext,
+    pressreader,
+    textfix,
+    zinio,
+)
 from digest.normalize.common import finish
 from digest.normalize.sniff import sniff
 
@@ -46,6 +55,8 @@ def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
         extract = magzter.parse(lines)
     elif kind == "pressreader":
         extract = pressreader.parse(lines)
+    elif kind == "zinio":
+        extract = zinio.parse(lines)
     else:
         extract = plaintext.parse(lines)
     return finish(extract, name, sha256)

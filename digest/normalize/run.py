@@ -9,24 +9,25 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import multiprocessing as mp
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from digest.config import SiteConfig
 from digest.errors import DigestError, Problem, display_path
 from digest.frontmatter import dump_document, parse_document
 from digest.model import CURATOR_FIELDS, ArticleDocument
-from digest.normalize.common import detect_language
-from digest.normalize.core import decode_text, parse_text
-from digest.normalize.paths import article_path
 from digest.normalize.state import DumpRecord, load_state, save_state, write_atomic
-from digest.normalize.textfix import fingerprint_text
+
+if TYPE_CHECKING:
+    from digest.config import SiteConfig
+
+# The parsers (and the libraries they load: language model, date parser, encoding
+# detector...) are imported inside the functions that parse: a re-run with nothing
+# new only reads the state file and hashes the dumps.
 
 _PROGRESS_FROM = 20  # files; below this a bar only flickers
 _PARALLEL_FROM = 64  # dumps to parse; below this starting workers costs more than it saves
@@ -77,6 +78,10 @@ class _Run:
     conflicts: list[Problem] = dataclasses.field(default_factory=list)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     dirty: bool = False
+    content: str = ""  # the content folder, as a string for quick joins
+
+    def __post_init__(self) -> None:
+        self.content = os.fspath(self.config.content_dir)
 
 
 def normalize(
@@ -96,7 +101,7 @@ def normalize(
         texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
     )
     files = list(_files(config, paths, run.problems))
-    jobs = [job for file in files if (job := _read_new(run, file)) is not None]
+    jobs = [job for file, key in files if (job := _read_new(run, file, key)) is not None]
     results = _parsed(jobs)
     for parsed in _with_progress(results, len(jobs), progress and len(jobs) >= _PROGRESS_FROM):
         _one(run, parsed)
@@ -110,18 +115,57 @@ def normalize(
     )
 
 
-def _files(config: SiteConfig, paths: list[Path] | None, problems: list[Problem]) -> Iterator[Path]:
+def _files(
+    config: SiteConfig, paths: list[Path] | None, problems: list[Problem]
+) -> Iterator[tuple[str, str]]:
+    """(file, key) of every dump to consider; the key is its path relative to content/."""
+    content = config.content_dir
+    content_real = os.path.realpath(content)
     roots = paths if paths is not None else [config.inbox_dir]
     for root in roots:
         if root.is_dir():
-            yield from sorted(
-                p for p in root.rglob("*")
-                if p.is_file() and not any(x.startswith(".") for x in p.relative_to(root).parts)
-            )
+            # One realpath per folder, not per file: a re-run over a big inbox does
+            # little else than this walk, reading each dump and hashing it.
+            real = os.path.realpath(root)
+            for parts, is_link in sorted(_walk(str(root), ())):
+                file = os.path.join(root, *parts)
+                if is_link:
+                    yield file, display_path(Path(file), content)
+                else:
+                    yield file, _key(os.path.join(real, *parts), content_real, file)
         elif root.is_file():
-            yield root
+            yield str(root), display_path(root, content)
         elif paths is not None:
             problems.append(Problem(str(root), "no such file or folder"))
+
+
+def _walk(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
+    """Files under `folder` as (relative parts, is a symlink); hidden names skipped.
+
+    Symlinked folders are not entered (as `Path.rglob`); symlinked files are kept.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            found = list(entries)
+    except (PermissionError, NotADirectoryError, FileNotFoundError):
+        return
+    for entry in found:
+        if entry.name.startswith("."):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(entry.path, (*parts, entry.name))
+            elif entry.is_file():
+                yield (*parts, entry.name), entry.is_symlink()
+        except OSError:
+            continue
+
+
+def _key(real: str, content_real: str, file: str) -> str:
+    """As `display_path`, for a file whose real path is already known."""
+    if real.startswith(content_real + os.sep):
+        return real[len(content_real) + 1:].replace(os.sep, "/")
+    return file
 
 
 def _with_progress(items: Iterator[_Parsed], total: int, show: bool) -> Iterator[_Parsed]:
@@ -138,12 +182,11 @@ def _with_progress(items: Iterator[_Parsed], total: int, show: bool) -> Iterator
             bar.advance(task)
 
 
-def _read_new(run: _Run, file: Path) -> tuple[str, bytes, str] | None:
+def _read_new(run: _Run, file: str, key: str) -> tuple[str, bytes, str] | None:
     """(key, bytes, sha256) of a dump to parse; None when it is unreadable or unchanged."""
-    content = run.config.content_dir
-    key = display_path(file, content)
     try:
-        data = file.read_bytes()
+        with open(file, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         run.problems.append(Problem(key, f"cannot read: {exc.strerror or exc}"))
         return None
@@ -154,7 +197,7 @@ def _read_new(run: _Run, file: Path) -> tuple[str, bytes, str] | None:
         if record.duplicate_of is not None:
             run.duplicates.append(f"{key}: duplicate of {record.duplicate_of}")
             return None
-        if record.article and (content / record.article).is_file():
+        if record.article and os.path.isfile(os.path.join(run.content, record.article)):
             run.unchanged.append(record.article)
             return None
     return key, data, sha
@@ -175,6 +218,9 @@ class _Parsed:
 
 def _parse_job(job: tuple[str, bytes, str]) -> _Parsed:
     """Pure, so it can run in a worker process."""
+    from digest.normalize.core import decode_text, parse_text
+    from digest.normalize.paths import article_path
+
     key, data, sha = job
     try:
         text = decode_text(data, key)
@@ -186,16 +232,24 @@ def _parse_job(job: tuple[str, bytes, str]) -> _Parsed:
 
 def _parsed(jobs: list[tuple[str, bytes, str]]) -> Iterator[_Parsed]:
     """Parse in order; many dumps are shared between two processes when there are cores."""
+    if not jobs:
+        return
+    import multiprocessing as mp
+
     workers = min(_WORKERS, os.cpu_count() or 1)
     if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
         yield from map(_parse_job, jobs)
         return
+    from digest.normalize.common import detect_language
+
     detect_language("warm up the language model before the workers fork " * 3)
     with mp.get_context("fork").Pool(workers) as pool:
         yield from pool.imap(_parse_job, jobs, chunksize=8)
 
 
 def _one(run: _Run, parsed: _Parsed) -> None:
+    from digest.normalize.textfix import fingerprint_text
+
     key, sha, document = parsed.key, parsed.sha, parsed.document
     if document is None:
         run.problems.extend(parsed.problems)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from digest.model import SourceFormat
-from digest.normalize import html, magzter, markdown, newsletter, pressreader
+from typing import Literal
+
+from digest.normalize import html, magzter, markdown, newsletter, pressreader, zinio
+
+# The layouts told apart; more than the source formats an article records.
+Layout = Literal["magzter", "html", "email", "pressreader", "markdown", "zinio", "text"]
 
 
-def sniff(text: str, lines: list[str]) -> SourceFormat:
+def sniff(text: str, lines: list[str]) -> Layout:
     """`text` is the decoded dump (line ends fixed), `lines` its repaired lines.
 
     Order matters: front matter and mail headers sit at the very top and are
@@ -22,4 +26,6 @@ def sniff(text: str, lines: list[str]) -> SourceFormat:
         return "magzter"
     if pressreader.sniff(lines):
         return "pressreader"
+    if zinio.sniff(lines):
+        return "zinio"
     return "text"
