@@ -105,7 +105,8 @@ def load_config(root: Path) -> SiteConfig:
     if not path.is_file():
         raise DigestError.at(
             path, "no site.yaml here",
-            hint="run digest in a site folder, pass --site DIR, or create one with `digest init DIR`",
+            hint="run digest in a site folder, pass --site DIR, "
+            "or create one with `digest init DIR`",
         )
     try:
         raw = path.read_bytes()
@@ -115,7 +116,9 @@ def load_config(root: Path) -> SiteConfig:
     return parse_config(text, root, CONFIG_FILE, hashlib.sha256(raw).hexdigest())
 
 
-def parse_config(text: str, root: Path, name: str = CONFIG_FILE, fingerprint: str = "") -> SiteConfig:
+def parse_config(
+    text: str, root: Path, name: str = CONFIG_FILE, fingerprint: str = ""
+) -> SiteConfig:
     node = compose(text, name, what="site.yaml")
     values: dict[str, Any] = {}
     problems: list[Problem] = []
@@ -140,7 +143,7 @@ def _check_entry(
     expected = _TYPES[key]
     if value is None and expected is str and key in ("description", "author"):
         return []  # an empty optional text means "use the default"
-    if isinstance(value, bool) and expected is not bool or not isinstance(value, expected):
+    if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
         return [Problem(name, f"{key} must be {_TYPE_NAMES[expected]}", line)]  # type: ignore[index]
     value = typing.cast(Any, value)  # isinstance() above narrowed it to `object`
     if key in ("feeds", "permalinks"):
@@ -157,7 +160,8 @@ def _check_entry(
         return [Problem(name, "edition_period must be daily, weekly or monthly", line)]
     if key == "page_size" and not 1 <= value <= 10_000:
         return [Problem(name, "page_size must be between 1 and 10000", line)]
-    if key == "output" and (not value.strip() or Path(value).is_absolute() or ".." in Path(value).parts):
+    outside = Path(value).is_absolute() or ".." in Path(value).parts if key == "output" else False
+    if key == "output" and (not value.strip() or outside):
         return [Problem(name, "output must be a folder inside the site, such as _site", line)]
     values[key] = value
     return []

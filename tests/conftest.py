@@ -39,7 +39,7 @@ MINIMAL_CONFIG = "title: Test Digest\nlanguage: en\n"
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> Callable[..., Path]:
-    """Create a site folder: `make_site(config=..., articles={rel: text}, inbox={rel: bytes|str})`."""
+    """Create a site folder: `make_site(config=..., articles={rel: text}, inbox={rel: data})`."""
 
     def make(
         config: str = MINIMAL_CONFIG,

@@ -192,8 +192,12 @@ def test_custom_tags_are_refused() -> None:
 
 
 def test_non_string_keys_are_refused() -> None:
-    assert parse_error("---\ntitle: x\n1: one\n---\n") == ["a.md:3: key '1' must be text\n  quote it: '1'"]
-    assert parse_error("---\ntitle: x\ntrue: yes\n---\n") == ["a.md:3: key 'true' must be text\n  quote it: 'true'"]
+    assert parse_error("---\ntitle: x\n1: one\n---\n") == [
+        "a.md:3: key '1' must be text\n  quote it: '1'"
+    ]
+    assert parse_error("---\ntitle: x\ntrue: yes\n---\n") == [
+        "a.md:3: key 'true' must be text\n  quote it: 'true'"
+    ]
 
 
 def test_repeated_keys_are_refused() -> None:
@@ -257,7 +261,7 @@ def test_every_wrong_type_is_reported_at_once() -> None:
         "a.md:6: `reading_time` must be a whole number of minutes",
         "a.md:7: `status` must be `published` or `draft`",
         "a.md:8: `related` must be a list of stories",
-        "a.md:9: `source` needs `file`, `format` (magzter|html|email|pressreader|markdown|text)"
+        "a.md:9: `source` needs `file`, `format` (magzter|zinio|html|email|pressreader|markdown|text)"
         " and `sha256`",
         "a.md:10: `review` must be a list of text\n  e.g. review: [one, two]",
     ]
