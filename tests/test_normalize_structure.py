@@ -172,13 +172,14 @@ def test_shouted_title_is_recased_from_the_body() -> None:
     assert recase("A QUIET HARBOUR", ["He called it a quiet harbour once."]) == "a quiet harbour"
 
 
-def _web_copy(body: list[str], tail: str = "") -> str:
+def _web_copy(body: list[str], tail: str = "", signed_in: bool = True) -> str:
     return "\n".join([
         "THE LONG WAY ROUND THE CAPE", "Sea & Sky|March 2025",
-        "A standfirst sentence that sets up the story.", "MARTA OLIVEIRA", "THE LONG WAY ROUND THE CAPE",
+        "A standfirst sentence that sets up the story.", "MARTA OLIVEIRA",
+        "THE LONG WAY ROUND THE CAPE",
         *body, "This story is from the March 2025 edition of Sea & Sky.",
         "Start your 7-day Magzter GOLD free trial to access thousands of curated premium stories.",
-        tail, "Already a subscriber ? Sign In",
+        tail, "" if signed_in else "Already a subscriber ? Sign In",
     ])
 
 
@@ -186,6 +187,8 @@ def test_magzter_truncated_only_on_evidence() -> None:
     full = [LONG] * 3 + ["And so the boat came home, late but whole."]
     doc = parse(_web_copy(full))
     assert doc.meta.truncated is False
+    # A sign-in prompt is only offered to a reader who was shown a preview.
+    assert parse(_web_copy(full, signed_in=False)).meta.truncated is True
     assert doc.meta.title == "The long way round the cape"
     assert "title case guessed from capitals" in doc.meta.review
     assert doc.meta.author == "Marta Oliveira"

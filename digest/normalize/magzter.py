@@ -113,11 +113,19 @@ def _truncated(body: list[str], after_head: list[str], reading_time: int | None)
     """Only on evidence: Magzter shows its call to subscribe under complete stories too.
 
     Evidence is a notice that the story stops (not naming Magzter GOLD, whose
-    calls and free-trial offers stand under every story), a last paragraph cut
-    off mid-sentence, or a body far shorter than the read time the app states.
+    calls and free-trial offers stand under every story), a sign-in prompt right
+    under the Magzter call (only a reader who is not signed in is offered one, and
+    that reader sees a preview), a last paragraph cut off mid-sentence, or a body
+    far shorter than the read time the app states.
     """
     if any(chrome.cuts_text(x) and not chrome.MAGZTER.search(x) for x in after_head):
         return True
+    for at, line in enumerate(after_head):
+        if chrome.MAGZTER.search(line) and any(
+            chrome.SIGN_IN.match(nxt) and not chrome.MAGZTER.search(nxt)
+            for nxt in after_head[at + 1 : at + 3]
+        ):
+            return True
     if chrome.looks_cut_off(body):
         return True
     words = sum(textfix.word_count(x) for x in body)
