@@ -8,7 +8,6 @@ again and again, and in the disposable cache next to the output for one-shot bui
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import os
 import time
@@ -154,13 +153,6 @@ def build(
                       raw_html=config.raw_html, jobs=jobs, force=force, stamps=stamps,
                       save=lambda rows: session.cache.update(articles=rows))
         problems += loaded.problems
-        if (loaded.parsed or loaded.gone) and not serving:
-            # The dev server keeps its articles in memory; an older snapshot only means
-            # the next one-shot build parses the files edited meanwhile.
-            session.cache.set_snapshot({
-                source: (st, a if a.body_html is None else dataclasses.replace(a, body_html=None))
-                for source, (st, a) in session.articles.items()
-            })
     with stage("collect"):
         catalog = collect(loaded.articles, config, drafts=drafts)
     with stage("plan"):

@@ -27,9 +27,8 @@ CREATE TABLE IF NOT EXISTS articles (
     body TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS snapshot (id INTEGER PRIMARY KEY CHECK (id = 0), data BLOB NOT NULL);
 """
-_LAYOUT = "3"  # part of the key: a cache with other tables is dropped, not misread
+_LAYOUT = "2"  # part of the key: a cache with other tables is dropped, not misread
 CACHE_DIR = ".digest-cache"
 
 
@@ -63,7 +62,7 @@ class BuildCache:
                 row = db.execute("SELECT value FROM info WHERE key='key'").fetchone()
                 if row is None or row[0] != key:
                     db.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS pages;"
-                                     " DROP TABLE IF EXISTS snapshot; DELETE FROM info;")
+                                     " DELETE FROM info;")
                     db.execute("INSERT INTO info VALUES ('key', ?)", (key,))
                 db.executescript(_SCHEMA)
                 return db
@@ -85,22 +84,11 @@ class BuildCache:
     def _forget(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                self._db.executescript(
-                    "DELETE FROM articles; DELETE FROM pages; DELETE FROM snapshot;")
+                self._db.executescript("DELETE FROM articles; DELETE FROM pages;")
                 self._db.close()
         self._db = None
 
     def articles(self) -> dict[str, tuple[Stamp, Any]]:
-        # One pickle of every row is several times faster to read than 10,000 small ones.
-        # It is written after the rows, so it is never newer than them; an older entry has
-        # an older stamp, and load() parses that file again.
-        for (data,) in self._rows("SELECT data FROM snapshot WHERE id=0"):
-            try:
-                snapshot = pickle.loads(data)
-            except Exception:  # unreadable: fall back to the rows
-                break
-            if isinstance(snapshot, dict):
-                return snapshot
         out: dict[str, tuple[Stamp, Any]] = {}
         for source, mtime_ns, size, data in self._rows(
                 "SELECT source, mtime_ns, size, data FROM articles"):
@@ -126,16 +114,6 @@ class BuildCache:
         except sqlite3.Error:
             return None
         return None if row is None else str(row[0])
-
-    def set_snapshot(self, articles: Mapping[str, tuple[Stamp, Any]]) -> None:
-        """Store every article row at once (articles without their bodies)."""
-        if self._db is None:
-            return
-        try:
-            data = pickle.dumps(dict(articles), protocol=5)
-            self._db.execute("INSERT OR REPLACE INTO snapshot VALUES (0, ?)", (data,))
-        except sqlite3.Error:
-            self._forget()
 
     def info(self, key: str) -> str | None:
         rows = self._rows(f"SELECT value FROM info WHERE key='{key}'") if key.isidentifier() else []

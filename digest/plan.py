@@ -256,8 +256,11 @@ class _Planner:
                     items = group.entries[(page - 1) * size : page * size]
                     url = group.url if page == 1 else f"{group.url}page/{page}/"
                     data = ListPage(kind, n, page, pages, items)
+                    # The page shows the group's size too, which changes with articles on
+                    # other pages of the group.
                     out.append(self.spec(url, kind, template, f"{kind} {group.name!r}", data,
-                                         group.name, self.sigs(template, items)))
+                                         group.name, str(len(group.entries)),
+                                         self.sigs(template, items)))
         return out
 
     def articles(self) -> list[PageSpec]:

@@ -192,10 +192,14 @@ class _Context(jinja2.runtime.Context):
                     return super().call(__obj, *args, **kwargs)
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
-            if wants is None:
-                return __obj(*args, **kwargs)
-            if wants is _PASS_CONTEXT:
-                return __obj(__self, *args, **kwargs)
+            try:
+                if wants is None:
+                    return __obj(*args, **kwargs)
+                if wants is _PASS_CONTEXT:
+                    return __obj(__self, *args, **kwargs)
+            except StopIteration:  # as Jinja does: it would end the render's generator
+                return __self.environment.undefined(
+                    "value was undefined because a callable raised a StopIteration exception")
         return super().call(__obj, *args, **kwargs)
 
 

@@ -68,7 +68,7 @@ def write_file(output: Path, rel: str, data: bytes) -> bool:
     except (FileNotFoundError, NotADirectoryError):
         folder = os.path.dirname(path)
         if folder not in _MADE:
-            os.makedirs(folder, exist_ok=True)
+            _make_folder(folder)
             _MADE.add(folder)
     temp = f"{path}.{os.getpid()}.tmp"
     try:
@@ -87,6 +87,17 @@ def write_file(output: Path, rel: str, data: bytes) -> bool:
             os.unlink(temp)
         raise
     return True
+
+
+def _make_folder(folder: str) -> None:
+    # Its parent usually exists (made for an earlier page): one mkdir, where
+    # os.makedirs would first stat the parent.
+    try:
+        os.mkdir(folder)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        os.makedirs(folder, exist_ok=True)
 
 
 def read_manifest(output: Path) -> set[str]:
