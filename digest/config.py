@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import string
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -201,15 +202,32 @@ def _check_permalinks(entries: Entries, name: str, values: dict[str, Any]) -> li
                 name, f"permalinks.{kind} must be a path that starts and ends with '/'", line
             ))
             continue
-        try:
-            pattern.format(**{f: "x" for f in _PERMALINK_FIELDS[kind]})
-        except (KeyError, IndexError, ValueError) as exc:
+        bad = _bad_placeholder(pattern, _PERMALINK_FIELDS[kind])
+        if bad is not None:
             fields = ", ".join("{" + f + "}" for f in sorted(_PERMALINK_FIELDS[kind]))
-            problems.append(Problem(
-                name, f"permalinks.{kind}: unknown placeholder {exc}", line, f"use {fields}"
-            ))
+            problems.append(Problem(name, f"permalinks.{kind}: {bad}", line, f"use {fields}"))
             continue
         merged[kind] = pattern
     if not problems:
         values["permalinks"] = merged
     return problems
+
+
+def _bad_placeholder(pattern: str, allowed: set[str]) -> str | None:
+    """What is wrong with a permalink pattern's placeholders, or None.
+
+    Only bare `{name}` fields are allowed: str.format would also run format specs
+    (`{slug:>99999999}` allocates gigabytes), attribute lookups and indexing.
+    """
+    try:
+        fields = list(string.Formatter().parse(pattern))
+    except ValueError as exc:
+        return f"bad placeholder syntax ({exc})"
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if name not in allowed:
+            return f"unknown placeholder {name!r}"
+        if spec or conversion:
+            return f"placeholder {{{name}}} takes no format or conversion"
+    return None
