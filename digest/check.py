@@ -75,6 +75,8 @@ class _Links(HTMLParser):
         self.links: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "link" and dict(attrs).get("rel") == "canonical":
+            return  # names the page's published address, not a link a reader follows
         for name, value in attrs:
             if value is None:
                 continue
