@@ -262,6 +262,9 @@ def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise wrong(path, f"`{key}` must be text", line)
+        if key == "url" and not is_web_address(str(value)):
+            raise wrong(path, "`url` must be a web address starting with http:// or https://",
+                        line, "the build links to it: other schemes could run script")
         return str(value)
     if key == "date":
         if value is None:
@@ -344,6 +347,12 @@ def _source(value: Any, path: str, line: int) -> SourceInfo | None:
         file=value["file"], format=value["format"], sha256=value["sha256"],
         ui_language=_opt_str(value.get("ui_language")),
     )
+
+
+def is_web_address(text: str) -> bool:
+    """An http(s) address with a host: the only kind of source link the site shows."""
+    scheme, _, rest = text.strip().partition("://")
+    return scheme.lower() in ("http", "https") and bool(rest) and not rest.startswith("/")
 
 
 def _opt_str(value: Any) -> str | None:

@@ -28,8 +28,11 @@ def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str
     except Exception as exc:  # any failure to find it has one remedy
         return old, Problem("site.yaml", f"search: cannot find the Pagefind binary ({exc})",
                             hint="pip install 'pagefind[bin]', or set `search: false`")
-    temp = output.parent / f".{output.name}.pagefind-{os.getpid()}"
-    shutil.rmtree(temp, ignore_errors=True)
+    # Work folders live inside the output, so the final rename never crosses file
+    # systems; ones left by a killed build are removed first.
+    for stale in output.glob(".pagefind-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    temp = output / f".pagefind-new-{os.getpid()}"
     try:
         result = subprocess.run(
             [binary, "--site", str(output), "--output-path", str(temp), "--keep-index-url",
@@ -39,19 +42,46 @@ def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str
     except (OSError, subprocess.TimeoutExpired) as exc:
         shutil.rmtree(temp, ignore_errors=True)
         return old, Problem("site.yaml", f"search: Pagefind did not run: {exc}")
-    if result.returncode != 0 or not temp.is_dir():
+    incomplete = _incomplete(temp)
+    if result.returncode != 0 or incomplete:
         shutil.rmtree(temp, ignore_errors=True)
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [incomplete]
         return old, Problem("site.yaml", f"search: Pagefind failed: {detail[0]}",
-                            hint="the site was built without an updated search index")
+                            hint="the site was built without an updated search index "
+                            "(is the disk full?)")
     target = output / SUBDIR
-    retired = output.parent / f".{output.name}.pagefind-old-{os.getpid()}"
-    if target.exists():
-        target.rename(retired)
-    temp.rename(target)
+    retired = output / f".pagefind-old-{os.getpid()}"
+    try:
+        if target.exists():
+            target.rename(retired)
+        temp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(temp, ignore_errors=True)
+        return old, Problem(str(target), f"search: cannot install the index: {exc.strerror}")
     shutil.rmtree(retired, ignore_errors=True)
     files = {
         (Path(dirpath) / name).relative_to(output).as_posix()
         for dirpath, _, names in os.walk(target) for name in names
     }
     return files, None
+
+
+_REQUIRED = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json")
+
+
+def _incomplete(index: Path) -> str:
+    """Why a fresh index cannot be used ('' when it can).
+
+    Pagefind exits 0 even when its writes fail (a full disk leaves empty files), so
+    the index is checked: the files the search page loads exist, and none is empty.
+    """
+    if not index.is_dir():
+        return "no index written"
+    missing = [name for name in _REQUIRED if not (index / name).is_file()]
+    if missing:
+        return f"index incomplete: {missing[0]} missing"
+    for dirpath, _, names in os.walk(index):
+        for name in names:
+            if os.path.getsize(os.path.join(dirpath, name)) == 0:
+                return f"index incomplete: {name} is empty"
+    return ""

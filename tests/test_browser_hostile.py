@@ -9,6 +9,7 @@ no link leads to `javascript:` or `data:`. Once with raw HTML off (the default),
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections.abc import Iterator
@@ -16,7 +17,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from test_hostile_content import make_payload_site
 
 pytestmark = pytest.mark.browser
@@ -56,9 +56,11 @@ PROBE = """() => {
   const bad = [];
   for (const a of document.querySelectorAll('a[href], area[href]')) {
     const p = a.protocol;
-    if (p === 'javascript:' || p === 'data:' || p === 'vbscript:') bad.push(a.outerHTML.slice(0, 120));
+    if (p === 'javascript:' || p === 'data:' || p === 'vbscript:')
+      bad.push(a.outerHTML.slice(0, 120));
   }
-  for (const el of document.querySelectorAll('iframe, object, embed, frame, base, form[action^="javascript"]'))
+  const never = 'iframe, object, embed, frame, base, form[action^="javascript"]';
+  for (const el of document.querySelectorAll(never))
     bad.push(el.outerHTML.slice(0, 120));
   for (const el of document.querySelectorAll('*')) {
     for (const attr of el.attributes) {
@@ -85,15 +87,11 @@ def test_no_payload_executes_in_a_real_browser(page, served) -> None:
         page.goto(base + path, wait_until="load")
         # What a reader does: move over the text, focus and click things.
         for element in page.query_selector_all("article *, main *")[:60]:
-            try:
+            with contextlib.suppress(Exception):  # hidden or detached elements are fine
                 element.hover(timeout=200, force=True)
-            except Exception:  # noqa: BLE001 - hidden or detached elements are fine
-                pass
         for button in page.query_selector_all("button")[:10]:
-            try:
+            with contextlib.suppress(Exception):
                 button.click(timeout=300, force=True, no_wait_after=True)
-            except Exception:  # noqa: BLE001
-                pass
         if page.url.split("#")[0] != base + path:
             page.goto(base + path, wait_until="load")
         page.wait_for_timeout(150)
@@ -103,10 +101,8 @@ def test_no_payload_executes_in_a_real_browser(page, served) -> None:
             findings[path] = result
             # Show that a reader's click runs it, not only that the link is there.
             for link in page.query_selector_all('a[href^="javascript:" i]')[:3]:
-                try:
+                with contextlib.suppress(Exception):
                     link.click(timeout=500, force=True, no_wait_after=True)
-                except Exception:  # noqa: BLE001
-                    pass
             page.wait_for_timeout(100)
             result["pwned_after_click"] = page.evaluate("() => window.__pwned === 1")
     assert not dialogs and not findings, {"dialogs": dialogs, "findings": findings}

@@ -158,13 +158,16 @@ def test_a_group_count_change_rerenders_its_other_pages(tmp_path: Path) -> None:
     # Page 1 of a publication shows how many articles it has, even when the article that
     # went away was listed on page 2.
     site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
     folder = site / "content/articles/guardian"
-    for day in (1, 2):
+    for day in (1, 2, 3):
         (folder / f"2025-09-0{day}-old-{day}.md").write_text(
-            f"---\ntitle: Old {day}\npublication: The Guardian\ndate: 2025-09-0{day}\n---\n\nOld.\n")
-    build_site(site)  # The Guardian: 4 articles on 2 pages of 2
+            f"---\ntitle: Old {day}\npublication: The Guardian\ndate: 2025-09-0{day}\n"
+            "---\n\nOld.\n")
+    build_site(site)  # The Guardian: 8 articles on 4 pages of 2
     _new_process()
-    (folder / "2025-09-01-old-1.md").unlink()  # from page 2: page 1 lists the same two
+    (folder / "2025-09-01-old-1.md").unlink()  # from the last page: 7 on 4 pages
     build_site(site)
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))

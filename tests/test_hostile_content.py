@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from digest.normalize import parse_dump
+
 PWNED_FILE = "/tmp/digest-hostile-content-pwned"
 # Every payload that runs sets this global or calls alert(): the browser test watches both.
 JS = "window.__pwned=1;alert(1)"
@@ -45,7 +47,8 @@ A normal opening paragraph, so the article has an excerpt.
 <style>body {{ background: red }}</style>
 </div>
 
-<math><mtext><table><mglyph><style><img src=x onerror="{JS}"></style></mglyph></table></mtext></math>
+<math><mtext><table><mglyph><style><img src=x onerror="{JS}"></style></mglyph>\
+</table></mtext></math>
 
 <noscript><p title="</noscript><img src=x onerror={JS}>"></noscript>
 
@@ -61,7 +64,8 @@ A normal opening paragraph, so the article has an excerpt.
 
 Inline <span onmouseover="{JS}">hover me</span> and </p><script>{JS}</script>
 
-Template: {{{{ 7\\*7 }}}} and {{{{ 7777\\*7777 }}}} and {{% raw %}}RAWTAG{{% endraw %}} and {{{{ config }}}}
+Template: {{{{ 7\\*7 }}}} and {{{{ 7777\\*7777 }}}} and {{% raw %}}RAWTAG{{% endraw %}} and \
+{{{{ config }}}}
 and {{{{ ''.__class__.__mro__ }}}} and {{{{ self }}}} and
 {{{{ cycler.__init__.__globals__.os.popen('touch {PWNED_FILE}').read() }}}}
 """
@@ -74,7 +78,7 @@ publication: "<svg onload={JS}> Gazette {{{{ 7*7 }}}}"
 date: 2025-10-01
 author: "{{{{ config }}}} </script><script>{JS}</script>"
 standfirst: "{{% raw %}} standfirst {{{{ 7777*7777 }}}} <iframe src=javascript:{JS}>"
-url: "javascript:{JS}"
+url: "https://example.org/?q=\\"><script>{JS}</script>"
 truncated: true
 note: "</script><script>{JS}</script>"
 tags: ["<iframe src=javascript:{JS}>", "{{{{ 7*7 }}}}"]
@@ -94,7 +98,8 @@ First paragraph with <iframe src="javascript:{JS}"></iframe> inside it.
 Second paragraph [link](javascript:{JS}) and {{{{ config }}}} and {{% raw %}}.
 <svg onload="{JS}"></svg>
 This story is from the October 02, 2025 edition of The Courier.
-Subscribe to Magzter GOLD to access thousands of curated premium stories, and 9,000+ magazines and newspapers.
+Subscribe to Magzter GOLD to access thousands of curated premium stories, and \
+9,000+ magazines and newspapers.
 Already a subscriber? Sign In
 Listen
 Translate
@@ -166,14 +171,14 @@ class Inspector(HTMLParser):
             value = value or ""
             if name.startswith("on"):
                 self.findings.append(f"<{tag} {name}={value!r}>")
-            if name in _URL_ATTRS or name == "content" and tag == "meta":
+            if name in _URL_ATTRS or (name == "content" and tag == "meta"):
                 compact = re.sub(r"[\x00-\x20]", "", value)
                 if name == "content":
                     compact = compact.split("url=", 1)[-1] if "url=" in compact.lower() else ""
-                if _DANGEROUS_SCHEME.match(compact) and not compact.lower().startswith(
+                if (_DANGEROUS_SCHEME.match(compact) and not compact.lower().startswith(
                     ("data:image/png", "data:image/gif", "data:image/jpeg", "data:image/webp",
                      "data:image/svg+xml")
-                ) or name == "srcdoc":
+                )) or name == "srcdoc":
                     self.findings.append(f"<{tag} {name}={value!r}>")
             if name == "style" and "javascript" in value.lower():
                 self.findings.append(f"<{tag} style={value!r}>")
@@ -381,10 +386,38 @@ def test_javascript_source_url_is_not_a_live_link(payload_site: tuple[Path, bool
         assert not re.search(r'href="\s*javascript:', html, re.IGNORECASE), path
 
 
+@pytest.mark.parametrize("address", [f"javascript:{JS}", "data:text/html,<script>x</script>",
+                                     " JavaScript:alert(1)", "vbscript:x", "//evil.example/"])
+def test_a_source_url_that_is_not_a_web_address_is_a_clear_error(make_site, address) -> None:
+    site = make_site(articles={
+        "bad.md": f"---\ntitle: Planted\nurl: {json.dumps(address)}\ntruncated: true\n---\n\nB.\n",
+        "good.md": "---\ntitle: Fine\ndate: 2025-10-01\n---\n\nBody.\n",
+    })
+    report = run_build(site)
+    assert [str(p).splitlines()[0] for p in report.problems] == [
+        "content/articles/bad.md:3: `url` must be a web address starting with http:// or https://"
+    ]
+    assert any("Fine" in p.read_text(encoding="utf-8") for p in (site / "_site").rglob("*.html"))
+
+
+def test_a_saved_page_with_a_script_address_loses_the_address() -> None:
+    page = (
+        "<html><head><title>Planted page</title>"
+        f'<meta property="og:url" content="javascript:{JS}">'
+        f'<link rel="canonical" href="javascript:{JS}">'
+        '<meta property="og:site_name" content="The Courier"></head><body><article>'
+        "<h1>Planted page</h1><p>" + "A harmless paragraph of text. " * 20 + "</p>"
+        "<p>This item is available in full to subscribers.</p></article></body></html>"
+    )
+    document = parse_dump(page.encode(), "inbox/planted.html")
+    assert document.meta.url is None
+
+
 def test_article_saved_on_windows_builds(make_site) -> None:
     """Byte-order mark and CRLF line ends, as a Windows editor saves an article."""
     site = make_site()
-    text = "\ufeff---\r\ntitle: Saved on Windows\r\npublication: Courier\r\ndate: 2025-10-01\r\n---\r\n\r\nBody.\r\n"
+    text = ("\ufeff---\r\ntitle: Saved on Windows\r\npublication: Courier\r\n"
+            "date: 2025-10-01\r\n---\r\n\r\nBody.\r\n")
     (site / "content" / "articles" / "windows.md").write_bytes(text.encode("utf-8"))
     report = run_build(site)
     assert not report.problems, [str(p) for p in report.problems]

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from digest.frontmatter import is_web_address
 from digest.model import (
     ArticleDocument,
     ArticleMeta,
@@ -137,7 +138,7 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
         lang=lang,
         author=extract.author,
         standfirst=extract.standfirst,
-        url=extract.url,
+        url=extract.url if extract.url and is_web_address(extract.url) else None,
         reading_time=extract.reading_time or textfix.reading_minutes(plain),
         truncated=extract.truncated,
         related=extract.related,
