@@ -19,6 +19,10 @@ SUBDIR = "pagefind"
 def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str], Problem | None]:
     """(files of the index, relative to output; a problem or None)."""
     old = {f for f in previous if f.startswith(SUBDIR + "/")}
+    # Work folders live inside the output, so the final rename never crosses file
+    # systems; ones left by a killed build are removed first.
+    for stale in output.glob(".pagefind-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     if not changed and old and all((output / f).is_file() for f in old):
         return old, None
     try:
@@ -28,10 +32,6 @@ def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str
     except Exception as exc:  # any failure to find it has one remedy
         return old, Problem("site.yaml", f"search: cannot find the Pagefind binary ({exc})",
                             hint="pip install 'pagefind[bin]', or set `search: false`")
-    # Work folders live inside the output, so the final rename never crosses file
-    # systems; ones left by a killed build are removed first.
-    for stale in output.glob(".pagefind-*"):
-        shutil.rmtree(stale, ignore_errors=True)
     temp = output / f".pagefind-new-{os.getpid()}"
     try:
         result = subprocess.run(
@@ -46,9 +46,11 @@ def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str
     if result.returncode != 0 or incomplete:
         shutil.rmtree(temp, ignore_errors=True)
         detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [incomplete]
+        free = shutil.disk_usage(output).free
+        if free < _LOW_SPACE:
+            detail = [f"no space left on the disk ({free // 1024} KiB free)"]
         return old, Problem("site.yaml", f"search: Pagefind failed: {detail[0]}",
-                            hint="the site was built without an updated search index "
-                            "(is the disk full?)")
+                            hint="the site was built without an updated search index")
     target = output / SUBDIR
     retired = output / f".pagefind-old-{os.getpid()}"
     try:
@@ -66,6 +68,7 @@ def index_site(output: Path, previous: set[str], changed: bool) -> tuple[set[str
     return files, None
 
 
+_LOW_SPACE = 1024 * 1024  # below this, a failed index is put down to the full disk
 _REQUIRED = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json")
 
 
