@@ -120,11 +120,20 @@ def scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
         for entry in entries:
             if entry.name.startswith("."):
                 continue
-            if entry.is_dir():
-                stack.append((entry.path, f"{rel}/{entry.name}"))
-            elif entry.name.endswith(".md") and entry.is_file():
+            try:
+                if entry.is_dir():
+                    stack.append((entry.path, f"{rel}/{entry.name}"))
+                    continue
+                if not entry.name.endswith(".md"):
+                    continue
                 st = entry.stat()
-                yield f"{rel}/{entry.name}", Stamp(st.st_mtime_ns, st.st_size)
+            except FileNotFoundError:
+                continue  # deleted since it was listed (a save by rename, a checkout)
+            except OSError:
+                # A symlink loop or a file we may not read: reading it reports the reason.
+                yield f"{rel}/{entry.name}", Stamp(-1, -1)
+                continue
+            yield f"{rel}/{entry.name}", Stamp(st.st_mtime_ns, st.st_size)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ built site works from `file://` and under any subpath of a web server.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 from functools import lru_cache
 
@@ -14,6 +15,7 @@ from digest.model import PartialDate
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?[-_ ]+")
 _NON_SLUG = re.compile(r"[^a-z0-9]+")
+_MAX_SLUG = 80
 
 
 @lru_cache(maxsize=8192)
@@ -22,7 +24,12 @@ def slugify(text: str) -> str:
     from slugify import slugify as _slugify
 
     slug: str = _slugify(text)
-    return slug or _NON_SLUG.sub("-", text.lower()).strip("-") or "x"
+    slug = slug or _NON_SLUG.sub("-", text.lower()).strip("-") or "x"
+    if len(slug) > _MAX_SLUG:
+        # File names stop at 255 bytes; a hash of the full text keeps long names apart.
+        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        slug = f"{slug[: _MAX_SLUG - 9].rstrip('-')}-{digest}"
+    return slug
 
 
 def article_slug(stem: str) -> str:
@@ -37,14 +44,18 @@ def fill(pattern: str, **values: str) -> str:
 
 
 def article_url(pattern: str, publication: str, date: PartialDate | None, slug: str) -> str:
+    return fill(pattern, publication=publication, slug=slug, **_date_parts(date))
+
+
+@lru_cache(maxsize=8192)
+def _date_parts(date: PartialDate | None) -> dict[str, str]:
+    # Cached: thousands of articles share a few hundred dates.
     if date is None:
-        parts = {"date": "undated", "year": "undated", "month": "", "day": ""}
-    else:
-        parts = {
-            "date": date.iso, "year": f"{date.year:04d}", "month": f"{date.month:02d}",
-            "day": f"{date.day:02d}" if date.day is not None else "",
-        }
-    return fill(pattern, publication=publication, slug=slug, **parts)
+        return {"date": "undated", "year": "undated", "month": "", "day": ""}
+    return {
+        "date": date.iso, "year": f"{date.year:04d}", "month": f"{date.month:02d}",
+        "day": f"{date.day:02d}" if date.day is not None else "",
+    }
 
 
 def iso_week(date: PartialDate) -> tuple[int, int]:
