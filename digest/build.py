@@ -175,7 +175,8 @@ def build(
     with stage("render"):
         renderer = Renderer(catalog, config, theme, _bodies(session, config))
         with _progress(progress, len(stale)) as advance:
-            for outcome in render_all(stale, renderer, out, jobs, advance):
+            for outcome in render_all(stale, renderer, out, jobs, advance,
+                                      previous):
                 if outcome.problem is not None:
                     problems.append(outcome.problem)
                     session.pages.pop(outcome.url, None)  # retried next build
@@ -192,7 +193,11 @@ def build(
             files.add(rel)
             if write_file(out, rel, path.read_bytes()):
                 changed_urls.add(site_path)
-    if config.search:
+    if config.search and serving:
+        # The dev server refreshes the index in the background once edits settle, so a
+        # whole-site Pagefind run never delays a reload; keep the index it last wrote.
+        files |= {f for f in previous if f.startswith("pagefind/") and (out / f).is_file()}
+    elif config.search:
         with stage("search"):
             from digest.search import index_site
 
