@@ -134,6 +134,8 @@ class _Planner:
         self.template_hash = template_hash
         self.body_templates = body_templates
         self.salt = salt
+        self._at: dict[int, int] = {}
+        self._issues_of: dict[tuple[int, int], tuple[int, ...]] = {}
         tag_counts = {g.slug: len(g.entries) for g in catalog.tags}
         pub_names = {g.slug: g.name for g in catalog.publications}
         # What a list shows of each article: its summary, its publication's name and the
@@ -268,9 +270,20 @@ class _Planner:
         t = "article.html"
         body = t in self.body_templates
         out = []
+        # Positions computed once: looking each article up in its lists was quadratic.
+        self._at.clear()
+        for group in c.publications:
+            for at, x in enumerate(group.entries):
+                self._at[x] = at
+        self._issues_of.clear()
+        for x in c.issues:
+            d = c.entries[x].article.meta.date
+            if d is not None:
+                key = (d.year, d.month)
+                self._issues_of[key] = (*self._issues_of.get(key, ()), x)
         for i, entry in enumerate(c.entries):
             siblings = self._siblings(i)
-            at = siblings.index(i) if i in siblings else -1
+            at = _position(siblings, i)
             prev = siblings[at - 1] if at > 0 else None
             nxt = siblings[at + 1] if 0 <= at < len(siblings) - 1 else None
             more = self._more(i)
@@ -291,17 +304,13 @@ class _Planner:
             return c.editions[n].entries
         date = c.entries[i].article.meta.date
         if date is not None and date.day is None:
-            return tuple(
-                x for x in c.issues
-                if (d := c.entries[x].article.meta.date) is not None
-                and (d.year, d.month) == (date.year, date.month)
-            )
+            return self._issues_of.get((date.year, date.month), ())
         return ()
 
     def _more(self, i: int) -> tuple[int, ...]:
         c = self.c
         group = c.publications[c.publication_index[c.entries[i].publication]].entries
-        at = group.index(i)
+        at = self._at[i]
         # The next (older) stories of the publication, topped up with newer ones.
         after = group[at + 1 : at + 1 + _MORE]
         before = group[max(0, at - (_MORE - len(after))) : at]
@@ -326,6 +335,13 @@ class _Planner:
         data = FeedPage(fmt, title, link, items)
         return self.spec(url, "feed", None, f"feed {url}", data,
                          "|".join(self.full[i] for i in items))
+
+
+def _position(items: tuple[int, ...], x: int) -> int:
+    try:
+        return items.index(x)
+    except ValueError:
+        return -1
 
 
 def _describe(data: PageData) -> str:

@@ -13,7 +13,7 @@ import dataclasses
 import re
 import sys
 import traceback
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +26,13 @@ from digest.errors import Problem, display_path
 from digest.feeds import render_feed
 from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
-from digest.theme import Theme, bundled_themes
+from digest.theme import (
+    Theme,
+    bundled_themes,
+    forget_macros,
+    memoise_macros,
+    stop_memoising,
+)
 from digest.urls import absolute, output_file, relative
 from digest.views import ChildLink, PageView, Pagination, Views
 from digest.write import write_file
@@ -61,7 +67,13 @@ class Renderer:
         try:
             template = self.theme.env.get_template(spec.template)
             context = self._context(spec)
-            return template.render(context).encode("utf-8")
+            if spec.kind == "404":  # its links start from the base path, not the page
+                return template.render(context).encode("utf-8")
+            memoise_macros(self.theme.env, self.views.stable, spec.url)
+            try:
+                return template.render(context).encode("utf-8")
+            finally:
+                stop_memoising()
         except jinja2.TemplateSyntaxError as exc:
             where = self._display(exc.filename or spec.template)
             return Problem(where, f"{exc.message} (while rendering {spec.url})", exc.lineno)
@@ -185,19 +197,32 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
 
 def render_all(
     specs: list[PageSpec], renderer: Renderer, out_dir: Path, jobs: int,
-    advance: Callable[[int], None] | None = None,
+    advance: Callable[[int], None] | None = None, previous: Container[str] | None = None,
 ) -> Iterator[Outcome]:
-    """Render and write every spec, in `jobs` forked processes when it pays off."""
+    """Render and write every spec, in `jobs` forked processes when it pays off.
+
+    `previous`: the files the last build wrote (its manifest); a page not among them is
+    written without first comparing it with what is on disk."""
+    try:
+        yield from _render_all(specs, renderer, out_dir, jobs, advance, previous)
+    finally:
+        forget_macros()
+
+
+def _render_all(
+    specs: list[PageSpec], renderer: Renderer, out_dir: Path, jobs: int,
+    advance: Callable[[int], None] | None, previous: Container[str] | None,
+) -> Iterator[Outcome]:
     global _WORKER
     if jobs <= 1 or len(specs) < _PARALLEL_MIN:
         for spec in specs:
-            yield _render_and_write(renderer, out_dir, spec)
+            yield _render_and_write(renderer, out_dir, spec, previous)
             if advance:
                 advance(1)
         return
     import multiprocessing
 
-    _WORKER = (renderer, out_dir, specs)
+    _WORKER = (renderer, out_dir, specs, previous)
     renderer.views.warm()  # views built once here are shared by every forked worker
     # Warm the template cache before forking so no worker compiles the same templates.
     for name in sorted({s.template for s in specs if s.template}):
@@ -216,22 +241,25 @@ def render_all(
         _WORKER = None
 
 
-_WORKER: tuple[Renderer, Path, list[PageSpec]] | None = None
+_WORKER: tuple[Renderer, Path, list[PageSpec], Container[str] | None] | None = None
 
 
 def _render_batch(bounds: tuple[int, int]) -> list[Outcome]:
     assert _WORKER is not None
-    renderer, out_dir, specs = _WORKER
-    return [_render_and_write(renderer, out_dir, specs[i]) for i in range(*bounds)]
+    renderer, out_dir, specs, previous = _WORKER
+    return [_render_and_write(renderer, out_dir, specs[i], previous) for i in range(*bounds)]
 
 
-def _render_and_write(renderer: Renderer, out_dir: Path, spec: PageSpec) -> Outcome:
+def _render_and_write(
+    renderer: Renderer, out_dir: Path, spec: PageSpec, previous: Container[str] | None = None
+) -> Outcome:
     file = output_file(spec.url)
     result = renderer.render(spec)
     if isinstance(result, Problem):
         return Outcome(spec.url, file, False, result)
     try:
-        written = write_file(out_dir, file, result)
+        written = write_file(out_dir, file, result,
+                             fresh=previous is not None and file not in previous)
     except OSError as exc:
         return Outcome(spec.url, file, False, Problem(file, f"cannot write: {exc}"))
     return Outcome(spec.url, file, written)

@@ -143,6 +143,9 @@ class Views:
         self.feed_atom = feed_atom
         self._articles: dict[int, ArticleView] = {}
         self._editions: dict[int, EditionView] = {}
+        # Every view made here, by id: alive as long as this object, so templates' macro
+        # results can be kept per view (see digest.theme._MacroMemo).
+        self.stable: dict[int, object] = {}
         self._tag_index = {g.slug: g for g in catalog.tags}
 
     def warm(self) -> None:
@@ -158,6 +161,7 @@ class Views:
         view = self._articles.get(index)
         if view is None:
             view = self._articles[index] = self._article(index)
+            self.stable[id(view)] = view
         return view
 
     def articles(self, indexes: tuple[int, ...]) -> tuple[ArticleView, ...]:
@@ -207,6 +211,7 @@ class Views:
             view = EditionView(ed.key, ed.period, self.edition_label(ed), ed.url,
                                len(ed.entries), self, ed)
             self._editions[index] = view
+            self.stable[id(view)] = view
         return view
 
     def editions(self, indexes: tuple[int, ...]) -> tuple[EditionView, ...]:

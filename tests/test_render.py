@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import warnings
 from pathlib import Path
 
@@ -76,3 +77,37 @@ def test_built_pages_are_valid_html(tmp_path: Path, theme: str) -> None:
                 parser.parse(path.read_bytes())
             except html5lib.html5parser.ParseError as exc:
                 pytest.fail(f"{path.relative_to(site)}: {exc}")
+
+
+@pytest.mark.parametrize("attribute", [
+    'data-page="{{ page.url }}"',  # reads the page: never kept
+    'data-page="{{ url(\'/\') }}"',  # links: depends on the page's depth
+    'data-page="{{ url(\'/\')|urlencode }}"',  # a transformed link
+])
+def test_macros_that_depend_on_the_page_are_rendered_for_each_page(
+    tmp_path: Path, attribute: str
+) -> None:
+    """Macro results are kept across the pages of a build only for macros that read
+    nothing but build-wide globals and link nothing; others run again on every page."""
+    root = copy_site("basic", tmp_path)
+    config = root / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    default = Path(__file__).resolve().parent.parent / "themes" / "default" / "templates"
+    macros = (default / "partials" / "macros.html").read_text()
+    marked = macros.replace('<span class="reading-time">',
+                            f'<span class="reading-time" {attribute}>')
+    assert marked != macros
+    (root / "templates" / "partials").mkdir(parents=True)
+    (root / "templates" / "partials" / "macros.html").write_text(marked)
+    report = build_site(root)
+    assert not report.problems
+    site = root / "_site"
+    seen = 0
+    for page in site.rglob("index.html"):
+        rel = page.parent.relative_to(site).as_posix()
+        url = "/" if rel == "." else f"/{rel}/"
+        expected = url if "page.url" in attribute else "../" * (url.count("/") - 1) + "index.html"
+        for found in re.findall(r'data-page="([^"]*)"', page.read_text()):
+            seen += 1
+            assert found == expected, page
+    assert seen > 5
