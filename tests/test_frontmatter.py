@@ -261,8 +261,8 @@ def test_every_wrong_type_is_reported_at_once() -> None:
         "a.md:6: `reading_time` must be a whole number of minutes",
         "a.md:7: `status` must be `published` or `draft`",
         "a.md:8: `related` must be a list of stories",
-        "a.md:9: `source` needs `file`, `format` (magzter|zinio|html|email|pressreader|markdown|text)"
-        " and `sha256`",
+        "a.md:9: `source` needs `file`, `format` "
+        "(magzter|zinio|html|email|pressreader|markdown|text) and `sha256`",
         "a.md:10: `review` must be a list of text\n  e.g. review: [one, two]",
     ]
 
