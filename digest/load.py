@@ -13,6 +13,7 @@ import html
 import os
 import pickle
 import re
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -133,6 +134,10 @@ def scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
                 # A symlink loop or a file we may not read: reading it reports the reason.
                 yield f"{rel}/{entry.name}", Stamp(-1, -1)
                 continue
+            if not stat.S_ISREG(st.st_mode):
+                # A FIFO or device named *.md would block or never end: read nothing.
+                yield f"{rel}/{entry.name}", Stamp(-1, -1)
+                continue
             yield f"{rel}/{entry.name}", Stamp(st.st_mtime_ns, st.st_size)
 
 
@@ -189,10 +194,30 @@ def _parse_in_worker(source: str) -> list[Any] | tuple[Problem, ...]:
     return list(_row(result)) if isinstance(result, Article) else result
 
 
+class _NotAFile(Exception):
+    pass
+
+
+def _read_regular_file(path: Path) -> bytes:
+    # O_NONBLOCK: opening a FIFO would otherwise wait for a writer forever; the file
+    # type is checked on the open descriptor, so a swap after the listing cannot fool it.
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise _NotAFile(path)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
 def parse_article(root: Path, source: str, raw_html: bool) -> Article | tuple[Problem, ...]:
     """Read and parse one file; problems name the file (site-relative) and line."""
     try:
-        text = (root / source).read_bytes().decode("utf-8-sig")
+        text = _read_regular_file(root / source).decode("utf-8-sig")
+    except _NotAFile:
+        return (Problem(source, "not a regular file (a pipe, device or folder)",
+                        hint="articles must be ordinary .md files"),)
     except OSError as exc:
         return (Problem(source, f"cannot read: {exc.strerror or exc}"),)
     except UnicodeDecodeError:

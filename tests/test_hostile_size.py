@@ -1,4 +1,5 @@
-"""Oversized input: a 50 MB dump, a 1-million-line article, 10,000 levels of nesting.
+"""Oversized input: a 20 MB dump (50 MB with DIGEST_STRESS=1), a 1-million-line article,
+10,000 levels of nesting.
 
 Each runs `python -m digest ...` in a child process, and the child's peak memory is read
 from its own resource usage (os.wait4). Every case must end in bounded time and memory
@@ -21,6 +22,9 @@ from digest.frontmatter import parse_document
 
 FIGURES: dict[str, dict[str, object]] = {}
 MB = 1024 * 1024
+# The dump's size: memory and time grow in proportion, so 20 MB shows the bound; the
+# heavier run (DIGEST_STRESS=1) pastes 50 MB.
+DUMP_MB = 50 if os.environ.get("DIGEST_STRESS", "") not in ("", "0") else 20
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -83,10 +87,10 @@ def whole_page(output: Path, needle: str) -> Path:
 
 
 @pytest.mark.slow
-def test_50_mb_dump(tmp_path: Path) -> None:
+def test_huge_dump(tmp_path: Path) -> None:
     site = new_site(tmp_path / "site")
     paragraph = "A paragraph of pasted text that goes on and on, with words. " * 20 + "\n"
-    body = paragraph * (50 * MB // len(paragraph))
+    body = paragraph * (DUMP_MB * MB // len(paragraph))
     dump = (
         "Try GOLD - Free\nAn enormous paste\nThe Size Courier\n|October 01, 2025\n"
         + body + "THE VERY LAST SENTENCE.\n"
@@ -96,10 +100,11 @@ def test_50_mb_dump(tmp_path: Path) -> None:
     (site / "content" / "inbox" / "huge.txt").write_text(dump, "utf-8")
     size = len(dump.encode())
     code, output, seconds, rss = measured(["normalize"], site, timeout=180)
-    FIGURES["dump_50mb"] = {"input_mb": round(size / MB, 1), "exit": code,
-                            "seconds": round(seconds, 1), "peak_rss_mb": rss // MB}
+    FIGURES["dump"] = {"input_mb": round(size / MB, 1), "exit": code,
+                       "seconds": round(seconds, 1), "peak_rss_mb": rss // MB}
     check_clear_or_correct(code, output)
-    assert rss < 2048 * MB, FIGURES["dump_50mb"]
+    # About 22x the input was measured (1.1 GB for 50 MB): 40x plus the interpreter.
+    assert rss < 40 * size + 128 * MB, FIGURES["dump"]
     if code == 0:
         [article] = [p for p in (site / "content" / "articles").rglob("*.md")]
         document = parse_document(article.read_text("utf-8"), str(article))
