@@ -272,8 +272,11 @@ class DevServer:
     def _css_swap(self, changed: Iterable[Path], report: Any) -> dict[str, str] | None:
         """Base name -> served file name of each changed stylesheet; None if one is not found."""
         urls = [str(u) for u in getattr(report, "changed_urls", ())]
-        served = [Path(u).name for u in urls if u.endswith(".css")]
         static = self.config.output_dir / "static"
+        # changed_urls names the stylesheet written and the one pruned: keep what exists.
+        served = sorted(
+            Path(u).name for u in urls if u.endswith(".css") and (static / Path(u).name).is_file()
+        )
         swap: dict[str, str] = {}
         for name in {p.name for p in changed}:
             matches = [s for s in served if _HASHED_CSS.sub("", s) == name]

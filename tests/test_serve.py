@@ -272,3 +272,23 @@ def test_stop_with_a_connected_stream_is_fast_and_leaves_no_threads(server: Any)
 def test_loopback_hosts() -> None:
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.4")
+
+
+def test_css_swap_names_the_stylesheet_written_not_the_one_pruned(make_site) -> None:  # type: ignore[no-untyped-def]
+    """A rebuild reports both the new hashed stylesheet and the pruned old one as changed."""
+    from types import SimpleNamespace
+
+    from digest.config import load_config
+    from digest.serve import DevServer
+
+    root = make_site()
+    static = root / "_site" / "static"
+    static.mkdir(parents=True)
+    (static / "style.75fbb507.css").write_text("body{}")
+    server = DevServer(load_config(root), port=0, build=lambda *a, **k: None)
+    for order in (["/static/style.1841a274.css", "/static/style.75fbb507.css"],
+                  ["/static/style.75fbb507.css", "/static/style.1841a274.css"]):
+        report = SimpleNamespace(changed_urls=order)
+        assert server._css_swap([root / "static" / "style.css"], report) == {
+            "style.css": "style.75fbb507.css"
+        }
