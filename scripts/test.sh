@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+# Java runs the Nu HTML Checker that validates the built pages.
+command -v java >/dev/null 2>&1 || need_apt+=(default-jre-headless)
 # Debian's python3 needs python3-venv for `python3 -m venv`.
 python3 -c "import ensurepip, venv" >/dev/null 2>&1 || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
