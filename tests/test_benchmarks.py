@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import sys
 from pathlib import Path
 
@@ -55,7 +54,6 @@ def test_dumps_have_the_magzter_app_shape() -> None:
     assert "Magzter GOLD" in text and lines[-3:] == ["Listen", "Translate", "Change font size"]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("digest.build") is None, reason="no digest build")
 def test_harness_runs_digest_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cases = ["cold", "nochange", "title"]
     path = run.main([

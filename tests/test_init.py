@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from pathlib import Path
 
@@ -127,18 +126,7 @@ def test_skeleton_is_shipped_as_package_data() -> None:
     assert (skeleton / "README.md").is_file()
 
 
-def _has(module_name: str, attribute: str) -> bool:
-    try:
-        return hasattr(importlib.import_module(module_name), attribute)
-    except ImportError:
-        return False
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(
-    not (_has("digest.build", "build") and _has("digest.normalize", "normalize")),
-    reason="digest.build or digest.normalize is not there yet",
-)
 def test_new_site_normalises_and_builds_at_once(tmp_path: Path) -> None:
     target = tmp_path / "fresh"
     runner = CliRunner()
