@@ -8,6 +8,8 @@ again and again, and in the disposable cache next to the output for one-shot bui
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import hashlib
 import os
 import time
@@ -21,6 +23,7 @@ from digest.cache import BuildCache, Stamp, open_cache
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.errors import Problem
+from digest.incremental import Delta, replan, save_snapshot
 from digest.load import Article, Loaded, load, parse_article, scan
 from digest.markdown import engine
 from digest.plan import plan
@@ -148,6 +151,19 @@ def build(
         elif session.theme.env.globals["serving"] != serving:
             session.theme.env.globals["serving"] = serving
         theme = session.theme
+    snapshot_key = hashlib.sha1(f"{salt}|{stamp}".encode()).hexdigest()
+    with stage("replan"):
+        # Like the nothing-changed check: an output folder that was emptied is built whole.
+        delta = None if not (out / MANIFEST).is_file() else replan(session.cache, snapshot_key, config.root, stamps, force,
+                       raw_html=config.raw_html, article_pattern=config.permalinks["article"])
+    if delta is not None:
+        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage)
+        if report is not None:
+            if not report.problems:
+                session.cache.set_info("last_build", f"{site_stamp} {report.pages_total}")
+            return dataclasses.replace(report, timings=timings)
+    # The complete build changes the cache's rows: until it ends well, no snapshot.
+    session.cache.drop_snapshot()
     with stage("load"):
         loaded = load(config.articles_dir, config.root, session.articles,
                       raw_html=config.raw_html, jobs=jobs, force=force, stamps=stamps,
@@ -211,6 +227,8 @@ def build(
     with stage("cache"):
         _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
     if not problems:
+        with stage("cache"):
+            save_snapshot(session.cache, snapshot_key, catalog, site_plan, stamps)
         session.cache.set_info("last_build", f"{site_stamp} {len(site_plan.pages)}")
     return BuildReport(
         pages_written=written,
@@ -218,6 +236,51 @@ def build(
         pages_total=len(site_plan.pages),
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
         timings=timings,
+        changed_urls=frozenset(changed_urls),
+    )
+
+
+def _rebuild_changed(
+    delta: Delta, session: _Session, config: SiteConfig, theme: Theme, jobs: int,
+    serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
+) -> BuildReport | None:
+    """Render the pages a few edited articles changed; None: run the complete build."""
+    out = config.output_dir
+    changed_urls: set[str] = set()
+    with stage("render"):
+        renderer = Renderer(delta.catalog, config, theme, _bodies(session, config))
+        try:
+            for outcome in render_all(list(delta.stale), renderer, out, jobs):
+                if outcome.problem is not None:
+                    return None  # the complete build reports it with its context
+                if outcome.written:
+                    changed_urls.add(outcome.url)
+        except LookupError:  # the cache lost an entry after all
+            return None
+    problems: list[Problem] = []
+    if config.search and not serving and changed_urls:
+        with stage("search"):
+            from digest.search import SUBDIR, index_site
+
+            previous = read_manifest(out)
+            files = {f for f in previous if not f.startswith(SUBDIR + "/")}
+            search_files, problem = index_site(out, previous, True)
+            problems += [problem] if problem is not None else []
+            finish_output(out, files | search_files, previous)
+    with stage("cache"):
+        stale = {spec.url: "" for spec in delta.stale}  # rendered anew by the next full plan
+        session.cache.update(delta.rows, (), stale, ())
+        session.cache.replace_snapshot_head(delta.head)
+        if session._pages is not None:
+            session._pages.update(stale)
+        if session._articles is not None:
+            session._articles.update((s, (st, a)) for s, st, a in delta.changed)
+    return BuildReport(
+        pages_written=len(changed_urls),
+        pages_unchanged=delta.pages - len(changed_urls),
+        pages_total=delta.pages,
+        problems=tuple(problems),
+        timings={},
         changed_urls=frozenset(changed_urls),
     )
 

@@ -27,8 +27,12 @@ CREATE TABLE IF NOT EXISTS articles (
     body TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS specs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS readers (source TEXT PRIMARY KEY, pages BLOB NOT NULL);
 """
-_LAYOUT = "2"  # part of the key: a cache with other tables is dropped, not misread
+_TABLES = ("articles", "pages", "blobs", "specs", "readers")
+_LAYOUT = "3"  # part of the key: a cache with other tables is dropped, not misread
 CACHE_DIR = ".digest-cache"
 
 
@@ -61,8 +65,8 @@ class BuildCache:
                 db.executescript(_INFO)
                 row = db.execute("SELECT value FROM info WHERE key='key'").fetchone()
                 if row is None or row[0] != key:
-                    db.executescript("DROP TABLE IF EXISTS articles; DROP TABLE IF EXISTS pages;"
-                                     " DELETE FROM info;")
+                    db.executescript("".join(f"DROP TABLE IF EXISTS {t};" for t in _TABLES)
+                                     + " DELETE FROM info;")
                     db.execute("INSERT INTO info VALUES ('key', ?)", (key,))
                 db.executescript(_SCHEMA)
                 return db
@@ -72,11 +76,11 @@ class BuildCache:
                         Path(str(path) + suffix).unlink(missing_ok=True)
         return None
 
-    def _rows(self, sql: str) -> list[Any]:
+    def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         if self._db is None:
             return []
         try:
-            return self._db.execute(sql).fetchall()
+            return self._db.execute(sql, params).fetchall()
         except sqlite3.Error:
             self._forget()
             return []
@@ -84,7 +88,7 @@ class BuildCache:
     def _forget(self) -> None:
         if self._db is not None:
             with contextlib.suppress(sqlite3.Error):
-                self._db.executescript("DELETE FROM articles; DELETE FROM pages;")
+                self._db.executescript("".join(f"DELETE FROM {t};" for t in _TABLES))
                 self._db.close()
         self._db = None
 
@@ -114,6 +118,69 @@ class BuildCache:
         except sqlite3.Error:
             return None
         return None if row is None else str(row[0])
+
+    def article(self, source: str) -> Any | None:
+        """One cached article (without its body), or None."""
+        rows = self._rows("SELECT data FROM articles WHERE source=?", (source,))
+        try:
+            return pickle.loads(rows[0][0]) if rows else None
+        except Exception:
+            return None
+
+    # The snapshot: what an incremental build needs of the last complete build (see
+    # digest.incremental). Only whole snapshots are written; any failure drops it.
+
+    def save_snapshot(
+        self, head: bytes, specs: Iterable[tuple[int, str, bytes]],
+        readers: Iterable[tuple[str, bytes]],
+    ) -> None:
+        if self._db is None:
+            return
+        try:
+            db = self._db
+            db.execute("BEGIN")
+            db.execute("DELETE FROM specs")
+            db.execute("DELETE FROM readers")
+            db.executemany("INSERT INTO specs VALUES (?, ?, ?)", specs)
+            db.executemany("INSERT INTO readers VALUES (?, ?)", readers)
+            db.execute("INSERT OR REPLACE INTO blobs VALUES ('snapshot', ?)", (head,))
+            db.execute("COMMIT")
+        except sqlite3.Error:
+            self._forget()
+
+    def drop_snapshot(self) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("DELETE FROM blobs WHERE key='snapshot'")
+        except sqlite3.Error:
+            self._forget()
+
+    def snapshot(self) -> bytes | None:
+        rows = self._rows("SELECT value FROM blobs WHERE key='snapshot'")
+        return bytes(rows[0][0]) if rows else None
+
+    def replace_snapshot_head(self, head: bytes) -> None:
+        if self._db is None:
+            return
+        try:
+            self._db.execute("UPDATE blobs SET value=? WHERE key='snapshot'", (head,))
+        except sqlite3.Error:
+            self._forget()
+
+    def readers(self, source: str) -> bytes | None:
+        rows = self._rows("SELECT pages FROM readers WHERE source=?", (source,))
+        return bytes(rows[0][0]) if rows else None
+
+    def specs(self, ids: Iterable[int]) -> list[tuple[str, bytes]]:
+        wanted = sorted(set(ids))
+        out: list[tuple[str, bytes]] = []
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            out += self._rows(f"SELECT url, data FROM specs WHERE id IN ({marks}) ORDER BY id",
+                              tuple(part))
+        return out
 
     def info(self, key: str) -> str | None:
         rows = self._rows(f"SELECT value FROM info WHERE key='{key}'") if key.isidentifier() else []

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -66,7 +66,7 @@ class Month:
 
 @dataclass(frozen=True)
 class Catalog:
-    entries: tuple[Entry, ...]  # newest first
+    entries: Sequence[Entry]  # newest first (read on demand in an incremental build)
     editions: tuple[Edition, ...]  # newest first
     edition_of: dict[int, int]
     issues: tuple[int, ...]  # month-only entries outside editions, newest first
@@ -82,7 +82,7 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) ->
     links = config.permalinks
     entries = sorted(
         (
-            _entry(a, links["article"])
+            place(a, links["article"])
             for a in articles
             if drafts or a.meta.status != "draft"
         ),
@@ -134,17 +134,22 @@ def _publication_name(entry: Entry) -> str:
     return entry.article.meta.publication or UNSORTED
 
 
-def _entry(article: Article, pattern: str) -> Entry:
+def place(article: Article, pattern: str) -> Entry:
+    """The entry of one article, whose URL comes from the `article` permalink pattern."""
     pub = slugify(article.meta.publication or UNSORTED)
     url = article_url(pattern, pub, article.meta.date, article.slug)
     return Entry(article, url, pub, article.meta.status == "draft")
 
 
-def _newest_first(entry: Entry) -> tuple[int, int, int, str, str]:
-    meta = entry.article.meta
-    year, month, day = meta.date.sort_key if meta.date else (0, 0, 0)
-    # Negated numbers give newest first while titles stay A-Z within a day.
-    return (-year, -month, -day, meta.title.casefold(), entry.article.source)
+def _newest_first(entry: Entry) -> tuple[int, int, int, str]:
+    """The catalog's order of entries: newest first, and within a day by file path.
+
+    The path (publication folder, then the date and the headline's slug the file was
+    named with) rather than the title: retitling an article never reshuffles its edition,
+    and an edit that keeps an article's date and publication keeps the site's structure.
+    """
+    year, month, day = entry.article.meta.date.sort_key if entry.article.meta.date else (0, 0, 0)
+    return (-year, -month, -day, entry.article.source)
 
 
 def _edition_key(date: PartialDate, period: EditionPeriod) -> str:

@@ -148,7 +148,8 @@ class _Parsed:
     body: str
 
 
-def _row(article: Article) -> tuple[bytes, str]:
+def row_of(article: Article) -> tuple[bytes, str]:
+    """An article as the build cache stores it: pickled without its body, and the body."""
     bodyless = dataclasses.replace(article, body_html=None)
     return pickle.dumps(bodyless, protocol=5), article.body_html or ""
 
@@ -165,7 +166,7 @@ def _parse_all(
         for source in todo:
             result = parse_article(root, source, raw_html)
             if isinstance(result, Article):
-                yield source, _Parsed(result, *_row(result))
+                yield source, _Parsed(result, *row_of(result))
             else:
                 yield source, result
         return
@@ -191,7 +192,7 @@ _WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
 def _parse_in_worker(source: str) -> list[Any] | tuple[Problem, ...]:
     root, raw_html = _WORKER_ARGS
     result = parse_article(root, source, raw_html)
-    return list(_row(result)) if isinstance(result, Article) else result
+    return list(row_of(result)) if isinstance(result, Article) else result
 
 
 class _NotAFile(Exception):

@@ -95,9 +95,20 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
+class Shows:
+    """The catalog entries a page shows: in full (body included), or their summary only."""
+
+    full: frozenset[int]
+    summary: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Plan:
     pages: tuple[PageSpec, ...]
     problems: tuple[Problem, ...]
+    # Per page URL; made from the same inputs as the fingerprints, so an incremental
+    # build that re-renders the pages showing an article re-renders every page it changes.
+    shows: dict[str, Shows]
 
 
 def plan(
@@ -110,6 +121,7 @@ def plan(
     """Declare every output; a path claimed twice is a problem naming both sources."""
     planner = _Planner(catalog, config, template_hash, body_templates, salt)
     specs = planner.all()
+    shows = planner.shows
     seen: dict[str, PageSpec] = {}
     problems: list[Problem] = []
     for spec in specs:
@@ -121,7 +133,8 @@ def plan(
                 spec.origin, f"{spec.url} is also the page of {first.origin}",
                 hint="rename one of them, or change `permalinks` in site.yaml",
             ))
-    return Plan(tuple(seen.values()), tuple(problems))
+    return Plan(tuple(seen.values()), tuple(problems),
+                {url: shows[url] for url in seen} if not problems else {})
 
 
 class _Planner:
@@ -135,6 +148,10 @@ class _Planner:
         self.body_templates = body_templates
         self.salt = salt
         self._at: dict[int, int] = {}
+        self.shows: dict[str, Shows] = {}
+        # The entries the inputs of the page being declared read (see `spec`).
+        self._full: set[int] = set()
+        self._summary: set[int] = set()
         self._issues_of: dict[tuple[int, int], tuple[int, ...]] = {}
         tag_counts = {g.slug: len(g.entries) for g in catalog.tags}
         pub_names = {g.slug: g.name for g in catalog.publications}
@@ -152,12 +169,21 @@ class _Planner:
     def spec(self, url: str, kind: str, template: str | None, origin: str, data: PageData,
              *inputs: str) -> PageSpec:
         uses = template or ""
+        if url not in self.shows:  # a clashing second page is reported, not planned
+            self.shows[url] = Shows(frozenset(self._full), frozenset(self._summary))
+        self._full.clear()
+        self._summary.clear()
         text = "\0".join((self.salt, url, kind, uses, self.template_hash(uses) if uses else "",
                           _describe(data), *inputs))
         return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
 
     def sigs(self, template: str, indexes: tuple[int, ...]) -> str:
-        table = self.full if template in self.body_templates else self.summary
+        return self.shown(template in self.body_templates, indexes)
+
+    def shown(self, full: bool, indexes: tuple[int, ...] | list[int]) -> str:
+        """The inputs of showing these entries, noted for the page being declared."""
+        (self._full if full else self._summary).update(indexes)
+        table = self.full if full else self.summary
         return "|".join(table[i] for i in indexes)
 
     def edition_sig(self, template: str, index: int | None) -> str:
@@ -288,11 +314,10 @@ class _Planner:
             nxt = siblings[at + 1] if 0 <= at < len(siblings) - 1 else None
             more = self._more(i)
             shown = [x for x in (prev, nxt) if x is not None] + list(more)
-            table = self.full if body else self.summary
             data = ArticlePage(i, prev, nxt, more)
             out.append(self.spec(
                 entry.url, "article", t, entry.article.source, data,
-                self.full[i], "|".join(table[x] for x in shown),
+                self.shown(True, [i]), self.shown(body, shown),
                 repr((prev is not None, nxt is not None, len(more))),
             ))
         return out
@@ -333,8 +358,7 @@ class _Planner:
 
     def _feed(self, url: str, fmt: str, title: str, link: str, items: tuple[int, ...]) -> PageSpec:
         data = FeedPage(fmt, title, link, items)
-        return self.spec(url, "feed", None, f"feed {url}", data,
-                         "|".join(self.full[i] for i in items))
+        return self.spec(url, "feed", None, f"feed {url}", data, self.shown(True, items))
 
 
 def _position(items: tuple[int, ...], x: int) -> int:

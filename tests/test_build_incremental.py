@@ -18,8 +18,8 @@ ARTICLES = [
 
 Edit = tuple[str, int, int]
 edits = st.tuples(
-    st.sampled_from(["title", "body", "add", "delete", "featured", "date", "tags", "draft",
-                     "template"]),
+    st.sampled_from(["title", "body", "excerpt", "add", "delete", "featured", "date", "tags",
+                     "draft", "template", "broken", "touch"]),
     st.integers(0, len(ARTICLES) - 1),
     st.integers(0, 9),
 )
@@ -47,11 +47,19 @@ def apply(site: Path, edit: Edit) -> Path:
     if kind == "delete":
         path.unlink()
         return path
+    if kind == "touch":
+        path.write_text(text)
+        return path
+    if kind == "broken":
+        path.write_text(text.replace("title: ", "title: [", 1))
+        return path
     head, _, body = text.partition("\n---\n")
     if kind == "title":
         head = head.replace("title: ", f"title: {n} ", 1)
     elif kind == "body":
         body += f"\nMore text {n}.\n"
+    elif kind == "excerpt":  # the first paragraph: lists show it
+        body = f"\nA new opening {n}.\n\n" + body
     elif kind == "featured":
         head = head.replace("featured: true", "") if "featured: true" in head else head + (
             "\nfeatured: true")
@@ -71,14 +79,20 @@ def apply(site: Path, edit: Edit) -> Path:
 
 @settings(max_examples=20, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(edits, min_size=1, max_size=4))
-def test_incremental_equals_clean(tmp_path_factory: object, sequence: list[Edit]) -> None:
+@given(st.lists(st.tuples(edits, st.booleans()), min_size=1, max_size=5))
+def test_incremental_equals_clean(
+    tmp_path_factory: object, sequence: list[tuple[Edit, bool]]
+) -> None:
+    # Each step builds in the same session (the dev server) or in a new one (a new
+    # `digest build`, which reads the cache and its snapshot).
     work = tmp_path_factory.mktemp("inc")  # type: ignore[attr-defined]
     site = copy_site("basic", work)
     build_site(site)
-    for step, edit in enumerate(sequence):
+    for step, (edit, new_process) in enumerate(sequence):
         changed = apply(site, edit)
-        report = build_site(site, changed=frozenset({changed}))
+        if new_process:
+            _new_process()
+        report = build_site(site, changed=frozenset({changed}) if not new_process else None)
         clean = work / f"clean{step}"
         shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
         clean_report = build_site(clean)
@@ -108,6 +122,35 @@ def test_a_title_edit_rerenders_the_pages_that_show_it(tmp_path: Path) -> None:
     assert {"/2025/10/02/", "/publications/the-economist/", "/tags/technology/"} <= (
         report.changed_urls)
     assert "/the-guardian/2025-10-01-belarus-border/" not in report.changed_urls
+
+
+def test_edits_that_keep_the_structure_skip_collecting_and_planning(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    _new_process()
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text().replace("title: The chip war widens", "title: Zinc"))
+    title = build_site(site)
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    body = build_site(site)
+    for report in (title, body):
+        assert report.problems == () and "replan" in report.timings
+        assert "plan" not in report.timings and "collect" not in report.timings
+    assert len(body.changed_urls) < len(title.changed_urls)
+    assert "Zinc" in (site / "_site/2025/10/02/index.html").read_text()
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+    build_site(clean)
+    assert tree(site / "_site") == tree(clean / "_site")
+
+
+def test_a_move_to_another_day_plans_the_site_again(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text().replace("date: 2025-10-02", "date: 2025-10-01"))
+    report = build_site(site)
+    assert "plan" in report.timings and "/2025/10/02/" in report.changed_urls
 
 
 def test_a_template_edit_rerenders_only_pages_using_it(tmp_path: Path) -> None:

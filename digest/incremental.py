@@ -1,0 +1,195 @@
+"""Changed article files -> the pages to render again, without collecting or planning.
+
+When every changed file keeps its place in the site (same date, publication, tags,
+status, featured flag and slug: the catalog's order is by date and path, not by title),
+the site has the structure the last complete build planned. The pages
+to render again are then exactly those whose inputs showed a changed article
+(`Plan.shows`: in full for a body edit, or its summary too), and everything rendering
+them needs is in the snapshot that build left in the cache: the catalog without its
+entries, the specs of its pages and, per article, the pages that show it. Entries are
+read from the cache only when a page being rendered asks for them, so a one-article
+edit costs a few rows, not the whole site.
+
+Anything else (an added, deleted or moved article, a changed theme, config or flag, a
+file with problems, a missing or unreadable snapshot) gives None: the complete build
+runs, and writes a new snapshot when it has no problems.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import pickle
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
+
+from digest.cache import BuildCache, Stamp
+from digest.collect import Catalog, Entry, place
+from digest.load import Article, parse_article, row_of
+from digest.plan import PageSpec, Plan
+
+_MAX_CHANGED = 64  # beyond this, a complete build is as quick and simpler to trust
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The head of what the last complete build left for incremental builds."""
+
+    key: str  # the site salt and theme stamp it was planned with
+    skeleton: Catalog  # without entries
+    sources: tuple[str, ...]  # the catalog's entries, in its order
+    stamps: dict[str, tuple[int, int]]  # every article file of that build: (mtime_ns, size)
+    pages: int
+
+
+@dataclass(frozen=True)
+class Delta:
+    catalog: Catalog  # entries read from the cache on demand
+    stale: tuple[PageSpec, ...]
+    changed: tuple[tuple[str, Stamp, Article], ...]
+    rows: tuple[tuple[str, Stamp, bytes, str], ...]  # the changed articles' cache rows
+    pages: int  # pages in the whole site
+    # The snapshot's head with the new stamps: stored only once the pages are written, so
+    # a build killed before then finds the same changes again.
+    head: bytes
+
+
+def save_snapshot(
+    cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan, stamps: Mapping[str, Stamp]
+) -> None:
+    """Record the structure of a complete build without problems."""
+    ids = {spec.url: n for n, spec in enumerate(site_plan.pages)}
+    full: dict[int, array[int]] = defaultdict(lambda: array("i"))
+    summary: dict[int, array[int]] = defaultdict(lambda: array("i"))
+    for url, shows in site_plan.shows.items():
+        n = ids[url]
+        for i in shows.full:
+            full[i].append(n)
+        for i in shows.summary:
+            summary[i].append(n)
+    sources = tuple(e.article.source for e in catalog.entries)
+    head = Snapshot(key, dataclasses.replace(catalog, entries=()), sources,
+                    {s: (st.mtime_ns, st.size) for s, st in stamps.items()},
+                    len(site_plan.pages))
+    cache.save_snapshot(
+        pickle.dumps(head, protocol=5),
+        ((n, spec.url, pickle.dumps(spec, protocol=5)) for n, spec in enumerate(site_plan.pages)),
+        ((sources[i], pickle.dumps((full.get(i), summary.get(i)), protocol=5))
+         for i in sorted(set(full) | set(summary))),
+    )
+
+
+def replan(
+    cache: BuildCache,
+    key: str,
+    root: Path,
+    stamps: Mapping[str, Stamp],
+    force: frozenset[str],
+    *,
+    raw_html: bool,
+    article_pattern: str,
+) -> Delta | None:
+    """The pages to render again after article edits, or None when a complete build must run."""
+    head = _head(cache, key)
+    if head is None or head.stamps.keys() != stamps.keys():
+        return None  # added or deleted files change the structure
+    todo = sorted(
+        s for s, st in stamps.items()
+        if s in force or head.stamps[s] != (st.mtime_ns, st.size)
+    )
+    if len(todo) > _MAX_CHANGED:
+        return None
+    entries = _Entries(head.sources, cache, article_pattern)
+    position = {s: i for i, s in enumerate(head.sources)}
+    changed: list[tuple[str, Stamp, Article]] = []
+    rows: list[tuple[str, Stamp, bytes, str]] = []
+    readers_full: set[int] = set()
+    readers_summary: set[int] = set()
+    for source in todo:
+        new = parse_article(root, source, raw_html)
+        old = cache.article(source)
+        if not isinstance(new, Article) or not isinstance(old, Article):
+            return None  # problems are reported by the complete build
+        if _placement(old) != _placement(new):
+            return None
+        changed.append((source, stamps[source], new))
+        rows.append((source, stamps[source], *row_of(new)))
+        if source not in position or old.digest == new.digest:
+            continue  # an unpublished draft, or nothing a page shows changed
+        entries.replace(position[source], place(new, article_pattern))
+        found = cache.readers(source)
+        if found is None:
+            return None
+        full, summary = pickle.loads(found)
+        readers_full.update(full or ())
+        if old.summary_digest != new.summary_digest:
+            readers_summary.update(summary or ())
+    specs = []
+    for _url, data in cache.specs(readers_full | readers_summary):
+        spec = pickle.loads(data)
+        if not isinstance(spec, PageSpec):
+            return None
+        specs.append(spec)
+    if len(specs) != len(readers_full | readers_summary):
+        return None
+    head.stamps.update((s, (st.mtime_ns, st.size)) for s, st, _a in changed)
+    catalog = dataclasses.replace(head.skeleton, entries=entries)
+    return Delta(catalog, tuple(specs), tuple(changed), tuple(rows), head.pages,
+                 pickle.dumps(head, protocol=5))
+
+
+def _head(cache: BuildCache, key: str) -> Snapshot | None:
+    data = cache.snapshot()
+    if data is None:
+        return None
+    try:
+        head = pickle.loads(data)
+    except Exception:  # a damaged snapshot is no snapshot
+        return None
+    return head if isinstance(head, Snapshot) and head.key == key else None
+
+
+def _placement(article: Article) -> tuple[Any, ...]:
+    """What decides where and in which order an article is listed (see collect)."""
+    meta = article.meta
+    return (meta.date, meta.publication, meta.tags, meta.status, meta.featured, article.slug)
+
+
+class _Entries(Sequence[Entry]):
+    """The catalog's entries, each read from the build cache the first time it is asked for."""
+
+    def __init__(self, sources: tuple[str, ...], cache: BuildCache, pattern: str) -> None:
+        self._sources = sources
+        self._cache = cache
+        self._pattern = pattern
+        self._made: dict[int, Entry] = {}
+
+    def replace(self, index: int, entry: Entry) -> None:
+        self._made[index] = entry
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    @overload
+    def __getitem__(self, index: int) -> Entry: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
+
+    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        if index < 0:
+            index += len(self._sources)
+        entry = self._made.get(index)
+        if entry is None:
+            article = self._cache.article(self._sources[index])
+            if not isinstance(article, Article):
+                raise LookupError(f"{self._sources[index]} is missing from the build cache")
+            entry = self._made[index] = place(article, self._pattern)
+        return entry
+
+    def __iter__(self) -> Iterator[Entry]:
+        return (self[i] for i in range(len(self._sources)))
