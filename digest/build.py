@@ -12,23 +12,21 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from digest import __version__
 from digest.cache import BuildCache, Stamp, open_cache
-from digest.collect import collect
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.incremental import Delta, replan, save_snapshot
 from digest.load import Article, Loaded, load, parse_article, scan
 from digest.markdown import engine
-from digest.plan import plan
-from digest.render import Renderer, render_all
-from digest.theme import Theme, load_theme, theme_chain, theme_stamp
+from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
 from digest.write import (
     MANIFEST,
@@ -38,6 +36,10 @@ from digest.write import (
     read_manifest,
     write_file,
 )
+
+if TYPE_CHECKING:
+    from digest.incremental import Delta
+    from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
 
@@ -135,8 +137,8 @@ def build(
         force = frozenset(_sources(changed or frozenset(), config.root))
         stamps = dict(scan(config.articles_dir, config.root))
         salt = f"{key}|serving={serving}|drafts={drafts}"
-        site_stamp = hashlib.sha1(repr((salt, stamp, sorted(stamps.items()))).encode()
-                                  ).hexdigest()
+        site_stamp = hashlib.sha1(pickle.dumps((salt, stamp, sorted(
+            (s, st.mtime_ns, st.size) for s, st in stamps.items())), protocol=5)).hexdigest()
         last = session.cache.info("last_build")
         if not force and last and last.startswith(site_stamp + " ") and (
                 out / MANIFEST).is_file():
@@ -144,8 +146,14 @@ def build(
             total = int(last.split()[1])
             return BuildReport(0, total, total, (), timings)
         session.cache.set_info("last_build", "")
+    # Only now: a build with nothing to do needs neither the templates nor Jinja.
+    from digest.collect import collect
+    from digest.incremental import replan, save_snapshot
+    from digest.plan import plan
+    from digest.render import Renderer, render_all
+    from digest.theme import load_theme
+
     with stage("theme"):
-        # Only now: a build with nothing to do does not need the templates.
         if session.theme is None or session.theme.stamp != stamp:
             session.theme = load_theme(config, serving=serving)
         elif session.theme.env.globals["serving"] != serving:
@@ -154,8 +162,10 @@ def build(
     snapshot_key = hashlib.sha1(f"{salt}|{stamp}".encode()).hexdigest()
     with stage("replan"):
         # Like the nothing-changed check: an output folder that was emptied is built whole.
-        delta = None if not (out / MANIFEST).is_file() else replan(session.cache, snapshot_key, config.root, stamps, force,
-                       raw_html=config.raw_html, article_pattern=config.permalinks["article"])
+        delta = replan(
+            session.cache, snapshot_key, config.root, stamps, force, raw_html=config.raw_html,
+            article_pattern=config.permalinks["article"],
+        ) if (out / MANIFEST).is_file() else None
     if delta is not None:
         report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage)
         if report is not None:
@@ -245,6 +255,8 @@ def _rebuild_changed(
     serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
+    from digest.render import Renderer, render_all
+
     out = config.output_dir
     changed_urls: set[str] = set()
     with stage("render"):

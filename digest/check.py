@@ -17,7 +17,7 @@ from digest.errors import DigestError, Problem, display_path
 from digest.load import load
 from digest.markdown import engine
 from digest.plan import plan
-from digest.theme import theme_chain
+from digest.theme_files import theme_chain
 from digest.write import check_output
 
 _LINK_ATTRS = {"href", "src"}

@@ -26,13 +26,9 @@ from digest.errors import Problem, display_path
 from digest.feeds import render_feed
 from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
-from digest.theme import (
-    Theme,
-    bundled_themes,
-    forget_macros,
-    memoise_macros,
-    stop_memoising,
-)
+from digest.template_calls import forget_macros, memoise_macros, stop_memoising
+from digest.theme import Theme
+from digest.theme_files import bundled_themes
 from digest.urls import absolute, output_file, relative
 from digest.views import ChildLink, PageView, Pagination, Views
 from digest.write import write_file

@@ -66,7 +66,7 @@ _SAMPLE_DUMP = (
 def theme_dirs(config: SiteConfig) -> list[Path]:
     """The folders of the theme in use and its parents, or all bundled themes when unknown."""
     try:
-        from digest.theme import bundled_themes, theme_chain
+        from digest.theme_files import bundled_themes, theme_chain
 
         try:
             return list(theme_chain(config)[1:])

@@ -6,6 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from hypothesis import given
+from hypothesis import strategies as st
 from test_build_support import build_site, copy_site
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -63,3 +65,13 @@ def test_atom_ids_without_base_url_are_uuids(tmp_path: Path) -> None:
     build_site(site)
     root = ET.parse(site / "_site/feed.xml").getroot()
     assert root.findtext(f"{ATOM}id", "").startswith("urn:uuid:")
+
+
+@given(st.text())
+def test_feed_escaping_matches_the_standard_library(text: str) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    from digest import feeds
+
+    assert feeds.escape(text) == escape(text)
+    assert feeds.quoteattr(text) == quoteattr(text)
