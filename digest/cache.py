@@ -28,11 +28,11 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS specs (id INTEGER PRIMARY KEY, url TEXT NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS readers (source TEXT PRIMARY KEY, pages BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS specs (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS readers (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 _TABLES = ("articles", "pages", "blobs", "specs", "readers")
-_LAYOUT = "3"  # part of the key: a cache with other tables is dropped, not misread
+_LAYOUT = "4"  # part of the key: a cache with other tables is dropped, not misread
 CACHE_DIR = ".digest-cache"
 
 
@@ -75,6 +75,11 @@ class BuildCache:
                     for suffix in ("", "-wal", "-shm"):
                         Path(str(path) + suffix).unlink(missing_ok=True)
         return None
+
+    @property
+    def holds_bodies(self) -> bool:
+        """Whether pages can read article bodies from here (an open database)."""
+        return self._db is not None and self._path is not None
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         if self._db is None:
@@ -128,11 +133,11 @@ class BuildCache:
             return None
 
     # The snapshot: what an incremental build needs of the last complete build (see
-    # digest.incremental). Only whole snapshots are written; any failure drops it.
+    # digest.incremental), in chunks of consecutive items so that a small edit reads a few
+    # rows and a complete build writes a few hundred. Only whole snapshots are written.
 
     def save_snapshot(
-        self, head: bytes, specs: Iterable[tuple[int, str, bytes]],
-        readers: Iterable[tuple[str, bytes]],
+        self, head: bytes, specs: Iterable[tuple[int, bytes]], readers: Iterable[tuple[int, bytes]]
     ) -> None:
         if self._db is None:
             return
@@ -141,7 +146,7 @@ class BuildCache:
             db.execute("BEGIN")
             db.execute("DELETE FROM specs")
             db.execute("DELETE FROM readers")
-            db.executemany("INSERT INTO specs VALUES (?, ?, ?)", specs)
+            db.executemany("INSERT INTO specs VALUES (?, ?)", specs)
             db.executemany("INSERT INTO readers VALUES (?, ?)", readers)
             db.execute("INSERT OR REPLACE INTO blobs VALUES ('snapshot', ?)", (head,))
             db.execute("COMMIT")
@@ -168,18 +173,16 @@ class BuildCache:
         except sqlite3.Error:
             self._forget()
 
-    def readers(self, source: str) -> bytes | None:
-        rows = self._rows("SELECT pages FROM readers WHERE source=?", (source,))
-        return bytes(rows[0][0]) if rows else None
-
-    def specs(self, ids: Iterable[int]) -> list[tuple[str, bytes]]:
-        wanted = sorted(set(ids))
-        out: list[tuple[str, bytes]] = []
+    def chunks(self, table: str, numbers: Iterable[int]) -> dict[int, bytes]:
+        """Chunks of the snapshot's `specs` or `readers`, by number."""
+        assert table in ("specs", "readers")
+        wanted = sorted(set(numbers))
+        out: dict[int, bytes] = {}
         for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
-            part = wanted[start:start + 500]
+            part = tuple(wanted[start:start + 500])
             marks = ",".join("?" * len(part))
-            out += self._rows(f"SELECT url, data FROM specs WHERE id IN ({marks}) ORDER BY id",
-                              tuple(part))
+            out.update(self._rows(f"SELECT chunk, data FROM {table} WHERE chunk IN ({marks})",
+                                  part))
         return out
 
     def info(self, key: str) -> str | None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import pickle
-from array import array
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from digest.load import Article, parse_article, row_of
 from digest.plan import PageSpec, Plan
 
 _MAX_CHANGED = 64  # beyond this, a complete build is as quick and simpler to trust
+_CHUNK = 64  # pages or entries per stored chunk of the snapshot
 
 
 @dataclass(frozen=True)
@@ -61,24 +61,28 @@ def save_snapshot(
     cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan, stamps: Mapping[str, Stamp]
 ) -> None:
     """Record the structure of a complete build without problems."""
-    ids = {spec.url: n for n, spec in enumerate(site_plan.pages)}
-    full: dict[int, array[int]] = defaultdict(lambda: array("i"))
-    summary: dict[int, array[int]] = defaultdict(lambda: array("i"))
+    pages = site_plan.pages
+    ids = {spec.url: n for n, spec in enumerate(pages)}
+    full: dict[int, list[int]] = defaultdict(list)
+    summary: dict[int, list[int]] = defaultdict(list)
     for url, shows in site_plan.shows.items():
         n = ids[url]
         for i in shows.full:
             full[i].append(n)
         for i in shows.summary:
             summary[i].append(n)
-    sources = tuple(e.article.source for e in catalog.entries)
-    head = Snapshot(key, dataclasses.replace(catalog, entries=()), sources,
-                    {s: (st.mtime_ns, st.size) for s, st in stamps.items()},
-                    len(site_plan.pages))
+    entries = len(catalog.entries)
+    head = Snapshot(key, dataclasses.replace(catalog, entries=()),
+                    tuple(e.article.source for e in catalog.entries),
+                    {s: (st.mtime_ns, st.size) for s, st in stamps.items()}, len(pages))
     cache.save_snapshot(
         pickle.dumps(head, protocol=5),
-        ((n, spec.url, pickle.dumps(spec, protocol=5)) for n, spec in enumerate(site_plan.pages)),
-        ((sources[i], pickle.dumps((full.get(i), summary.get(i)), protocol=5))
-         for i in sorted(set(full) | set(summary))),
+        ((c, pickle.dumps(pages[c * _CHUNK:(c + 1) * _CHUNK], protocol=5))
+         for c in range(-(-len(pages) // _CHUNK))),
+        ((c, pickle.dumps([(full.get(i, []), summary.get(i, []))
+                           for i in range(c * _CHUNK, min(entries, (c + 1) * _CHUNK))],
+                          protocol=5))
+         for c in range(-(-entries // _CHUNK))),
     )
 
 
@@ -106,8 +110,7 @@ def replan(
     position = {s: i for i, s in enumerate(head.sources)}
     changed: list[tuple[str, Stamp, Article]] = []
     rows: list[tuple[str, Stamp, bytes, str]] = []
-    readers_full: set[int] = set()
-    readers_summary: set[int] = set()
+    shown: list[tuple[int, bool]] = []  # (entry, whether lists show it differently too)
     for source in todo:
         new = parse_article(root, source, raw_html)
         old = cache.article(source)
@@ -117,28 +120,42 @@ def replan(
             return None
         changed.append((source, stamps[source], new))
         rows.append((source, stamps[source], *row_of(new)))
-        if source not in position or old.digest == new.digest:
-            continue  # an unpublished draft, or nothing a page shows changed
-        entries.replace(position[source], place(new, article_pattern))
-        found = cache.readers(source)
-        if found is None:
-            return None
-        full, summary = pickle.loads(found)
-        readers_full.update(full or ())
-        if old.summary_digest != new.summary_digest:
-            readers_summary.update(summary or ())
-    specs = []
-    for _url, data in cache.specs(readers_full | readers_summary):
-        spec = pickle.loads(data)
-        if not isinstance(spec, PageSpec):
-            return None
-        specs.append(spec)
-    if len(specs) != len(readers_full | readers_summary):
+        if source in position and old.digest != new.digest:  # else: a draft, or a touch
+            entries.replace(position[source], place(new, article_pattern))
+            shown.append((position[source], old.summary_digest != new.summary_digest))
+    stale = _readers(cache, shown)
+    specs = _specs(cache, stale) if stale is not None else None
+    if specs is None:
         return None
     head.stamps.update((s, (st.mtime_ns, st.size)) for s, st, _a in changed)
     catalog = dataclasses.replace(head.skeleton, entries=entries)
     return Delta(catalog, tuple(specs), tuple(changed), tuple(rows), head.pages,
                  pickle.dumps(head, protocol=5))
+
+
+def _readers(cache: BuildCache, shown: list[tuple[int, bool]]) -> set[int] | None:
+    """The pages (by number) showing these entries: in full, or also in lists."""
+    chunks = cache.chunks("readers", (i // _CHUNK for i, _ in shown))
+    pages: set[int] = set()
+    try:
+        for i, listed in shown:
+            full, summary = pickle.loads(chunks[i // _CHUNK])[i % _CHUNK]
+            pages.update(full)
+            if listed:
+                pages.update(summary)
+    except Exception:  # a missing or damaged chunk: plan the site instead
+        return None
+    return pages
+
+
+def _specs(cache: BuildCache, numbers: set[int]) -> list[PageSpec] | None:
+    chunks = cache.chunks("specs", (n // _CHUNK for n in numbers))
+    try:
+        loaded = {c: pickle.loads(data) for c, data in chunks.items()}
+        specs = [loaded[n // _CHUNK][n % _CHUNK] for n in sorted(numbers)]
+    except Exception:
+        return None
+    return specs if all(isinstance(s, PageSpec) for s in specs) else None
 
 
 def _head(cache: BuildCache, key: str) -> Snapshot | None:

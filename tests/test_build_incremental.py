@@ -216,3 +216,43 @@ def test_a_group_count_change_rerenders_its_other_pages(tmp_path: Path) -> None:
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
     build_site(clean)
     assert tree(site / "_site") == tree(clean / "_site")
+
+
+def _damage_cache(site: Path, sql: str) -> None:
+    import sqlite3
+
+    _new_process()
+    db = sqlite3.connect(site / ".digest-cache/cache.sqlite")
+    with db:
+        db.execute(sql)
+    db.close()
+
+
+def _equals_clean_build(site: Path, tmp_path: Path) -> bool:
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+    build_site(clean)
+    return tree(site / "_site") == tree(clean / "_site")
+
+
+def test_an_article_missing_from_the_cache_makes_a_complete_build(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    # The neighbour shown on the edited article's page is gone from the cache.
+    _damage_cache(site, f"DELETE FROM articles WHERE source LIKE '%{ARTICLES[0]}'")
+    path = site / "content/articles" / ARTICLES[1]
+    path.write_text(path.read_text().replace("title: ", "title: Now ", 1))
+    report = build_site(site)
+    assert report.problems == () and "plan" in report.timings
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_damaged_snapshot_makes_a_complete_build(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    _damage_cache(site, "UPDATE readers SET data = x'00ff'")
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    report = build_site(site)
+    assert report.problems == () and "plan" in report.timings
+    assert _equals_clean_build(site, tmp_path)
