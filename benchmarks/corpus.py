@@ -1,19 +1,23 @@
 """Deterministic synthetic corpora for the benchmarks.
 
-`write_articles(n, dests)` writes n front-matter Markdown articles, 700-900 words of
-filler each (6-10 paragraphs, one `##` heading, one bullet list, one link, some
-*emphasis*), to every destination: digest sites get `date: YYYY-MM-DD`, the Hugo
-copy gets a full timestamp plus the `days` taxonomy key Hugo 0.111 needs for
-per-day pages (digest refuses unknown front-matter keys, so the copies differ in
-front matter only).  `write_dumps(n, inbox)` writes n raw text dumps shaped like a
-Magzter app copy.  Same n and seed give byte-identical files.  Standard library only.
+`write_corpus(iter_articles(n, seed), dests)` writes n front-matter Markdown
+articles, 700-900 words of filler each (6-10 paragraphs, one `##` heading, one
+bullet list, one link, some *emphasis*), to every destination: digest sites get
+`date: YYYY-MM-DD`, the Hugo copy gets a full timestamp plus the `days` taxonomy
+key Hugo 0.111 needs for per-day pages (digest refuses unknown front-matter keys,
+so the copies differ in front matter only).  Articles are generated one at a time
+and written to every destination at once, so a 50,000-article corpus never sits in
+memory.  `write_dumps(n, inbox)` writes n raw text dumps shaped like a Magzter app
+copy.  Same n and seed give byte-identical files.  Standard library only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 _ADJ = ["Amber", "Brass", "Cedar", "Cobalt", "Copper", "Crimson", "Granite", "Harbor",
@@ -129,13 +133,12 @@ def _body(rng: random.Random) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def articles(n: int, seed: int = 1) -> list[Article]:
+def iter_articles(n: int, seed: int = 1) -> Iterator[Article]:
     """n articles over 365 days of 2025, 40 publications, unique timestamps and paths."""
     rng = random.Random(seed)
     start = dt.datetime(2025, 1, 1)
     seen_when: set[dt.datetime] = set()
     seen_slug: set[str] = set()
-    out = []
     for _ in range(n):
         pub = rng.choice(PUBLICATIONS)
         when = start + dt.timedelta(days=rng.randrange(365), hours=rng.randrange(6, 22),
@@ -149,19 +152,53 @@ def articles(n: int, seed: int = 1) -> list[Article]:
             title, k = f"{base} {k}", k + 1
         seen_slug.add(slugify(title))
         tags = tuple(rng.sample(TAGS, rng.randint(2, 3)))
-        out.append(Article(title, pub, when, tags, _body(rng)))
-    return out
+        yield Article(title, pub, when, tags, _body(rng))
 
 
-def write_articles(items: list[Article], dest: Path, hugo: bool = False) -> None:
-    """Write every article under dest (content/articles, or a Hugo content folder)."""
+def articles(n: int, seed: int = 1) -> list[Article]:
+    """`iter_articles` as a list (small n: every article stays in memory)."""
+    return list(iter_articles(n, seed))
+
+
+@dataclass
+class Counts:
+    """How many articles each publication and each tag got."""
+
+    publications: Counter[str] = field(default_factory=Counter)
+    tags: Counter[str] = field(default_factory=Counter)
+
+    def add(self, art: Article) -> None:
+        self.publications[art.publication] += 1
+        self.tags.update(art.tags)
+
+    def largest(self) -> tuple[int, int]:
+        """(articles of the largest publication, of the largest tag)."""
+        return (max(self.publications.values(), default=0), max(self.tags.values(), default=0))
+
+
+def write_corpus(items: Iterable[Article], dests: Sequence[tuple[Path, bool]]) -> Counts:
+    """Write every article under every destination, as (folder, hugo) pairs.
+
+    A folder is content/articles of a digest site (`hugo` false) or a Hugo content
+    folder; `items` is consumed once, so it can be `iter_articles(n, seed)`.
+    """
     made: set[Path] = set()
+    counts = Counts()
     for art in items:
-        path = dest / art.relpath
-        if path.parent not in made:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            made.add(path.parent)
-        path.write_text(art.text(hugo=hugo), encoding="utf-8")
+        counts.add(art)
+        texts = {hugo: art.text(hugo=hugo) for hugo in {h for _, h in dests}}
+        for dest, hugo in dests:
+            path = dest / art.relpath
+            if path.parent not in made:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                made.add(path.parent)
+            path.write_text(texts[hugo], encoding="utf-8")
+    return counts
+
+
+def write_articles(items: Iterable[Article], dest: Path, hugo: bool = False) -> None:
+    """Write every article under dest (content/articles, or a Hugo content folder)."""
+    write_corpus(items, [(dest, hugo)])
 
 
 # --- raw dumps: the Magzter app-copy shape, invented text ---------------------------

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import shlex
 import shutil
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,7 +25,16 @@ from benchmarks.engines import (
     pelican_engine,
 )
 from benchmarks.report import Report, Row, load_average, machine, markdown, paired_ratio
-from benchmarks.timing import Measure, Sample, run_once
+from benchmarks.timing import (
+    DEFAULT_SAMPLING,
+    SAMPLE_BUDGET,
+    SAMPLE_INTERVAL,
+    Measure,
+    Sample,
+    Sampling,
+    bench_env,
+    run_once,
+)
 
 CASES = ("cold", "cold --jobs 1", "nochange", "body", "title", "template")
 PEER_CASES = {"hugo": set(CASES) - {"cold --jobs 1"}, "pelican": {"cold", "nochange", "body"}}
@@ -39,14 +49,18 @@ feeds:
 search: true
 """
 # The peers' page set: an article page, one page per publication and per day, a home page.
-MINIMAL_SITE = """title: Benchmark digest
+# One page per publication needs page_size >= the largest publication's article count
+# (~N/40: 1,250 at N=50,000); 10,000 is the most digest accepts, so `bench_size` notes a
+# corpus whose publications (from N ~ 390,000) or tags (from N ~ 190,000) outgrow it.
+MINIMAL_PAGE_SIZE = 10_000
+MINIMAL_SITE = f"""title: Benchmark digest
 theme: minimal
 search: false
 feeds:
   atom: false
   json: false
-page_size: 10000
-permalinks:
+page_size: {MINIMAL_PAGE_SIZE}
+""" + """permalinks:
   article: /{publication}/{date}-{slug}/
   publication: /{publication}/
   day: /days/{year}-{month}-{day}/
@@ -57,23 +71,64 @@ def log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def make_sites(n: int, seed: int, work: Path, modes: Sequence[str], hugo: bool) -> None:
-    """Generate the corpus for every site (all copies from one list, so all identical)."""
+def make_sites(
+    n: int, seed: int, work: Path, modes: Sequence[str], hugo: bool
+) -> corpus.Counts:
+    """Generate the corpus for every site (each article written to every copy at once)."""
     shutil.rmtree(work, ignore_errors=True)
-    items = corpus.articles(n, seed)
+    dests: list[tuple[Path, bool]] = []
     for mode in modes:
         site = work / f"site-{mode}"
-        corpus.write_articles(items, site / "content" / "articles")
+        dests.append((site / "content" / "articles", False))
         (site / "content" / "inbox").mkdir(parents=True)
         (site / "site.yaml").write_text(FULL_SITE if mode == "full" else MINIMAL_SITE)
         if mode == "minimal":
             shutil.copytree(HERE / "minimal_theme", site / "themes" / "minimal")
     if hugo:
-        corpus.write_articles(items, work / "hugo-content", hugo=True)
+        dests.append((work / "hugo-content", True))
+    return corpus.write_corpus(corpus.iter_articles(n, seed), dests)
+
+
+def precompile_digest() -> str:
+    """Compile digest's modules to bytecode once, as installing it does; returns a note.
+
+    Asks the interpreter that runs the timed commands, in their environment and folder,
+    where `digest` is, so the bytecode is that of the modules they import.
+    """
+    env = bench_env()
+    where = subprocess.run(
+        [sys.executable, "-c", "import digest, os; print(os.path.dirname(digest.__file__))"],
+        env=env, capture_output=True, text=True)
+    package = where.stdout.strip()
+    if where.returncode or not package:
+        return f"digest not importable: {where.stderr.strip()[-300:]}"
+    done = subprocess.run([sys.executable, "-m", "compileall", "-q", package],
+                          env=env, capture_output=True, text=True)
+    if done.returncode:
+        log(f"warning: compileall {package} failed:\n{done.stdout}{done.stderr}")
+        return f"`compileall` of {package} FAILED (modules compile on first import)"
+    return f"{package} precompiled (`compileall`)"
+
+
+def memory_note(n: int, mode: str, case: str, name: str, m: Measure,
+                sampling: Sampling) -> str | None:
+    """A note when the memory peaks rest on few or coarse samples, or PSS was unreadable."""
+    problems = []
+    per_run, cost = m.memory_samples, m.sample_cost
+    wall = m.wall.median
+    if per_run < 5 or wall / max(per_run, 1) > max(0.5, 2 * sampling.interval):
+        problems.append(f"{per_run:.0f} memory samples per run (one every "
+                        f"{wall / max(per_run, 1):.2f} s; a sample took {cost * 1000:.0f} ms)")
+    if m.pss_fallbacks:
+        problems.append(f"PSS unreadable in {m.pss_fallbacks} process readings (RSS added)")
+    if not problems:
+        return None
+    return f"N={n:,} {mode} {case} {name}: " + "; ".join(problems)
 
 
 def measure_case(
-    case: str, engines: list[Engine], runs: int, warmup: int = 1
+    case: str, engines: list[Engine], runs: int, warmup: int = 1,
+    sampling: Sampling = DEFAULT_SAMPLING,
 ) -> dict[str, Measure]:
     """Warm-up rounds, then `runs` rounds; in each round every engine runs once (A B A B)."""
     samples: dict[str, list[Sample]] = {e.name: [] for e in engines}
@@ -81,7 +136,7 @@ def measure_case(
         for run in range(warmup + runs):
             for engine in engines:
                 engine.prepare(case, run)
-                sample = run_once(engine.cmd)
+                sample = run_once(engine.cmd, sampling=sampling)
                 if run >= warmup:
                     samples[engine.name].append(sample)
                 shutil.rmtree(engine.trash, ignore_errors=True)  # untimed deletion
@@ -102,7 +157,20 @@ def compare_pages(digest_out: Path, hugo_out: Path) -> str:
 def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
     work = Path(args.work) / f"n{n}"
     log(f"== N={n}: writing the corpus to {work}")
-    make_sites(n, args.seed, work, args.modes, bool(args.hugo))
+    counts = make_sites(n, args.seed, work, args.modes, bool(args.hugo))
+    largest_publication, largest_tag = counts.largest()
+    over = [f"the largest {kind} has {k:,} articles"
+            for kind, k in (("publication", largest_publication), ("tag", largest_tag))
+            if k > MINIMAL_PAGE_SIZE]
+    if "minimal" in args.modes and over:
+        warning = (f"N={n:,}: {' and '.join(over)}, more than the minimal site's page_size "
+                   f"({MINIMAL_PAGE_SIZE:,}, digest's maximum), so those pages are paginated"
+                   + (": the minimal page set is not one page per publication, as the peers'"
+                      if largest_publication > MINIMAL_PAGE_SIZE else
+                      " (extra stub pages; the peers build no tag pages)"))
+        log(f"   warning: {warning}")
+        report.notes.append(warning)
+    sampling = Sampling(args.sample_ms / 1000, args.sample_budget)
     for mode in args.modes:
         site = work / f"site-{mode}"
         ours = digest_engine("digest", site, work)
@@ -111,21 +179,26 @@ def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
             peers.append(hugo_engine(args.hugo, work / "hugo-content", work))
         if mode == "minimal" and args.pelican:
             peers.append(pelican_engine(args.pelican, work / "hugo-content", work))
-        counts: dict[str, int] = {}
+        pages_of: dict[str, int] = {}
         for case in args.cases:
             engines = [ours] + [p for p in peers if case in PEER_CASES[p.name]]
             if case == "cold --jobs 1":
                 engines = [digest_engine("digest", site, work, jobs=1)]
-            measures = measure_case(case, engines, args.runs, args.warmup)
+            measures = measure_case(case, engines, args.runs, args.warmup, sampling)
             for engine in engines:
-                counts.setdefault(engine.name, len(pages(engine.output)))
+                pages_of.setdefault(engine.name, len(pages(engine.output)))
             hugo = measures.get("hugo")
             for engine in engines:
                 m = measures[engine.name]
                 ratio = paired_ratio(m, hugo) if hugo and engine.name != "hugo" else None
-                report.rows.append(Row(n, mode, case, engine.name, m, counts[engine.name], ratio))
+                report.rows.append(Row(n, mode, case, engine.name, m, pages_of[engine.name],
+                                       ratio))
+                pss = f"{m.pss.median:.0f}" if m.pss else "n/a"
                 log(f"   {mode:<7} {case:<14} {engine.name:<8} {m.wall.fmt()} s, "
-                    f"peak {m.peak.median:.0f} MiB, tree {m.tree.median:.0f} MiB")
+                    f"peak {m.peak.median:.0f} MiB, tree RSS {m.tree.median:.0f} MiB, "
+                    f"tree PSS {pss} MiB ({m.memory_samples:.0f} samples per run)")
+                if note := memory_note(n, mode, case, engine.name, m, sampling):
+                    report.notes.append(note)
         if peers and peers[0].name == "hugo" and "cold" in args.cases:
             report.notes.append(f"N={n:,}: " + compare_pages(ours.output, peers[0].output))
         if args.watch_edits:
@@ -153,8 +226,9 @@ def bench_normalize(args: argparse.Namespace, report: Report) -> None:
         caches=[site / ".digest-cache", site / "content" / ".digest-normalize.json"],
         template=site / "site.yaml", comment=str, trash=site.parent / "trash-normalize")
     log(f"== normalize: {args.dumps} dumps")
+    sampling = Sampling(args.sample_ms / 1000, args.sample_budget)
     for case in ("cold", "nochange"):
-        m = measure_case(case, [engine], args.runs, args.warmup)["normalize"]
+        m = measure_case(case, [engine], args.runs, args.warmup, sampling)["normalize"]
         report.normalize[case] = m
         log(f"   normalize {case:<9} {m.wall.fmt()} s")
     report.normalize_files = args.dumps
@@ -179,6 +253,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--results", default=str(HERE / "results"), help="folder for the report")
     ap.add_argument("--name", default="", help="suffix for the report's file name")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--sample-ms", type=float, default=SAMPLE_INTERVAL * 1000,
+                    help="memory of the process tree sampled every this many ms, at least")
+    ap.add_argument("--sample-budget", type=float, default=SAMPLE_BUDGET,
+                    help="most of one core's time spent sampling (a large tree is sampled "
+                         "less often)")
     args = ap.parse_args(argv)
     args.sizes = [int(s) for s in args.sizes.split(",") if s and int(s) > 0]
     args.modes = [m for m in args.modes.split(",") if m]
@@ -198,7 +277,8 @@ def main(argv: Sequence[str] | None = None) -> Path:
     args = parse_args(argv)
     command = shlex.join(["python", "-m", "benchmarks", *(argv or sys.argv[1:])])
     report = Report(machine(args.hugo, args.pelican), command)
-    log(f"digest: {shlex.join(digest_command(Path('SITE')))}")
+    report.machine["bytecode"] = precompile_digest()
+    log(f"digest: {shlex.join(digest_command(Path('SITE')))}; {report.machine['bytecode']}")
     for n in args.sizes:
         bench_size(n, args, report)
     if args.dumps:

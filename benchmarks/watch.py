@@ -23,7 +23,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.timing import Stats
+from benchmarks.timing import Stats, bench_env
 
 _ADDRESS = re.compile(r"https?://(?:127\.0\.0\.1|localhost|\[::1\]):(\d+)")
 _HUGO_DONE = re.compile(r"Total in \d+ ms")
@@ -64,7 +64,7 @@ def _started(cmd: list[str], cwd: Path | None = None) -> Iterator[tuple[subproce
                                                                           queue.Queue[str]]]:
     proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True,
-                            env=dict(os.environ, PYTHONUNBUFFERED="1"))
+                            env=dict(bench_env(), PYTHONUNBUFFERED="1"))
     lines: queue.Queue[str] = queue.Queue()
 
     def pump() -> None:
