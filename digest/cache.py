@@ -108,28 +108,30 @@ class BuildCache:
         return out
 
     def body(self, source: str) -> str | None:
-        """The stored body of one article; None when the cache cannot say.
+        """The stored body of one article; None when the cache cannot say."""
+        row = self._read("SELECT body FROM articles WHERE source=?", source)
+        return None if row is None else str(row[0])
 
-        Forked render workers read bodies too: each process opens its own connection (a
-        SQLite connection must not be used across a fork, nor closed in the child)."""
+    def article(self, source: str) -> Any | None:
+        """One cached article (without its body), or None."""
+        row = self._read("SELECT data FROM articles WHERE source=?", source)
+        try:
+            return None if row is None else pickle.loads(row[0])
+        except Exception:
+            return None
+
+    def _read(self, sql: str, *params: Any) -> Any | None:
+        """One row, read by this process's own connection: forked render workers read
+        too, and a SQLite connection must not be used across a fork, nor closed in the
+        child."""
         if self._path is None or self._db is None:
             return None
         pid = os.getpid()
         try:
             if self._reader is None or self._reader[0] != pid:
                 self._reader = (pid, sqlite3.connect(self._path, check_same_thread=False))
-            row = self._reader[1].execute(
-                "SELECT body FROM articles WHERE source=?", (source,)).fetchone()
+            return self._reader[1].execute(sql, params).fetchone()
         except sqlite3.Error:
-            return None
-        return None if row is None else str(row[0])
-
-    def article(self, source: str) -> Any | None:
-        """One cached article (without its body), or None."""
-        rows = self._rows("SELECT data FROM articles WHERE source=?", (source,))
-        try:
-            return pickle.loads(rows[0][0]) if rows else None
-        except Exception:
             return None
 
     # The snapshot: what an incremental build needs of the last complete build (see

@@ -219,7 +219,8 @@ def _render_all(
     import multiprocessing
 
     _WORKER = (renderer, out_dir, specs, previous)
-    renderer.views.warm()  # views built once here are shared by every forked worker
+    # Views are made by each worker as its pages need them: making them all here first
+    # would be serial work the workers then wait for.
     # Warm the template cache before forking so no worker compiles the same templates.
     for name in sorted({s.template for s in specs if s.template}):
         with contextlib.suppress(jinja2.TemplateError):  # reported page by page

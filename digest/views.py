@@ -148,15 +148,6 @@ class Views:
         self.stable: dict[int, object] = {}
         self._tag_index = {g.slug: g for g in catalog.tags}
 
-    def warm(self) -> None:
-        """Build every article and edition view now (before forking workers)."""
-        for i in range(len(self.catalog.entries)):
-            self.article(i)
-        for n in range(len(self.catalog.editions)):
-            self.edition(n)
-        for month in self.catalog.months:
-            self.month_label(month.year, month.month)
-
     def article(self, index: int) -> ArticleView:
         view = self._articles.get(index)
         if view is None:

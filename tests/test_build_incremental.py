@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_build_support import SITES, build_site, copy_site, tree
@@ -255,4 +256,22 @@ def test_a_damaged_snapshot_makes_a_complete_build(tmp_path: Path) -> None:
     path.write_text(path.read_text() + "\nOne more line.\n")
     report = build_site(site)
     assert report.problems == () and "plan" in report.timings
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_an_incremental_build_renders_in_forked_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Workers read the entries they need from the cache on their own connection.
+    from digest import render
+
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    _new_process()
+    monkeypatch.setattr(render, "_PARALLEL_MIN", 1)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text().replace("title: The chip war widens", "title: Zinc"))
+    report = build_site(site, jobs=2)
+    assert report.problems == () and "plan" not in report.timings
+    assert len(report.changed_urls) > 3
     assert _equals_clean_build(site, tmp_path)
