@@ -49,6 +49,11 @@ class Article:
     digest: str
     summary_digest: str
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickled without its body: the cache stores bodies apart (see row_of), and a
+        # copy made with dataclasses.replace just to drop it cost more than the pickling.
+        return {**self.__dict__, "body_html": None}
+
 
 @dataclass(frozen=True)
 class Loaded:
@@ -156,8 +161,7 @@ class _Parsed:
 
 def row_of(article: Article) -> tuple[bytes, str]:
     """An article as the build cache stores it: pickled without its body, and the body."""
-    bodyless = dataclasses.replace(article, body_html=None)
-    return pickle.dumps(bodyless, protocol=5), article.body_html or ""
+    return pickle.dumps(article, protocol=5), article.body_html or ""
 
 
 _Result = _Parsed | tuple[Problem, ...]
