@@ -25,7 +25,7 @@ from digest import __version__
 from digest.cache import BuildCache, Stamp, open_cache
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.load import Article, Loaded, load, parse_article, scan
+from digest.load import Article, Loaded, load, parse_article, rescan, scan
 from digest.markdown import engine
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -74,6 +74,7 @@ class _Session:
 
     key: str
     cache: BuildCache
+    stamps: dict[str, Stamp] | None = None  # of the article files, at the last build
     _articles: dict[str, tuple[Stamp, Article]] | None = None
     _pages: dict[str, str] | None = None
     theme: Theme | None = None
@@ -166,7 +167,13 @@ def _build(
         stamp = theme_stamp(chain)
     with stage("load"):
         force = frozenset(_sources(changed or frozenset(), config.root))
-        stamps = dict(scan(config.articles_dir, config.root))
+        # The dev server says what changed; anything else is scanned for.
+        seen = session.stamps if changed is not None else None
+        stamps = (None if seen is None else
+                  rescan(seen, changed or (), config.articles_dir, config.root))
+        if stamps is None:
+            stamps = dict(scan(config.articles_dir, config.root))
+        session.stamps = stamps
         salt = f"{key}|serving={serving}|drafts={drafts}"
         site_stamp = hashlib.sha1(pickle.dumps((salt, stamp, sorted(
             (s, st.mtime_ns, st.size) for s, st in stamps.items())), protocol=5)).hexdigest()
@@ -271,7 +278,7 @@ def _build(
         _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
     if not problems:
         with stage("cache"):
-            save_snapshot(session.cache, snapshot_key, catalog, site_plan, stamps)
+            save_snapshot(session.cache, snapshot_key, catalog, site_plan)
         session.cache.set_info("last_build", f"{site_stamp} {len(site_plan.pages)}")
     return BuildReport(
         pages_written=written,
@@ -315,7 +322,6 @@ def _rebuild_changed(
     with stage("cache"):
         stale = {spec.url: "" for spec in delta.stale}  # rendered anew by the next full plan
         session.cache.update(delta.rows, (), stale, ())
-        session.cache.replace_snapshot_head(delta.head)
         if session._pages is not None:
             session._pages.update(stale)
         if session._articles is not None:

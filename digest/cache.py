@@ -26,13 +26,15 @@ CREATE TABLE IF NOT EXISTS articles (
     source TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
     body TEXT NOT NULL
 );
+-- Every stamp at once without walking the rows' pages (an incremental build's first read).
+CREATE INDEX IF NOT EXISTS article_stamps ON articles (source, mtime_ns, size);
 CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS specs (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS readers (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
 _TABLES = ("articles", "pages", "blobs", "specs", "readers")
-_LAYOUT = "4"  # part of the key: a cache with other tables is dropped, not misread
+_LAYOUT = "6"  # part of the key: a cache with other tables is dropped, not misread
 CACHE_DIR = ".digest-cache"
 
 
@@ -107,6 +109,10 @@ class BuildCache:
                 continue
         return out
 
+    def stamps(self) -> dict[str, tuple[int, int]]:
+        """(mtime_ns, size) of every cached article's file when it was read."""
+        return {s: (m, z) for s, m, z in self._rows("SELECT source, mtime_ns, size FROM articles")}
+
     def body(self, source: str) -> str | None:
         """The stored body of one article; None when the cache cannot say."""
         row = self._read("SELECT body FROM articles WHERE source=?", source)
@@ -166,14 +172,6 @@ class BuildCache:
     def snapshot(self) -> bytes | None:
         rows = self._rows("SELECT value FROM blobs WHERE key='snapshot'")
         return bytes(rows[0][0]) if rows else None
-
-    def replace_snapshot_head(self, head: bytes) -> None:
-        if self._db is None:
-            return
-        try:
-            self._db.execute("UPDATE blobs SET value=? WHERE key='snapshot'", (head,))
-        except sqlite3.Error:
-            self._forget()
 
     def chunks(self, table: str, numbers: Iterable[int]) -> dict[int, bytes]:
         """Chunks of the snapshot's `specs` or `readers`, by number."""

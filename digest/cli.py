@@ -7,6 +7,7 @@ message`, no traceback), 2 bad usage (click's own).
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -41,6 +42,9 @@ def _run(action: Callable[[], int]) -> None:
     """Run a command body: user errors become messages and exit code 1."""
     try:
         code = action()
+        # The process ends now: spare the interpreter's last cycle collection a walk over
+        # every object the command made (a tenth of a second after a large build).
+        gc.freeze()
     except DigestError as exc:
         _report(exc.problems)
         sys.exit(1)

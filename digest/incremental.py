@@ -41,7 +41,6 @@ class Snapshot:
     key: str  # the site salt and theme stamp it was planned with
     skeleton: Catalog  # without entries
     sources: tuple[str, ...]  # the catalog's entries, in its order
-    stamps: dict[str, tuple[int, int]]  # every article file of that build: (mtime_ns, size)
     pages: int
 
 
@@ -52,14 +51,9 @@ class Delta:
     changed: tuple[tuple[str, Stamp, Article], ...]
     rows: tuple[tuple[str, Stamp, bytes, str], ...]  # the changed articles' cache rows
     pages: int  # pages in the whole site
-    # The snapshot's head with the new stamps: stored only once the pages are written, so
-    # a build killed before then finds the same changes again.
-    head: bytes
 
 
-def save_snapshot(
-    cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan, stamps: Mapping[str, Stamp]
-) -> None:
+def save_snapshot(cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan) -> None:
     """Record the structure of a complete build without problems."""
     pages = site_plan.pages
     ids = {spec.url: n for n, spec in enumerate(pages)}
@@ -73,8 +67,7 @@ def save_snapshot(
             summary[i].append(n)
     entries = len(catalog.entries)
     head = Snapshot(key, dataclasses.replace(catalog, entries=()),
-                    tuple(e.article.source for e in catalog.entries),
-                    {s: (st.mtime_ns, st.size) for s, st in stamps.items()}, len(pages))
+                    tuple(e.article.source for e in catalog.entries), len(pages))
     cache.save_snapshot(
         pickle.dumps(head, protocol=5),
         ((c, pickle.dumps(pages[c * _CHUNK:(c + 1) * _CHUNK], protocol=5))
@@ -98,11 +91,14 @@ def replan(
 ) -> Delta | None:
     """The pages to render again after article edits, or None when a complete build must run."""
     head = _head(cache, key)
-    if head is None or head.stamps.keys() != stamps.keys():
+    # The files the snapshot was made from are those of the cached rows: a complete build
+    # drops the snapshot before it changes any row, and an incremental one updates the
+    # rows of the files it read only after writing their pages.
+    known = cache.stamps()
+    if head is None or known.keys() != stamps.keys():
         return None  # added or deleted files change the structure
     todo = sorted(
-        s for s, st in stamps.items()
-        if s in force or head.stamps[s] != (st.mtime_ns, st.size)
+        s for s, st in stamps.items() if s in force or known[s] != (st.mtime_ns, st.size)
     )
     if len(todo) > _MAX_CHANGED:
         return None
@@ -127,10 +123,8 @@ def replan(
     specs = _specs(cache, stale) if stale is not None else None
     if specs is None:
         return None
-    head.stamps.update((s, (st.mtime_ns, st.size)) for s, st, _a in changed)
     catalog = dataclasses.replace(head.skeleton, entries=entries)
-    return Delta(catalog, tuple(specs), tuple(changed), tuple(rows), head.pages,
-                 pickle.dumps(head, protocol=5))
+    return Delta(catalog, tuple(specs), tuple(changed), tuple(rows), head.pages)
 
 
 def _readers(cache: BuildCache, shown: list[tuple[int, bool]]) -> set[int] | None:
@@ -159,14 +153,24 @@ def _specs(cache: BuildCache, numbers: set[int]) -> list[PageSpec] | None:
 
 
 def _head(cache: BuildCache, key: str) -> Snapshot | None:
+    global _LAST_HEAD
     data = cache.snapshot()
     if data is None:
         return None
-    try:
-        head = pickle.loads(data)
-    except Exception:  # a damaged snapshot is no snapshot
+    if _LAST_HEAD is not None and _LAST_HEAD[0] == data:
+        head: object = _LAST_HEAD[1]  # the dev server's builds: unpickled once per snapshot
+    else:
+        try:
+            head = pickle.loads(data)
+        except Exception:  # a damaged snapshot is no snapshot
+            return None
+    if not isinstance(head, Snapshot):
         return None
-    return head if isinstance(head, Snapshot) and head.key == key else None
+    _LAST_HEAD = (data, head)
+    return head if head.key == key else None
+
+
+_LAST_HEAD: tuple[bytes, Snapshot] | None = None
 
 
 def _placement(article: Article) -> tuple[Any, ...]:

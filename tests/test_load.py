@@ -1,0 +1,55 @@
+"""Finding article files: the full scan, and the dev server's update of it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from digest.load import rescan, scan
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    articles = tmp_path / "content/articles"
+    for name in ("a/one.md", "a/two.md", "b/three.md", "b/notes.txt"):
+        (articles / name).parent.mkdir(parents=True, exist_ok=True)
+        (articles / name).write_text(f"---\ntitle: {name}\n---\n")
+    return tmp_path
+
+
+def _both(site: Path, before: dict, changed: list[Path]) -> tuple[dict | None, dict]:
+    folder = site / "content/articles"
+    return rescan(before, changed, folder, site), dict(scan(folder, site))
+
+
+def test_rescan_follows_edits_additions_and_deletions(site: Path) -> None:
+    folder = site / "content/articles"
+    before = dict(scan(folder, site))
+    (folder / "a/one.md").write_text("---\ntitle: longer than before\n---\n")
+    (folder / "b/four.md").write_text("---\ntitle: new\n---\n")
+    (folder / "a/two.md").unlink()
+    (folder / ".hidden.md").write_text("x")
+    changed = [folder / "a/one.md", folder / "b/four.md", folder / "a/two.md",
+               folder / ".hidden.md", folder / "b/notes.txt", site / "site.yaml"]
+    updated, scanned = _both(site, before, changed)
+    assert updated == scanned
+    assert "content/articles/b/four.md" in scanned and "content/articles/a/two.md" not in scanned
+
+
+def test_rescan_reports_non_files_as_scan_does(site: Path) -> None:
+    folder = site / "content/articles"
+    before = dict(scan(folder, site))
+    os.mkfifo(folder / "a/pipe.md")
+    updated, scanned = _both(site, before, [folder / "a/pipe.md"])
+    assert updated == scanned
+
+
+def test_rescan_defers_to_a_scan_when_folders_move(site: Path) -> None:
+    folder = site / "content/articles"
+    before = dict(scan(folder, site))
+    (folder / "b").rename(folder / "c")
+    assert rescan(before, [folder / "b", folder / "c"], folder, site) is None
+    (folder / "c").rename(site / "elsewhere")
+    assert rescan(before, [folder / "c"], folder, site) is None
