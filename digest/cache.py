@@ -14,9 +14,8 @@ import os
 import pickle
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 _INFO = "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 # An article row holds the loaded article without its body, and the body apart: a rebuild
@@ -38,8 +37,12 @@ _LAYOUT = "6"  # part of the key: a cache with other tables is dropped, not misr
 CACHE_DIR = ".digest-cache"
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(NamedTuple):
+    """When a file was last written, and its size: what tells a build it changed.
+
+    A named tuple rather than a dataclass: a scan makes one per article file, and
+    stamps compare equal to the plain tuples the cache stores."""
+
     mtime_ns: int
     size: int
 

@@ -98,7 +98,7 @@ def replan(
     if head is None or known.keys() != stamps.keys():
         return None  # added or deleted files change the structure
     todo = sorted(
-        s for s, st in stamps.items() if s in force or known[s] != (st.mtime_ns, st.size)
+        s for s, st in stamps.items() if s in force or known[s] != st
     )
     if len(todo) > _MAX_CHANGED:
         return None
