@@ -175,10 +175,12 @@ def _build(
             stamps = dict(scan(config.articles_dir, config.root))
         session.stamps = stamps
         salt = f"{key}|serving={serving}|drafts={drafts}"
-        site_stamp = hashlib.sha1(pickle.dumps((salt, stamp, sorted(
-            (s, st.mtime_ns, st.size) for s, st in stamps.items())), protocol=5)).hexdigest()
+        # The theme, config and flags, hashed; the articles' part is their cache rows,
+        # which hold the stamp of each file when it was last read.
+        build_key = hashlib.sha1(pickle.dumps((salt, stamp), protocol=5)).hexdigest()
+        known = session.cache.stamps()
         last = session.cache.info("last_build")
-        if not force and last and last.startswith(site_stamp + " ") and (
+        if not force and last and last.startswith(build_key + " ") and known == stamps and (
                 out / MANIFEST).is_file():
             # Nothing that any page depends on changed since a build without problems.
             total = int(last.split()[1])
@@ -197,18 +199,18 @@ def _build(
         elif session.theme.env.globals["serving"] != serving:
             session.theme.env.globals["serving"] = serving
         theme = session.theme
-    snapshot_key = hashlib.sha1(f"{salt}|{stamp}".encode()).hexdigest()
     with stage("replan"):
         # Like the nothing-changed check: an output folder that was emptied is built whole.
         delta = replan(
-            session.cache, snapshot_key, config.root, stamps, force, raw_html=config.raw_html,
+            session.cache, build_key, known, config.root, stamps, force,
+            raw_html=config.raw_html,
             article_pattern=config.permalinks["article"],
         ) if (out / MANIFEST).is_file() else None
     if delta is not None:
         report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage)
         if report is not None:
             if not report.problems:
-                session.cache.set_info("last_build", f"{site_stamp} {report.pages_total}")
+                session.cache.set_info("last_build", f"{build_key} {report.pages_total}")
             return dataclasses.replace(report, timings=timings)
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     session.cache.drop_snapshot()
@@ -225,11 +227,11 @@ def _build(
         problems += site_plan.problems
         prepare_output(out)
         previous = read_manifest(out)
-        known = session.pages
+        rendered_before = session.pages
         folder = str(out)
         stale = [
             s for s in site_plan.pages
-            if known.get(s.url) != s.fingerprint
+            if rendered_before.get(s.url) != s.fingerprint
             or not os.path.exists(os.path.join(folder, output_file(s.url)))
         ]
     files = {output_file(s.url) for s in site_plan.pages}
@@ -278,8 +280,8 @@ def _build(
         _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
     if not problems:
         with stage("cache"):
-            save_snapshot(session.cache, snapshot_key, catalog, site_plan)
-        session.cache.set_info("last_build", f"{site_stamp} {len(site_plan.pages)}")
+            save_snapshot(session.cache, build_key, catalog, site_plan)
+        session.cache.set_info("last_build", f"{build_key} {len(site_plan.pages)}")
     return BuildReport(
         pages_written=written,
         pages_unchanged=len(site_plan.pages) - written,

@@ -82,6 +82,7 @@ def save_snapshot(cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan
 def replan(
     cache: BuildCache,
     key: str,
+    known: Mapping[str, tuple[int, int]],
     root: Path,
     stamps: Mapping[str, Stamp],
     force: frozenset[str],
@@ -89,12 +90,13 @@ def replan(
     raw_html: bool,
     article_pattern: str,
 ) -> Delta | None:
-    """The pages to render again after article edits, or None when a complete build must run."""
+    """The pages to render again after article edits, or None when a complete build must run.
+
+    `known` holds the stamps of the cached articles (`BuildCache.stamps`)."""
     head = _head(cache, key)
-    # The files the snapshot was made from are those of the cached rows: a complete build
-    # drops the snapshot before it changes any row, and an incremental one updates the
-    # rows of the files it read only after writing their pages.
-    known = cache.stamps()
+    # `known`: the cached rows' stamps. The files the snapshot was made from are those of
+    # the cached rows: a complete build drops the snapshot before it changes any row, and
+    # an incremental one updates the rows of the files it read only after writing pages.
     if head is None or known.keys() != stamps.keys():
         return None  # added or deleted files change the structure
     todo = sorted(

@@ -23,7 +23,6 @@ import jinja2
 from digest.collect import Catalog
 from digest.config import SiteConfig
 from digest.errors import Problem, display_path
-from digest.feeds import render_feed
 from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
 from digest.template_calls import forget_macros, memoise_macros, stop_memoising
@@ -59,6 +58,8 @@ class Renderer:
 
     def render(self, spec: PageSpec) -> bytes | Problem:
         if spec.template is None:
+            from digest.feeds import render_feed  # a body edit in a new process needs no feed
+
             return render_feed(spec, self.catalog, self.config, self.bodies)
         try:
             template = self.theme.env.get_template(spec.template)
