@@ -129,19 +129,37 @@ class BuildCache:
         except Exception:
             return None
 
+    def articles_of(self, sources: Iterable[str]) -> dict[str, Any]:
+        """Several cached articles (without bodies) by source; unreadable ones left out."""
+        wanted = list(sources)
+        out: dict[str, Any] = {}
+        for start in range(0, len(wanted), 500):  # SQLite's limit on bound parameters
+            part = wanted[start:start + 500]
+            marks = ",".join("?" * len(part))
+            for source, data in self._read_all(
+                    f"SELECT source, data FROM articles WHERE source IN ({marks})", *part):
+                try:
+                    out[source] = pickle.loads(data)
+                except Exception:
+                    continue
+        return out
+
     def _read(self, sql: str, *params: Any) -> Any | None:
-        """One row, read by this process's own connection: forked render workers read
-        too, and a SQLite connection must not be used across a fork, nor closed in the
-        child."""
+        rows = self._read_all(sql, *params)
+        return rows[0] if rows else None
+
+    def _read_all(self, sql: str, *params: Any) -> list[Any]:
+        """Rows read by this process's own connection: forked render workers read too,
+        and a SQLite connection must not be used across a fork, nor closed in the child."""
         if self._path is None or self._db is None:
-            return None
+            return []
         pid = os.getpid()
         try:
             if self._reader is None or self._reader[0] != pid:
                 self._reader = (pid, sqlite3.connect(self._path, check_same_thread=False))
-            return self._reader[1].execute(sql, params).fetchone()
+            return self._reader[1].execute(sql, params).fetchall()
         except sqlite3.Error:
-            return None
+            return []
 
     # The snapshot: what an incremental build needs of the last complete build (see
     # digest.incremental), in chunks of consecutive items so that a small edit reads a few

@@ -99,8 +99,7 @@ class EditionView:
     @cached_property
     def groups(self) -> tuple[EditionGroup, ...]:
         return tuple(
-            EditionGroup(self._views.publication_ref(slug),
-                         tuple(self._views.article(i) for i in items))
+            EditionGroup(self._views.publication_ref(slug), self._views.articles(items))
             for slug, items in self._edition.groups
         )
 
@@ -156,6 +155,10 @@ class Views:
         return view
 
     def articles(self, indexes: tuple[int, ...]) -> tuple[ArticleView, ...]:
+        missing = [i for i in indexes if i not in self._articles]
+        prefetch = getattr(self.catalog.entries, "prefetch", None)
+        if len(missing) > 1 and prefetch is not None:
+            prefetch(missing)  # an incremental build's entries: one query for a whole list
         return tuple(self.article(i) for i in indexes)
 
     def _article(self, index: int) -> ArticleView:
