@@ -12,7 +12,6 @@ import contextlib
 import dataclasses
 import re
 import sys
-import traceback
 from collections.abc import Callable, Container, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,6 +184,8 @@ def _relative_links(body: str, page_url: str) -> str:
 
 def _template_frame(exc: BaseException) -> tuple[str, int] | None:
     """The innermost traceback frame that is a template line (Jinja rewrites them so)."""
+    import traceback  # only on failures: a one-page rebuild should not pay for it
+
     found = None
     for frame in traceback.extract_tb(exc.__traceback__):
         if frame.filename.endswith((".html", ".xml", ".txt", ".j2", ".jinja")):
