@@ -96,9 +96,12 @@ def init(directory: Path) -> None:
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing.")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
 @click.option("--force", is_flag=True, help="Re-normalise edited articles, keeping curator fields.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes for parsing (default: the CPU count).")
 @_site_option
 def normalize(
-    paths: tuple[Path, ...], to_stdout: bool, dry_run: bool, force: bool, site_dir: Path
+    paths: tuple[Path, ...], to_stdout: bool, dry_run: bool, force: bool, jobs: int | None,
+    site_dir: Path,
 ) -> None:
     """Turn raw dumps into front-matter Markdown articles.
 
@@ -109,6 +112,7 @@ def normalize(
       digest normalize
       digest normalize content/inbox/guardian-belarus.txt --stdout
       digest normalize --dry-run
+      digest normalize --jobs 1
     """
     from digest.normalize import normalize as run_normalize
 
@@ -121,6 +125,7 @@ def normalize(
             dry_run=dry_run,
             stdout=sys.stdout if to_stdout else None,
             progress=sys.stderr.isatty(),
+            jobs=jobs,
         )
         _report(report.problems)
         click.echo(report.summary(), err=to_stdout)

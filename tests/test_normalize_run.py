@@ -136,3 +136,26 @@ def test_inbox_walk_keys_nested_hidden_and_linked_files(make_site: Callable[...,
     assert sorted(state["dumps"]) == ["inbox/en.txt", "inbox/sub/de.txt"]
     again = run(root)
     assert again.summary().startswith("normalize: 0 written, 2 unchanged")
+
+
+def test_articles_get_the_permissions_of_any_saved_file(make_site: Callable[..., Path]) -> None:
+    import os
+
+    root = make_site(inbox={"en.txt": EN})
+    umask = os.umask(0o022)
+    try:
+        run(root)
+    finally:
+        os.umask(umask)
+    assert (root / "content" / EN_PATH).stat().st_mode & 0o777 == 0o644
+
+
+def test_jobs_option_on_the_command_line(make_site: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    root = make_site(inbox={"en.txt": EN, "de.txt": DE})
+    result = CliRunner().invoke(main, ["normalize", "--site", str(root), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 written" in result.output and (root / "content" / EN_PATH).is_file()

@@ -1,7 +1,12 @@
-"""What every format parser returns, and the shared finishing into an ArticleDocument."""
+"""What every format parser returns, and the shared finishing into an ArticleDocument.
+
+Finishing has two steps: `draft` does everything but the languages, `complete` runs the
+language model. Dumps can so be drafted while the model is still loading (see work.py).
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
@@ -39,6 +44,7 @@ class Extract:
     truncated: bool = False
     related: tuple[RelatedStory, ...] = ()
     ui_language: str | None = None
+    ui_texts: tuple[str, ...] = ()  # the app's own lines: `ui_language` is detected from them
     kicker: str | None = None  # found by the format itself (an HTML page's kicker element)
     lang_hint: str | None = None
     review: tuple[str, ...] = field(default=())
@@ -87,16 +93,38 @@ def clean_title(title: str) -> str:
 def _identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    # The feature weights ship as float16, which numpy widens to float32 for every text
+    # (a third of the time of a classification). Widened once, the scores are the same
+    # to the bit; it costs 57 MB, shared by forked workers.
+    table = getattr(identifier, "nb_ptc", None)
+    if getattr(table, "dtype", None) == "float16":
+        identifier.nb_ptc = table.astype("float32")  # type: ignore[union-attr]
+    return identifier
+
+
+def load_language_model() -> None:
+    """Load the classifier now (~1 s): before forking workers, so they all share it."""
+    _identifier()
+
+
+# An app's footer or call to subscribe, with the publication and date taken out, is the
+# same text in every dump from that app: one classification serves them all.
+@functools.lru_cache(maxsize=256)
+def _classify(sample: str) -> str | None:
+    code, probability = _identifier().classify(sample)
+    return language_code(str(code)) if probability >= 0.5 else None
+
+
+LANGUAGE_SAMPLE = 800  # characters: enough for a confident guess (the cost is linear in it)
 
 
 def detect_language(text: str, *, minimum_letters: int = 40) -> str | None:
     """ISO 639-1 code of the text's language; None when too short or too uncertain."""
-    sample = text[:800]  # plenty for a confident guess; the classifier is linear in length
+    sample = text[:LANGUAGE_SAMPLE]
     if sum(map(str.isalpha, sample)) < minimum_letters:
         return None
-    code, probability = _identifier().classify(sample)
-    return language_code(str(code)) if probability >= 0.5 else None
+    return _classify(sample)
 
 
 def language_code(code: str) -> str:
@@ -105,8 +133,44 @@ def language_code(code: str) -> str:
     return "nb" if code == "no" else code
 
 
+@dataclass(frozen=True)
+class Draft:
+    """A document finished but for its languages: what needs the language model."""
+
+    document: ArticleDocument  # `lang` and `source.ui_language` still to be detected
+    lang_from: tuple[tuple[str, int], ...] = ()  # (text, minimum letters): the first found wins
+    lang_fallback: str | None = None  # when no text gives a language (a page's `lang`)
+    ui_from: tuple[str, ...] = ()  # lines the app wrote: the first found is `ui_language`
+
+
+def _first_language(texts: tuple[tuple[str, int], ...]) -> str | None:
+    for text, minimum_letters in texts:
+        if code := detect_language(text, minimum_letters=minimum_letters):
+            return code
+    return None
+
+
+def complete(draft: Draft) -> ArticleDocument:
+    """The draft's document with the languages detected from its texts."""
+    document = draft.document
+    changes: dict[str, Any] = {}
+    if draft.lang_from:
+        changes["lang"] = _first_language(draft.lang_from) or draft.lang_fallback
+    if draft.ui_from and document.meta.source is not None:
+        ui_language = _first_language(tuple((text, 15) for text in draft.ui_from))
+        changes["source"] = dataclasses.replace(document.meta.source, ui_language=ui_language)
+    if not changes:
+        return document
+    return dataclasses.replace(document, meta=dataclasses.replace(document.meta, **changes))
+
+
 def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
     """Kicker, language, reading time, review notes, escaped body: the final document."""
+    return complete(draft(extract, name, sha256))
+
+
+def draft(extract: Extract, name: str, sha256: str) -> Draft:
+    """All of `finish` but the language detection."""
     review = list(extract.review)
     headline = clean_title(extract.title or "")
     kicker, title = split_kicker(headline) if extract.kicker is None else (extract.kicker, headline)
@@ -120,9 +184,11 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
     body = textfix.to_markdown(paragraphs)
     # Detected on the Markdown as written, exactly as a later re-normalise of the file would.
     plain = textfix.plain_text(body)
-    lang = detect_language(plain) or detect_language(f"{title}. {plain}", minimum_letters=20)
-    if lang is None and extract.lang_hint:
-        lang = language_code(extract.lang_hint.replace("_", "-").split("-")[0][:3]) or None
+    # Only a sample is ever read (see detect_language): less to carry between processes.
+    lang_from = ((plain[:LANGUAGE_SAMPLE], 40), (f"{title}. {plain}"[:LANGUAGE_SAMPLE], 20))
+    hint = None
+    if extract.lang_hint:
+        hint = language_code(extract.lang_hint.replace("_", "-").split("-")[0][:3]) or None
     if extract.date is None:
         review.append(NO_DATE)
     if not paragraphs:
@@ -135,7 +201,6 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
         publication=extract.publication,
         date=extract.date,
         edition=extract.edition,
-        lang=lang,
         author=extract.author,
         standfirst=extract.standfirst,
         url=extract.url if extract.url and is_web_address(extract.url) else None,
@@ -147,4 +212,5 @@ def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:
         ),
         review=tuple(dict.fromkeys(review)),
     )
-    return ArticleDocument(meta=meta, body=body)
+    ui_from = extract.ui_texts if extract.ui_language is None else ()
+    return Draft(ArticleDocument(meta=meta, body=body), lang_from, hint, ui_from)

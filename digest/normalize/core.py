@@ -1,4 +1,8 @@
-"""parse_dump: raw bytes in, ArticleDocument out. Pure: no files, no clock."""
+"""parse_dump: raw bytes in, ArticleDocument out. Pure: no files, no clock.
+
+`draft_text` does all of it but the language detection (`common.complete`), which
+needs the language model: normalize drafts dumps while the model is loading.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from digest.normalize import (
     textfix,
     zinio,
 )
-from digest.normalize.common import finish
+from digest.normalize.common import Draft, complete, draft
 from digest.normalize.sniff import sniff
 
 
@@ -36,6 +40,11 @@ def parse_dump(data: bytes, name: str) -> ArticleDocument:
 
 
 def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
+    return complete(draft_text(text, name, sha256))
+
+
+def draft_text(text: str, name: str, sha256: str) -> Draft:
+    """`text` as decode_text gives it; raises DigestError as parse_dump does."""
     repaired = textfix.repair(text)
     if not repaired.strip():
         from digest.errors import DigestError
@@ -46,7 +55,7 @@ def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
     lines = repaired.split("\n")
     kind = sniff(text, lines)
     if kind == "markdown":
-        return markdown.parse(text.lstrip("\ufeff"), name, sha256)
+        return markdown.draft(text.lstrip("\ufeff"), name, sha256)
     if kind == "email":
         extract = newsletter.parse(text)
     elif kind == "html":
@@ -59,4 +68,4 @@ def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
         extract = zinio.parse(lines)
     else:
         extract = plaintext.parse(lines)
-    return finish(extract, name, sha256)
+    return draft(extract, name, sha256)

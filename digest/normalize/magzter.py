@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from digest.model import PartialDate, RelatedStory
 from digest.normalize import chrome, textfix
-from digest.normalize.common import JOIN_NOTE, Extract, detect_language
+from digest.normalize.common import JOIN_NOTE, Extract
 from digest.normalize.dates import find_date, parse_date
 
 _DATE_LINE = re.compile(r"^(?P<pub>[^|]{0,120}?)\s*\|\s*(?P<date>[^|]{3,40})$")
@@ -104,7 +104,7 @@ def parse(lines: list[str]) -> Extract:
         reading_time=reading_time,
         truncated=_truncated(body, lines[start:], reading_time),
         related=related,
-        ui_language=_ui_language(ui_bits, publication, edition),
+        ui_texts=_ui_texts(ui_bits, publication, edition),
         review=tuple(review),
     )
 
@@ -261,15 +261,14 @@ def _anchored(entries: list[str], anchors: list[int]) -> list[RelatedStory]:
     return stories
 
 
-def _ui_language(bits: list[str], publication: str | None, edition: str | None) -> str | None:
-    """The app's language, from its own sentences (footer first: the most translated)."""
+def _ui_texts(bits: list[str], publication: str | None, edition: str | None) -> tuple[str, ...]:
+    """The app's own sentences, footer first (the most translated), without names and
+    numbers: `ui_language` is the first language detected in them (common.complete)."""
+    texts = []
     for line in bits:
         text = line
         for known in (publication, edition):
             if known:
                 text = re.sub(re.escape(known), " ", text, flags=re.IGNORECASE)
-        text = re.sub(r"magzter|gold|\d[\d.,+]*", " ", text, flags=re.IGNORECASE)
-        code = detect_language(text, minimum_letters=15)
-        if code:
-            return code
-    return None
+        texts.append(re.sub(r"magzter|gold|\d[\d.,+]*", " ", text, flags=re.IGNORECASE))
+    return tuple(texts)

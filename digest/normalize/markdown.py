@@ -8,7 +8,7 @@ import re
 from digest.frontmatter import parse_document, split
 from digest.model import ArticleDocument, SourceInfo
 from digest.normalize import textfix
-from digest.normalize.common import detect_language
+from digest.normalize.common import LANGUAGE_SAMPLE, Draft, complete
 
 
 def sniff(text: str) -> bool:
@@ -18,17 +18,20 @@ def sniff(text: str) -> bool:
 
 def parse(text: str, name: str, sha256: str) -> ArticleDocument:
     """Validate (errors name file and line), then fill in what normalize adds."""
+    return complete(draft(text, name, sha256))
+
+
+def draft(text: str, name: str, sha256: str) -> Draft:
+    """`parse` but for the language, which is left to `common.complete`."""
     document = parse_document(text, name)
     meta = document.meta
     changes: dict[str, object] = {}
     if meta.source is None:
         changes["source"] = SourceInfo(file=name, format="markdown", sha256=sha256)
     plain = textfix.plain_text(document.body)
-    if meta.lang is None:
-        changes["lang"] = detect_language(plain)
     if meta.reading_time is None:
         changes["reading_time"] = textfix.reading_minutes(plain)
-    if not changes:
-        return document
-    return dataclasses.replace(document, meta=dataclasses.replace(meta, **changes))  # type: ignore[arg-type]
-
+    if changes:
+        meta = dataclasses.replace(meta, **changes)  # type: ignore[arg-type]
+        document = dataclasses.replace(document, meta=meta)
+    return Draft(document, lang_from=((plain[:LANGUAGE_SAMPLE], 40),) if meta.lang is None else ())

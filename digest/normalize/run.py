@@ -7,6 +7,7 @@ atomically; one the curator edited is never overwritten without --force
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -20,18 +21,17 @@ import click
 from digest.errors import DigestError, Problem, display_path
 from digest.frontmatter import dump_document, parse_document
 from digest.model import CURATOR_FIELDS, ArticleDocument
-from digest.normalize.state import DumpRecord, load_state, save_state, write_atomic
+from digest.normalize.state import DumpRecord, load_state, replace_atomic, save_state
+from digest.normalize.work import Job, Parsed, parse_all
 
 if TYPE_CHECKING:
     from digest.config import SiteConfig
 
 # The parsers (and the libraries they load: language model, date parser, encoding
-# detector...) are imported inside the functions that parse: a re-run with nothing
-# new only reads the state file and hashes the dumps.
+# detector...) are imported inside the functions that parse (work.py): a re-run with
+# nothing new only reads the state file and hashes the dumps.
 
 _PROGRESS_FROM = 20  # files; below this a bar only flickers
-_PARALLEL_FROM = 64  # dumps to parse; below this starting workers costs more than it saves
-_WORKERS = 2
 
 
 def _plural(count: int, word: str) -> str:
@@ -92,8 +92,13 @@ def normalize(
     dry_run: bool,
     stdout: TextIO | None,
     progress: bool,
+    jobs: int | None = None,
 ) -> NormalizeReport:
-    """Normalise `paths` (default: every file in content/inbox) into content/articles."""
+    """Normalise `paths` (default: every file in content/inbox) into content/articles.
+
+    Dumps are parsed in `jobs` forked worker processes (default: one per CPU); what is
+    written and reported does not depend on it.
+    """
     state = load_state(config.content_dir)
     run = _Run(
         config=config, force=force, dry_run=dry_run, stdout=stdout, state=state,
@@ -101,10 +106,13 @@ def normalize(
         texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
     )
     files = list(_files(config, paths, run.problems))
-    jobs = [job for file, key in files if (job := _read_new(run, file, key)) is not None]
-    results = _parsed(jobs)
-    for parsed in _with_progress(results, len(jobs), progress and len(jobs) >= _PROGRESS_FROM):
-        _one(run, parsed)
+    todo = [job for file, key in files if (job := _read_new(run, file, key)) is not None]
+    workers = jobs or os.cpu_count() or 1
+    show = progress and len(todo) >= _PROGRESS_FROM
+    # Closed even when writing fails half-way, so no worker outlives the run.
+    with contextlib.closing(parse_all(todo, workers, keep_document=force)) as results:
+        for parsed in _with_progress(results, len(todo), show):
+            _one(run, parsed)
     if run.dirty and not dry_run and stdout is None:
         save_state(config.content_dir, run.state)
     conflicts = tuple(run.conflicts)
@@ -168,7 +176,7 @@ def _key(real: str, content_real: str, file: str) -> str:
     return file
 
 
-def _with_progress(items: Iterator[_Parsed], total: int, show: bool) -> Iterator[_Parsed]:
+def _with_progress(items: Iterator[Parsed], total: int, show: bool) -> Iterator[Parsed]:
     if not show:
         yield from items
         return
@@ -182,8 +190,8 @@ def _with_progress(items: Iterator[_Parsed], total: int, show: bool) -> Iterator
             bar.advance(task)
 
 
-def _read_new(run: _Run, file: str, key: str) -> tuple[str, bytes, str] | None:
-    """(key, bytes, sha256) of a dump to parse; None when it is unreadable or unchanged."""
+def _read_new(run: _Run, file: str, key: str) -> Job | None:
+    """The dump to parse; None when it is unreadable or unchanged."""
     try:
         with open(file, "rb") as handle:
             data = handle.read()
@@ -200,64 +208,17 @@ def _read_new(run: _Run, file: str, key: str) -> tuple[str, bytes, str] | None:
         if record.article and os.path.isfile(os.path.join(run.content, record.article)):
             run.unchanged.append(record.article)
             return None
-    return key, data, sha
+    return Job(key, data, sha)
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    """One dump parsed, with the costly parts of writing it already done."""
-
-    key: str
-    sha: str
-    text: str = ""
-    document: ArticleDocument | None = None
-    markdown: str = ""  # the document dumped
-    path: str = ""  # its article path before any clash is resolved
-    problems: tuple[Problem, ...] = ()
-
-
-def _parse_job(job: tuple[str, bytes, str]) -> _Parsed:
-    """Pure, so it can run in a worker process."""
-    from digest.normalize.core import decode_text, parse_text
-    from digest.normalize.paths import article_path
-
-    key, data, sha = job
-    try:
-        text = decode_text(data, key)
-        document = parse_text(text, key, sha)
-    except DigestError as exc:
-        return _Parsed(key, sha, problems=tuple(exc.problems))
-    return _Parsed(key, sha, text, document, dump_document(document), article_path(document.meta))
-
-
-def _parsed(jobs: list[tuple[str, bytes, str]]) -> Iterator[_Parsed]:
-    """Parse in order; many dumps are shared between two processes when there are cores."""
-    if not jobs:
-        return
-    import multiprocessing as mp
-
-    workers = min(_WORKERS, os.cpu_count() or 1)
-    if len(jobs) < _PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        yield from map(_parse_job, jobs)
-        return
-    from digest.normalize.common import detect_language
-
-    detect_language("warm up the language model before the workers fork " * 3)
-    with mp.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_parse_job, jobs, chunksize=8)
-
-
-def _one(run: _Run, parsed: _Parsed) -> None:
-    from digest.normalize.textfix import fingerprint_text
-
-    key, sha, document = parsed.key, parsed.sha, parsed.document
-    if document is None:
+def _one(run: _Run, parsed: Parsed) -> None:
+    key, sha, fingerprint = parsed.key, parsed.sha, parsed.fingerprint
+    if parsed.problems:
         run.problems.extend(parsed.problems)
         return
     if run.stdout is not None:
         run.stdout.write(parsed.markdown)
         return
-    fingerprint = hashlib.sha256(fingerprint_text(parsed.text).encode("utf-8")).hexdigest()
     first = run.texts.get(fingerprint)
     if first is not None and first != key:
         run.duplicates.append(f"{key}: duplicate of {first}")
@@ -268,15 +229,13 @@ def _one(run: _Run, parsed: _Parsed) -> None:
     _place(run, parsed, fingerprint)
 
 
-def _place(run: _Run, parsed: _Parsed, fingerprint: str) -> None:
+def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
     key, sha, document, markdown = parsed.key, parsed.sha, parsed.document, parsed.markdown
-    assert document is not None
-    content = run.config.content_dir
     record = run.state.get(key)
     rel = record.article if record and record.article else None
-    if rel is None or not (content / rel).is_file():
+    if rel is None or not os.path.isfile(os.path.join(run.content, rel)):
         rel = _free_path(run, key, sha, parsed.path)
-    target = content / rel
+    target = os.path.join(run.content, rel)
     old = _read(target)
     if old is not None:
         edited = record is None or record.article != rel or _sha(old) != record.written
@@ -293,6 +252,7 @@ def _place(run: _Run, parsed: _Parsed, fingerprint: str) -> None:
             ))
             return
         if run.force:
+            assert document is not None  # parsed with keep_document under --force
             markdown = dump_document(_keep_curator_fields(document, old, rel))
     data = markdown.encode("utf-8")
     if run.dry_run:
@@ -302,20 +262,24 @@ def _place(run: _Run, parsed: _Parsed, fingerprint: str) -> None:
         else:
             run.unchanged.append(rel)
         return
-    (run.written if write_atomic(target, data) else run.unchanged).append(rel)
+    if old == data:
+        run.unchanged.append(rel)
+    else:
+        replace_atomic(target, data)
+        run.written.append(rel)
     _record(run, key, DumpRecord(sha, fingerprint, article=rel, written=_sha(data)))
     run.claimed[rel] = key
 
 
 def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
     """The article's path; a short hash is added when another dump already has it."""
-    content = run.config.content_dir
     for suffix in ("", sha[:8], sha[:16], sha):
         rel = f"{first.removesuffix('.md')}-{suffix}.md" if suffix else first
         owner = run.claimed.get(rel)
-        if owner == key or (owner is None and not (content / rel).exists()):
+        path = os.path.join(run.content, rel)
+        if owner == key or (owner is None and not os.path.exists(path)):
             break
-        if owner is None and _source_sha(_read(content / rel), rel) == sha:
+        if owner is None and _source_sha(_read(path), rel) == sha:
             break  # the article this dump produced before the state file was lost
     run.claimed[rel] = key
     return rel
@@ -346,9 +310,10 @@ def _record(run: _Run, key: str, record: DumpRecord) -> None:
         run.dirty = True
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: str) -> bytes | None:
     try:
-        return path.read_bytes()
+        with open(path, "rb") as handle:
+            return handle.read()
     except OSError:
         return None
 

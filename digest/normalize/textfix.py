@@ -16,6 +16,7 @@ from digest.errors import DigestError
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BINARY = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
 _ESCAPED_QUOTE = re.compile(r"\\([\"'])")
 # UTF-8 read as Windows-1252: a lead byte (Ã, Â, â, Å, Ä...) then a continuation character.
@@ -100,7 +101,11 @@ def repair(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     text = _ESCAPED_QUOTE.sub(r"\1", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    # Only a double space or another kind of space needs _SPACES (most text has neither:
+    # the substitution would rewrite every single space as itself); it never spans lines.
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    return "\n".join(line.strip() for line in text.split("\n"))
 
 
 def fingerprint_text(text: str) -> str:
@@ -108,8 +113,11 @@ def fingerprint_text(text: str) -> str:
     return " ".join(text.split())
 
 
+_WORD = re.compile(r"\w+")
+
+
 def word_count(text: str) -> int:
-    return len(re.findall(r"\w+", text))
+    return len(_WORD.findall(text))
 
 
 def reading_minutes(text: str) -> int | None:

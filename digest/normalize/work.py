@@ -1,0 +1,191 @@
+"""Parsing dumps: pure work on bytes, in this process or in forked worker processes.
+
+Many dumps are parsed in two rounds of forked workers. The language model takes ~1 s
+to load and nearly every dump needs it, but only at the end (common.complete): while
+this process loads it (on one CPU), a first round of `jobs - 1` workers drafts as many
+dumps as it can (all the parsing but the languages). Workers forked after that share
+the loaded model; they complete the drafts and parse the other dumps whole.
+
+Results come back in the order of the jobs whatever the number of workers, and drafting
+first gives the same document as parsing whole, so what a run writes, and the order it
+reports problems in, never depends on `jobs` or on timing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import mmap
+import signal
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from digest.errors import DigestError, Problem
+
+if TYPE_CHECKING:
+    from multiprocessing.pool import Pool
+
+    from digest.model import ArticleDocument
+    from digest.normalize.common import Draft
+
+_PARALLEL_FROM = 64  # dumps; below this, starting workers costs more than it saves
+_MAX_CHUNK = 16  # dumps per task: few round trips, and a short tail for the last worker
+
+
+@dataclass(frozen=True)
+class Job:
+    key: str  # the dump's path relative to content/
+    data: bytes
+    sha: str  # sha256 of `data`
+
+
+@dataclass(frozen=True)
+class Drafted:
+    """A dump parsed but for its languages, or its problems."""
+
+    key: str
+    sha: str
+    fingerprint: str = ""  # sha256 of the text with whitespace collapsed: finds duplicates
+    draft: Draft | None = None
+    path: str = ""  # its article path (which no language changes)
+    problems: tuple[Problem, ...] = ()
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One dump parsed, with the costly parts of writing it already done."""
+
+    key: str
+    sha: str
+    fingerprint: str = ""
+    markdown: str = ""  # the document dumped; empty when the dump has problems
+    path: str = ""  # its article path before any clash is resolved
+    # Sent back only when asked for (--force merges it with the curator's fields): it is
+    # most of what a worker would otherwise pickle.
+    document: ArticleDocument | None = None
+    problems: tuple[Problem, ...] = ()
+
+
+def draft_job(job: Job) -> Drafted:
+    """Everything that does not need the language model."""
+    from digest.normalize.core import decode_text, draft_text
+    from digest.normalize.paths import article_path
+    from digest.normalize.textfix import fingerprint_text
+
+    try:
+        text = decode_text(job.data, job.key)
+        draft = draft_text(text, job.key, job.sha)
+    except DigestError as exc:
+        return Drafted(job.key, job.sha, problems=exc.problems)
+    fingerprint = hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()
+    return Drafted(job.key, job.sha, fingerprint, draft, article_path(draft.document.meta))
+
+
+def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
+    from digest.frontmatter import dump_document
+    from digest.normalize.common import complete
+
+    if drafted.draft is None:
+        return Parsed(drafted.key, drafted.sha, problems=drafted.problems)
+    document = complete(drafted.draft)
+    return Parsed(
+        drafted.key, drafted.sha, drafted.fingerprint, dump_document(document), drafted.path,
+        document if keep_document else None,
+    )
+
+
+def parse_job(job: Job, keep_document: bool) -> Parsed:
+    """Pure (bytes in, text out), so it can run in a worker process."""
+    return finish_job(draft_job(job), keep_document)
+
+
+# What forked workers work on: inherited with the fork, so only an index goes to a
+# worker and no dump or draft is pickled through a pipe on its way there.
+_JOBS: list[Job] = []
+_DRAFTED: dict[int, Drafted] = {}
+_KEEP_DOCUMENT = False
+# One byte of memory shared with the workers: set, they skip what is left of their tasks.
+_STOP = mmap.mmap(-1, 1)
+
+
+def _draft_range(indices: range) -> list[tuple[int, Drafted]]:
+    drafted = []
+    for index in indices:
+        if _STOP[0]:
+            break
+        try:
+            drafted.append((index, draft_job(_JOBS[index])))
+        except Exception:  # a bug in a parser: met again, in order, when parsed whole
+            continue
+    return drafted
+
+
+def _finish_at(index: int) -> Parsed | None:
+    if _STOP[0]:
+        return None
+    drafted = _DRAFTED.get(index)
+    return finish_job(drafted or draft_job(_JOBS[index]), _KEEP_DOCUMENT)
+
+
+def _ignore_interrupt() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool and says so;
+    # workers stay quiet instead of each printing a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _can_fork() -> bool:
+    import multiprocessing
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+@contextlib.contextmanager
+def _pool(workers: int) -> Iterator[Pool]:
+    """Forked workers that are always shut down cleanly, however the block is left.
+
+    They are told to stop, then closed and joined: their last results are read. A
+    `terminate` while a worker is writing a result can hang (the worker holds the lock
+    of the result pipe that no one reads any more).
+    """
+    import multiprocessing
+
+    _STOP[0] = 0
+    pool = multiprocessing.get_context("fork").Pool(workers, initializer=_ignore_interrupt)
+    try:
+        yield pool
+    finally:
+        _STOP[0] = 1
+        pool.close()
+        pool.join()
+
+
+def parse_all(
+    jobs: list[Job], workers: int, *, keep_document: bool
+) -> Generator[Parsed, None, None]:
+    """Parse every job, in `workers` forked processes when there are enough jobs."""
+    workers = min(workers, len(jobs))
+    if workers < 2 or len(jobs) < _PARALLEL_FROM or not _can_fork():
+        for job in jobs:
+            yield parse_job(job, keep_document)
+        return
+    from digest.normalize.common import load_language_model
+
+    global _JOBS, _DRAFTED, _KEEP_DOCUMENT
+    _JOBS, _KEEP_DOCUMENT = jobs, keep_document
+    chunk = max(1, min(_MAX_CHUNK, len(jobs) // (workers * 4)))
+    try:
+        with _pool(max(1, workers - 1)) as pool:  # a CPU is left for loading the model
+            ranges = [range(at, min(at + chunk, len(jobs))) for at in range(0, len(jobs), chunk)]
+            drafts = pool.imap_unordered(_draft_range, ranges)  # one range a task
+            load_language_model()
+            _STOP[0] = 1  # what is not drafted yet is parsed whole below
+            _DRAFTED = {index: drafted for batch in drafts for index, drafted in batch}
+        # The drafting workers have exited, and with them that pool's threads: the
+        # workers forked now have the model and nothing else running.
+        with _pool(workers) as pool:
+            for parsed in pool.imap(_finish_at, range(len(jobs)), chunksize=chunk):
+                assert parsed is not None  # only None once told to stop
+                yield parsed
+    finally:
+        _JOBS, _DRAFTED = [], {}
