@@ -13,7 +13,7 @@ import contextlib
 import os
 import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -168,19 +168,14 @@ class BuildCache:
     def save_snapshot(
         self, head: bytes, specs: Iterable[tuple[int, bytes]], readers: Iterable[tuple[int, bytes]]
     ) -> None:
-        if self._db is None:
-            return
-        try:
-            db = self._db
-            db.execute("BEGIN")
+        def write(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM specs")
             db.execute("DELETE FROM readers")
             db.executemany("INSERT INTO specs VALUES (?, ?)", specs)
             db.executemany("INSERT INTO readers VALUES (?, ?)", readers)
             db.execute("INSERT OR REPLACE INTO blobs VALUES ('snapshot', ?)", (head,))
-            db.execute("COMMIT")
-        except sqlite3.Error:
-            self._forget()
+
+        self._transaction(write)
 
     def drop_snapshot(self) -> None:
         if self._db is None:
@@ -228,11 +223,7 @@ class BuildCache:
         pages: Mapping[str, str] | None = None,
         dropped_pages: Iterable[str] = (),
     ) -> None:
-        if self._db is None:
-            return
-        try:
-            db = self._db
-            db.execute("BEGIN")
+        def write(db: sqlite3.Connection) -> None:
             db.executemany("DELETE FROM articles WHERE source=?", ((s,) for s in dropped_articles))
             db.executemany(
                 "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
@@ -241,6 +232,21 @@ class BuildCache:
             db.executemany("DELETE FROM pages WHERE url=?", ((u,) for u in dropped_pages))
             if pages:
                 db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", pages.items())
+
+        self._transaction(write)
+
+    def _transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
+        """All of `write` or nothing; any SQLite error forgets the cache (it is disposable)."""
+        if self._db is None:
+            return
+        db = self._db
+        try:
+            db.execute("BEGIN")
+            try:
+                write(db)
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
             db.execute("COMMIT")
         except sqlite3.Error:
             self._forget()
