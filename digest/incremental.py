@@ -94,14 +94,12 @@ def replan(
 
     `known` holds the stamps of the cached articles (`BuildCache.stamps`)."""
     head = _head(cache, key)
-    # `known`: the cached rows' stamps. The files the snapshot was made from are those of
-    # the cached rows: a complete build drops the snapshot before it changes any row, and
-    # an incremental one updates the rows of the files it read only after writing pages.
+    # The files the snapshot was made from are those of the cached rows: a complete build
+    # drops the snapshot before it changes any row, and an incremental one updates the
+    # rows of the files it read only after writing their pages.
     if head is None or known.keys() != stamps.keys():
         return None  # added or deleted files change the structure
-    todo = sorted(
-        s for s, st in stamps.items() if s in force or known[s] != st
-    )
+    todo = sorted(s for s, st in stamps.items() if s in force or known[s] != st)
     if len(todo) > _MAX_CHANGED:
         return None
     entries = _Entries(head.sources, cache, article_pattern)
