@@ -9,7 +9,6 @@ again and again, and in the disposable cache next to the output for one-shot bui
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import hashlib
 import os
@@ -91,6 +90,16 @@ class _Session:
         if self._pages is None:
             self._pages = self.cache.pages()
         return self._pages
+
+    def record_changes(self, delta: Delta) -> None:
+        """An incremental build's articles and pages, here and in the cache. Its pages'
+        fingerprints are forgotten: the next complete plan renders them anew."""
+        stale = {spec.url: "" for spec in delta.stale}
+        self.cache.update(delta.rows, (), stale, ())
+        if self._pages is not None:
+            self._pages.update(stale)
+        if self._articles is not None:
+            self._articles.update((s, (st, a)) for s, st, a in delta.changed)
 
 
 _SESSIONS: dict[Path, _Session] = {}
@@ -207,11 +216,11 @@ def _build(
             article_pattern=config.permalinks["article"],
         ) if (out / MANIFEST).is_file() else None
     if delta is not None:
-        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage)
+        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
                 session.cache.set_info("last_build", f"{build_key} {report.pages_total}")
-            return dataclasses.replace(report, timings=timings)
+            return report
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     session.cache.drop_snapshot()
     with stage("load"):
@@ -295,6 +304,7 @@ def _build(
 def _rebuild_changed(
     delta: Delta, session: _Session, config: SiteConfig, theme: Theme, jobs: int,
     serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
+    timings: dict[str, float],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
     from digest.render import Renderer, render_all
@@ -322,18 +332,13 @@ def _rebuild_changed(
             problems += [problem] if problem is not None else []
             finish_output(out, files | search_files, previous)
     with stage("cache"):
-        stale = {spec.url: "" for spec in delta.stale}  # rendered anew by the next full plan
-        session.cache.update(delta.rows, (), stale, ())
-        if session._pages is not None:
-            session._pages.update(stale)
-        if session._articles is not None:
-            session._articles.update((s, (st, a)) for s, st, a in delta.changed)
+        session.record_changes(delta)
     return BuildReport(
         pages_written=len(changed_urls),
         pages_unchanged=delta.pages - len(changed_urls),
         pages_total=delta.pages,
         problems=tuple(problems),
-        timings={},
+        timings=timings,
         changed_urls=frozenset(changed_urls),
     )
 

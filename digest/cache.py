@@ -123,11 +123,7 @@ class BuildCache:
 
     def article(self, source: str) -> Any | None:
         """One cached article (without its body), or None."""
-        row = self._read("SELECT data FROM articles WHERE source=?", source)
-        try:
-            return None if row is None else pickle.loads(row[0])
-        except Exception:
-            return None
+        return self.articles_of([source]).get(source)
 
     def articles_of(self, sources: Iterable[str]) -> dict[str, Any]:
         """Several cached articles (without bodies) by source; unreadable ones left out."""
