@@ -216,7 +216,7 @@ def _build(
             article_pattern=config.permalinks["article"],
         ) if (out / MANIFEST).is_file() else None
     if delta is not None:
-        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage, timings)
+        report = _rebuild_changed(delta, session, config, theme, jobs, stage, timings)
         if report is not None:
             if not report.problems:
                 session.cache.set_info("last_build", f"{build_key} {report.pages_total}")
@@ -270,18 +270,15 @@ def _build(
             files.add(rel)
             if write_file(out, rel, path.read_bytes()):
                 changed_urls.add(site_path)
-    if config.search and serving:
-        # The dev server refreshes the index in the background once edits settle, so a
-        # whole-site Pagefind run never delays a reload; keep the index it last wrote.
-        files |= {f for f in previous if f.startswith("pagefind/") and (out / f).is_file()}
-    elif config.search:
+    if config.search:
         with stage("search"):
             from digest.search import index_site
 
-            search_files, problem = index_site(out, previous, bool(changed_urls))
+            search_files, search_written, problem = index_site(
+                out, catalog.entries, _bodies(session, config), session.cache, previous, jobs)
             files |= search_files
-            if problem is not None:
-                problems.append(problem)
+            changed_urls |= {"/" + f for f in search_written}
+            problems += [problem] if problem is not None else []
     with stage("write"):
         for rel in finish_output(out, files, previous):
             changed_urls.add("/" + rel.removesuffix("index.html"))
@@ -303,7 +300,7 @@ def _build(
 
 def _rebuild_changed(
     delta: Delta, session: _Session, config: SiteConfig, theme: Theme, jobs: int,
-    serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
+    stage: Callable[[str], contextlib.AbstractContextManager[None]],
     timings: dict[str, float],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
@@ -321,23 +318,23 @@ def _rebuild_changed(
                     changed_urls.add(outcome.url)
         except LookupError:  # the cache lost an entry after all
             return None
-    problems: list[Problem] = []
-    if config.search and not serving and changed_urls:
+    pages_written = len(changed_urls)
+    if config.search:
         with stage("search"):
-            from digest.search import SUBDIR, index_site
+            from digest.search import reindex
 
-            previous = read_manifest(out)
-            files = {f for f in previous if not f.startswith(SUBDIR + "/")}
-            search_files, problem = index_site(out, previous, True)
-            problems += [problem] if problem is not None else []
-            finish_output(out, files | search_files, previous)
+            written = reindex(out, (a for _, _, a in delta.changed), _bodies(session, config),
+                              session.cache, config.permalinks["article"])
+            if written is None:
+                return None
+            changed_urls |= {"/" + f for f in written}
     with stage("cache"):
         session.record_changes(delta)
     return BuildReport(
-        pages_written=len(changed_urls),
-        pages_unchanged=delta.pages - len(changed_urls),
+        pages_written=pages_written,
+        pages_unchanged=delta.pages - pages_written,
         pages_total=delta.pages,
-        problems=tuple(problems),
+        problems=(),
         timings=timings,
         changed_urls=frozenset(changed_urls),
     )

@@ -174,16 +174,25 @@ class BuildCache:
         self._transaction(write)
 
     def drop_snapshot(self) -> None:
-        if self._db is None:
-            return
-        try:
-            self._db.execute("DELETE FROM blobs WHERE key='snapshot'")
-        except sqlite3.Error:
-            self._forget()
+        self.set_blob("snapshot", None)
 
     def snapshot(self) -> bytes | None:
-        rows = self._rows("SELECT value FROM blobs WHERE key='snapshot'")
-        return bytes(rows[0][0]) if rows else None
+        return self.blob("snapshot")
+
+    def blob(self, key: str) -> bytes | None:
+        row = self._read("SELECT value FROM blobs WHERE key=?", key)
+        return None if row is None else bytes(row[0])
+
+    def set_blob(self, key: str, value: bytes | None) -> None:
+        """Store (or, with None, drop) one named blob."""
+
+        def write(db: sqlite3.Connection) -> None:
+            if value is None:
+                db.execute("DELETE FROM blobs WHERE key=?", (key,))
+            else:
+                db.execute("INSERT OR REPLACE INTO blobs VALUES (?, ?)", (key, value))
+
+        self._transaction(write)
 
     def chunks(self, table: str, numbers: Iterable[int]) -> dict[int, bytes]:
         """Chunks of the snapshot's `specs` or `readers`, by number."""

@@ -17,6 +17,7 @@ from digest.errors import DigestError, Problem, display_path
 from digest.load import load
 from digest.markdown import engine
 from digest.plan import plan
+from digest.search import SUBDIR as SEARCH_DATA
 from digest.theme_files import theme_chain
 from digest.write import check_output
 
@@ -93,7 +94,8 @@ def _links(config: SiteConfig) -> list[Problem]:
                         hint="run `digest build` first")]
     pages: dict[str, _Links] = {}
     for dirpath, dirnames, filenames in os.walk(out):
-        dirnames[:] = sorted(d for d in dirnames if d != "pagefind")
+        here = Path(dirpath).relative_to(out)
+        dirnames[:] = sorted(d for d in dirnames if (here / d).as_posix() != SEARCH_DATA)
         for name in sorted(filenames):
             if name.endswith(".html"):
                 path = Path(dirpath) / name

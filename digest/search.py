@@ -1,166 +1,283 @@
-"""The Pagefind search index of the built site (offline: the bundled binary).
+"""The site's search index: `search/data/`, read by the default theme's search.js.
 
-The index is built into a temporary folder and swapped in only when Pagefind succeeds,
-so a failure is a clear problem and the previous index stays usable.
+Articles are numbered oldest first and cut into chunks of CHUNK; each chunk has its
+documents (`docs.json`) and its terms spread over BUCKETS files by their first two
+characters, so a query word needs one small file per chunk and prefix search works.
+A chunk's files depend on its own articles only: an edited article rewrites its chunk,
+and a new article usually only the last one. (An index built from the rendered pages
+as a whole has to be built again from all of them after any edit.)
+
+Format 1, the contract with search.js:
+- meta.json: {"format", "chunks", "buckets", "documents", "publications"};
+- <chunk>/docs.json: [[url without the leading slash, title, publication, ISO date or "",
+  excerpt], ...];
+- <chunk>/<bucket>.json: {term: [document index in the chunk, weight, ...]}, indexes
+  ascending. Terms are lowercased, NFKD-decomposed text without combining marks, cut
+  at everything but letters and digits; a term's bucket is
+  (first code point * 31 + second code point, or 0) % BUCKETS.
 """
 
 from __future__ import annotations
 
+import contextlib
+import html
+import json
 import os
-import shutil
-import subprocess
-import tempfile
-import threading
-import time
-from collections.abc import Callable
+import pickle
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
+from digest.cache import BuildCache
+from digest.collect import UNSORTED, Entry, place
 from digest.errors import Problem
+from digest.load import Article
+from digest.write import write_file
 
-SUBDIR = "pagefind"
+SUBDIR = "search/data"
+FORMAT = 1
+CHUNK = 256
+BUCKETS = 64
+_STATE = "search"  # the cache blob: the format and every chunk's (source, digest) list
+_TITLE_WEIGHT = 10
+_LEAD_WEIGHT = 3  # kicker, standfirst, author, tags
+
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")  # faster than [^\W_]+; underscores are made spaces first
+
+Members = tuple[tuple[str, str], ...]  # a chunk's articles: (source, digest), in order
 
 
 def index_site(
-    output: Path, previous: set[str], changed: bool, cancel: threading.Event | None = None
-) -> tuple[set[str], Problem | None]:
-    """(files of the index, relative to output; a problem or None).
+    output: Path,
+    entries: Sequence[Entry],
+    body_of: Callable[[Article], str],
+    cache: BuildCache,
+    previous: set[str],
+    jobs: int = 1,
+) -> tuple[set[str], set[str], Problem | None]:
+    """Index the published articles (`entries`, newest first, as the catalog holds them).
 
-    Setting `cancel` stops a running Pagefind at once (the dev server's Ctrl-C).
+    Returns the index's files (relative to `output`), those written this time, and a
+    problem or None. A chunk whose articles are those the cache recorded for it, and whose
+    files are all in place, is not read or written at all; the others are written by
+    `jobs` forked processes when there are several.
     """
-    old = {f for f in previous if f.startswith(SUBDIR + "/")}
-    # Work folders live inside the output, so the final rename never crosses file
-    # systems; ones left by a killed build are removed first.
-    for stale in output.glob(".pagefind-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    if not changed and old and all((output / f).is_file() for f in old):
-        return old, None
+    ordered = list(reversed(entries))  # oldest first: a new article joins the last chunk
+    chunks = [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
+    before = _load_state(cache) or {}
+    state: dict[int, Members] = {}
+    files: set[str] = set()
+    todo: list[_Job] = []
+    for number, chunk in enumerate(chunks):
+        members = tuple((e.article.source, e.article.digest) for e in chunk)
+        chunk_files = _chunk_files(number)
+        files.update(chunk_files)
+        state[number] = members
+        if before.get(number) != members or not all(
+                n in previous and os.path.isfile(output / n) for n in chunk_files):
+            todo.append((number, members, {e.article.source: e for e in chunk}))
+    written: set[str] = set()
     try:
-        from pagefind.service import _must_get_executable
-
-        binary = str(_must_get_executable())
-    except Exception as exc:  # any failure to find it has one remedy
-        return old, Problem("site.yaml", f"search: cannot find the Pagefind binary ({exc})",
-                            hint="pip install 'pagefind[bin]', or set `search: false`")
-    temp = output / f".pagefind-new-{os.getpid()}"
-    try:
-        result = _run(
-            [binary, "--site", str(output), "--output-path", str(temp), "--keep-index-url",
-             "--silent"],
-            cancel or threading.Event(),
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        shutil.rmtree(temp, ignore_errors=True)
-        return old, Problem("site.yaml", f"search: Pagefind did not run: {exc}")
-    if result is None:  # cancelled
-        shutil.rmtree(temp, ignore_errors=True)
-        return old, None
-    incomplete = _incomplete(temp)
-    if result.returncode != 0 or incomplete:
-        shutil.rmtree(temp, ignore_errors=True)
-        detail = (result.stderr or result.stdout).strip().splitlines()[-1:] or [incomplete]
-        free = shutil.disk_usage(output).free
-        if free < _LOW_SPACE:
-            detail = [f"no space left on the disk ({free // 1024} KiB free)"]
-        return old, Problem("site.yaml", f"search: Pagefind failed: {detail[0]}",
-                            hint="the site was built without an updated search index")
-    target = output / SUBDIR
-    retired = output / f".pagefind-old-{os.getpid()}"
-    try:
-        if target.exists():
-            target.rename(retired)
-        temp.rename(target)
+        for number, names, blob in _run(output, todo, _Reuse(cache, before), body_of, jobs):
+            written |= names
+            cache.set_blob(f"{_STATE}/{number}", blob)
+        meta = {"format": FORMAT, "chunks": len(chunks), "buckets": BUCKETS,
+                "documents": len(ordered),
+                "publications": sorted({_publication(e) for e in ordered})}
+        name = f"{SUBDIR}/meta.json"
+        files.add(name)
+        if write_file(output, name, _json(meta)):
+            written.add(name)
     except OSError as exc:
-        shutil.rmtree(temp, ignore_errors=True)
-        return old, Problem(str(target), f"search: cannot install the index: {exc.strerror}")
-    shutil.rmtree(retired, ignore_errors=True)
-    files = {
-        (Path(dirpath) / name).relative_to(output).as_posix()
-        for dirpath, _, names in os.walk(target) for name in names
-    }
-    return files, None
+        cache.set_blob(_STATE, None)  # the next build writes every chunk again
+        return files | {f for f in previous if f.startswith(SUBDIR + "/")}, written, Problem(
+            str(output / SUBDIR), f"search: cannot write the index: {exc.strerror or exc}",
+            hint="the pages were built; free some space or fix the folder, then build again")
+    for number in set(before) - set(state):
+        cache.set_blob(f"{_STATE}/{number}", None)
+    cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
+    return files, written, None
 
 
-_LOW_SPACE = 1024 * 1024  # below this, a failed index is put down to the full disk
-_REQUIRED = ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json")
+def reindex(
+    output: Path,
+    changed: Iterable[Article],
+    body_of: Callable[[Article], str],
+    cache: BuildCache,
+    article_pattern: str,
+) -> set[str] | None:
+    """Rewrite the chunks of edited articles that kept their place in the site.
 
-
-def _incomplete(index: Path) -> str:
-    """Why a fresh index cannot be used ('' when it can).
-
-    Pagefind exits 0 even when its writes fail (a full disk leaves empty files), so
-    the index is checked: the files the search page loads exist, and none is empty.
+    Returns the files written, or None when the cache cannot say where the articles are
+    (the caller then runs the complete build, whose index_site puts everything right).
     """
-    if not index.is_dir():
-        return "no index written"
-    missing = [name for name in _REQUIRED if not (index / name).is_file()]
-    if missing:
-        return f"index incomplete: {missing[0]} missing"
-    for dirpath, _, names in os.walk(index):
-        for name in names:
-            if os.path.getsize(os.path.join(dirpath, name)) == 0:
-                return f"index incomplete: {name} is empty"
-    return ""
+    state = _load_state(cache)
+    if state is None:
+        return None
+    where = {source: n for n, members in state.items() for source, _ in members}
+    edits: dict[int, dict[str, Entry]] = {}
+    for article in changed:
+        if article.source in where:  # else not published (a draft): not in the index
+            edits.setdefault(where[article.source], {})[article.source] = place(
+                article, article_pattern)
+    todo: list[_Job] = []
+    for number, fresh in sorted(edits.items()):
+        members = tuple((s, fresh[s].article.digest if s in fresh else d)
+                        for s, d in state[number])
+        if members != state[number]:  # else touched, not changed
+            todo.append((number, members, fresh))
+            state[number] = members
+    written: set[str] = set()
+    try:
+        for number, names, blob in _run(output, todo, _Reuse(cache, state), body_of, 1):
+            written |= names
+            cache.set_blob(f"{_STATE}/{number}", blob)
+    except (OSError, LookupError):
+        cache.set_blob(_STATE, None)
+        return None  # the complete build reports it, or finds what the cache lost
+    if todo:
+        cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
+    return written
 
 
-def _run(command: list[str], cancel: threading.Event) -> subprocess.CompletedProcess[str] | None:
-    """Run Pagefind; None if `cancel` was set first (the process is then killed)."""
-    with tempfile.TemporaryFile("w+") as out, subprocess.Popen(
-        command, stdout=out, stderr=subprocess.STDOUT, text=True
-    ) as process:
-        deadline = time.monotonic() + 600
-        while process.poll() is None:
-            if cancel.wait(0.05):
-                process.kill()
-                process.wait()
-                return None
-            if time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                raise subprocess.TimeoutExpired(command, 600)
-        out.seek(0)
-        return subprocess.CompletedProcess(command, process.returncode, out.read(), "")
+Doc = list[str]  # a docs.json row
+Weights = dict[str, int]
+_Job = tuple[int, Members, dict[str, Entry]]  # a chunk to write: number, articles, fresh ones
+_Done = tuple[int, set[str], bytes]  # its number, the files written, its cache blob
 
 
-class BackgroundIndexer:
-    """Refreshes the index in a thread once builds have been quiet for `delay` seconds.
+class _Reuse:
+    """What earlier builds indexed, read from the cache a chunk at a time when asked for:
+    the document row and term weights of an article whose digest is unchanged."""
 
-    The dev server builds without indexing (a whole-site Pagefind run takes seconds on a
-    large site); this keeps search current without ever delaying a reload.
-    """
+    def __init__(self, cache: BuildCache, state: dict[int, Members]) -> None:
+        self._cache = cache
+        self._chunk_of = {m: n for n, members in state.items() for m in members}
+        self._loaded: dict[int, dict[tuple[str, str], tuple[Doc, Weights]]] = {}
 
-    def __init__(self, output: Path, delay: float = 1.5,
-                 report: Callable[[Problem | None], None] | None = None) -> None:
-        self.output = output
-        self.delay = delay
-        self.report = report
-        self._cancel = threading.Event()
-        self._due: float | None = None
-        self._cond = threading.Condition()
-        self._thread = threading.Thread(target=self._loop, name="digest-search", daemon=True)
-        self._thread.start()
+    def get(self, member: tuple[str, str]) -> tuple[Doc, Weights] | None:
+        number = self._chunk_of.get(member)
+        if number is None:
+            return None
+        if number not in self._loaded:
+            self._loaded[number] = {}
+            blob = self._cache.blob(f"{_STATE}/{number}")
+            # A damaged blob leaves its articles to be indexed again.
+            with contextlib.suppress(Exception):
+                self._loaded[number] = pickle.loads(blob) if blob is not None else {}
+        return self._loaded[number].get(member)
 
-    def schedule(self) -> None:
-        with self._cond:
-            self._due = time.monotonic() + self.delay
-            self._cond.notify_all()
 
-    def stop(self) -> None:
-        self._cancel.set()
-        with self._cond:
-            self._cond.notify_all()
-        self._thread.join(timeout=5)
+_WORK: tuple[Path, list[_Job], _Reuse, Callable[[Article], str]] | None = None
 
-    def _loop(self) -> None:
-        while not self._cancel.is_set():
-            with self._cond:
-                while not self._cancel.is_set() and (
-                    self._due is None or time.monotonic() < self._due
-                ):
-                    wait = None if self._due is None else self._due - time.monotonic()
-                    self._cond.wait(wait)
-                if self._cancel.is_set():
-                    return
-                self._due = None
-            _, problem = index_site(self.output, set(), True, self._cancel)
-            if self.report is not None and not self._cancel.is_set():
-                self.report(problem)
+
+def _run(output: Path, todo: list[_Job], reuse: _Reuse, body_of: Callable[[Article], str],
+         jobs: int) -> Iterator[_Done]:
+    """Write the chunks in `todo`, in forked processes when there are several."""
+    global _WORK
+    if jobs <= 1 or len(todo) < 2:
+        for job in todo:
+            yield _write_chunk(output, job, reuse, body_of)
+        return
+    import multiprocessing
+
+    _WORK = (output, todo, reuse, body_of)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            yield from pool.imap_unordered(_write_job, range(len(todo)))
+    finally:
+        _WORK = None
+
+
+def _write_job(index: int) -> _Done:
+    assert _WORK is not None
+    output, todo, reuse, body_of = _WORK
+    return _write_chunk(output, todo[index], reuse, body_of)
+
+
+def _write_chunk(output: Path, job: _Job, reuse: _Reuse,
+                 body_of: Callable[[Article], str]) -> _Done:
+    """Write one chunk's files; LookupError when an article is neither fresh nor reusable."""
+    number, members, fresh = job
+    indexed: dict[tuple[str, str], tuple[Doc, Weights]] = {}
+    for member in members:
+        known = reuse.get(member)
+        if known is None:
+            entry = fresh[member[0]]
+            known = (_doc(entry), _weights(entry.article, body_of(entry.article)))
+        indexed[member] = known
+    postings: dict[str, list[int]] = {}
+    for index, (_, weights) in enumerate(indexed.values()):
+        for term, weight in weights.items():
+            found = postings.get(term)
+            if found is None:
+                postings[term] = [index, weight]
+            else:
+                found += (index, weight)
+    buckets: list[dict[str, list[int]]] = [{} for _ in range(BUCKETS)]
+    for term in sorted(postings):
+        buckets[bucket_of(term)][term] = postings[term]
+    written = set()
+    for name, value in [(f"{SUBDIR}/{number}/docs.json", [d for d, _ in indexed.values()])] + [
+            (f"{SUBDIR}/{number}/{b}.json", terms) for b, terms in enumerate(buckets)]:
+        if write_file(output, name, _json(value)):
+            written.add(name)
+    return number, written, pickle.dumps(indexed, protocol=5)
+
+
+def terms_of(text: str) -> list[str]:
+    """The index terms of a text, in order (search.js normalises queries the same way)."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                       if unicodedata.category(c) != "Mn")
+    return _WORD.findall(text.replace("_", " ") if "_" in text else text)
+
+
+def bucket_of(term: str) -> int:
+    second = ord(term[1]) if len(term) > 1 else 0
+    return (ord(term[0]) * 31 + second) % BUCKETS
+
+
+def _doc(entry: Entry) -> Doc:
+    meta = entry.article.meta
+    return [entry.url.lstrip("/"), meta.title, _publication(entry),
+            meta.date.iso if meta.date else "", entry.article.excerpt]
+
+
+def _weights(article: Article, body_html: str) -> Counter[str]:
+    meta = article.meta
+    weights = Counter(terms_of(html.unescape(_TAG.sub(" ", body_html))))
+    for term in terms_of(meta.title):
+        weights[term] += _TITLE_WEIGHT
+    lead = " ".join(t for t in (meta.kicker, meta.standfirst, meta.author, *meta.tags) if t)
+    for term in terms_of(lead):
+        weights[term] += _LEAD_WEIGHT
+    return weights
+
+
+def _publication(entry: Entry) -> str:
+    return entry.article.meta.publication or UNSORTED
+
+
+def _chunk_files(number: int) -> list[str]:
+    return [f"{SUBDIR}/{number}/docs.json"] + [
+        f"{SUBDIR}/{number}/{b}.json" for b in range(BUCKETS)]
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _load_state(cache: BuildCache) -> dict[int, Members] | None:
+    blob = cache.blob(_STATE)
+    if blob is None:
+        return None
+    try:
+        form, state = pickle.loads(blob)
+    except Exception:  # a damaged blob is no state: the complete build writes every chunk
+        return None
+    return state if form == FORMAT and isinstance(state, dict) else None

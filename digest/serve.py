@@ -26,7 +26,6 @@ from digest.cache import CACHE_DIR
 from digest.config import SiteConfig, load_config
 from digest.errors import DigestError, Problem, display_path
 from digest.livereload import _HASHED_CSS, App, DevHTTPServer, Outcome, SiteState
-from digest.search import BackgroundIndexer
 from digest.watch import Batch, Watcher, WatchScope
 
 # build(config, *, drafts, jobs, progress, serving, changed) -> BuildReport
@@ -132,7 +131,6 @@ class DevServer:
         self.latencies: list[float] = []  # seconds from a change to its reload event
         self._httpd: DevHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._indexer: BackgroundIndexer | None = None
 
     @property
     def url(self) -> str:
@@ -157,8 +155,6 @@ class DevServer:
         self.watcher.start()
 
     def stop(self) -> None:
-        if self._indexer is not None:
-            self._indexer.stop()
         # Wake every event stream and waiting request first, so shutdown never waits on them.
         self.state.stop()
         if self._httpd is not None:
@@ -196,24 +192,10 @@ class DevServer:
             if changed is not None:  # site.yaml or theme.yaml may name another theme now
                 self.watcher.rescope(watch_scope(self.config))
             epoch = self.state.finish_build(outcome, self.config.output_dir)
-            self._refresh_search()
             done = time.monotonic()
             if changed is not None:
                 self.latencies.append(done - first_event)
             self._report(epoch, outcome, pages, done - started, done - first_event, names)
-
-    def _refresh_search(self) -> None:
-        """Builds under serve skip the search index; refresh it once edits settle."""
-        if not self.config.search or self._build is not _real_build:
-            return
-        if self._indexer is None or self._indexer.output != self.config.output_dir:
-            if self._indexer is not None:
-                self._indexer.stop()
-            self._indexer = BackgroundIndexer(self.config.output_dir, report=self._searched)
-        self._indexer.schedule()
-
-    def _searched(self, problem: Problem | None) -> None:
-        print(f"  {problem}" if problem else "search index refreshed", file=self.out, flush=True)
 
     def _build_outcome(
         self, changed: frozenset[Path] | None, jobs: int | None

@@ -245,16 +245,6 @@ def test_corrupt_cache_means_a_clean_build(site: Path) -> None:
     assert report.problems == () and tree(site / "_site") == before
 
 
-def test_search_index_with_pagefind(site: Path) -> None:
-    (site / "site.yaml").write_text((site / "site.yaml").read_text().replace(
-        "search: false", "search: true"))
-    report = build_site(site)
-    assert report.problems == ()
-    assert (site / "_site/pagefind/pagefind.js").is_file()
-    assert (site / "_site/search/index.html").is_file()
-    assert "search" in report.timings
-
-
 def test_real_default_theme_renders(site: Path) -> None:
     shutil.rmtree(site / "themes")
     (site / "site.yaml").write_text((site / "site.yaml").read_text().replace(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_build_support import SITES, build_site, copy_site, tree
+
+from digest import search
 
 ARTICLES = [
     "guardian/2025-10-01-belarus-border.md",
@@ -88,6 +91,13 @@ def test_incremental_equals_clean(
     # `digest build`, which reads the cache and its snapshot).
     work = tmp_path_factory.mktemp("inc")  # type: ignore[attr-defined]
     site = copy_site("basic", work)
+    config = site / "site.yaml"  # with a search index in chunks of two articles
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    with mock.patch.object(search, "CHUNK", 2):
+        _edit_and_compare(site, work, sequence)
+
+
+def _edit_and_compare(site: Path, work: Path, sequence: list[tuple[Edit, bool]]) -> None:
     build_site(site)
     for step, (edit, new_process) in enumerate(sequence):
         changed = apply(site, edit)

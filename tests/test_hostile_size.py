@@ -60,9 +60,7 @@ def measured(args: list[str], site: Path, timeout: float) -> tuple[int, str, flo
 def new_site(root: Path) -> Path:
     (root / "content" / "inbox").mkdir(parents=True)
     (root / "content" / "articles").mkdir(parents=True)
-    # Pagefind (a separate program) is left out: its time and memory are its own, and
-    # it is measured separately in docs/reliability.md.
-    (root / "site.yaml").write_text("title: Big\nlanguage: en\nsearch: false\n", "utf-8")
+    (root / "site.yaml").write_text("title: Big\nlanguage: en\n", "utf-8")
     return root
 
 
