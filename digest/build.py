@@ -181,7 +181,7 @@ def _build(
         stamps = (None if seen is None else
                   rescan(seen, changed or (), config.articles_dir, config.root))
         if stamps is None:
-            stamps = dict(scan(config.articles_dir, config.root))
+            stamps = scan(config.articles_dir, config.root)
         session.stamps = stamps
         salt = f"{key}|serving={serving}|drafts={drafts}"
         # The theme, config and flags, hashed; the articles' part is their cache rows,

@@ -84,7 +84,7 @@ def load(
     build does not hold ~60 MB of HTML in every process.
     """
     if stamps is None:
-        stamps = dict(scan(articles_dir, root))
+        stamps = scan(articles_dir, root)
     gone = tuple(sorted(set(cached) - set(stamps)))
     for source in gone:
         del cached[source]
@@ -120,32 +120,46 @@ def _problem_key(problem: Problem) -> tuple[str, int]:
     return problem.path, problem.line or 0
 
 
-def scan(folder: Path, root: Path) -> Iterator[tuple[str, Stamp]]:
-    prefix = _prefix(folder, root)
-    stack = [(str(folder), prefix)]
+def scan(folder: Path, root: Path) -> dict[str, Stamp]:
+    """Source -> stamp of every article file below `folder`; hidden names are skipped.
+
+    Written lean (one dict, plain string ops): this runs over every article before each
+    one-shot build, and its Python overhead once cost as much as the stats themselves.
+    """
+    found: dict[str, Stamp] = {}
+    stack = [(str(folder), _prefix(folder, root) + "/")]
+    regular = stat.S_ISREG
     while stack:
         path, rel = stack.pop()
         try:
-            entries = list(os.scandir(path))
+            with os.scandir(path) as listing:
+                entries = list(listing)
         except OSError:
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            name = entry.name
+            if name[0] == ".":
                 continue
             try:
                 if entry.is_dir():
-                    stack.append((entry.path, f"{rel}/{entry.name}"))
+                    stack.append((entry.path, rel + name + "/"))
                     continue
-                if not entry.name.endswith(".md"):
+                if not name.endswith(".md"):
                     continue
                 st = entry.stat()
             except FileNotFoundError:
                 continue  # deleted since it was listed (a save by rename, a checkout)
             except OSError:
                 # A symlink loop or a file we may not read: reading it reports the reason.
-                yield f"{rel}/{entry.name}", Stamp(-1, -1)
+                found[rel + name] = _UNREADABLE
                 continue
-            yield f"{rel}/{entry.name}", _stamp(st)
+            # Not a regular file (a FIFO or device named *.md would block): read nothing.
+            found[rel + name] = (Stamp(st.st_mtime_ns, st.st_size) if regular(st.st_mode)
+                                 else _UNREADABLE)
+    return found
+
+
+_UNREADABLE = Stamp(-1, -1)
 
 
 def rescan(
