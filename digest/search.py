@@ -12,8 +12,8 @@ Format 1, the contract with search.js:
 - <chunk>/docs.json: [[url without the leading slash, title, publication, ISO date or "",
   excerpt], ...];
 - <chunk>/<bucket>.json: {term: [document index in the chunk, weight, ...]}, indexes
-  ascending. Terms are lowercased, NFKD-decomposed text without combining marks, cut
-  at everything but letters and digits; a term's bucket is
+  ascending. Terms are lowercased, NFKD-decomposed text without combining marks,
+  lowercased again, cut at everything but letters and digits; a term's bucket is
   (first code point * 31 + second code point, or 0) % BUCKETS.
 """
 
@@ -232,8 +232,9 @@ def terms_of(text: str) -> list[str]:
     """The index terms of a text, in order (search.js normalises queries the same way)."""
     text = text.lower()
     if not text.isascii():
+        # Lowercased again: some letters only decompose to capitals (ℌ -> H).
         text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if unicodedata.category(c) != "Mn")
+                       if unicodedata.category(c) != "Mn").lower()
     return _WORD.findall(text.replace("_", " ") if "_" in text else text)
 
 

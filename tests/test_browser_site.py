@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from digest.build import build
 from digest.config import load_config
@@ -94,10 +94,11 @@ search: {search}
 
 
 def build_site(
-    make_site: Callable[..., Path], theme: str = "default", search: bool = False
+    make_site: Callable[..., Path], theme: str = "default", search: bool = False,
+    articles: dict[str, str] | None = None,
 ) -> Path:
     config_text = CONFIG.format(theme=theme, search=str(search).lower())
-    root = make_site(config=config_text, articles=ARTICLES)
+    root = make_site(config=config_text, articles=ARTICLES if articles is None else articles)
     config = load_config(root)
     report = build(config)
     assert not report.problems, [str(p) for p in report.problems]
@@ -238,20 +239,186 @@ def test_focus_is_visible(page: Page, site: Path) -> None:
     assert outline not in ("none", "")
 
 
+# ---- search: the index the build writes to search/data/, read by static/search.js ----
+
+
+def search_page(make_site: Callable[..., Path], serve: Callable[[Path], str],
+                articles: dict[str, str] | None = None) -> str:
+    """Build a site with search on, serve it, and give the search page's URL."""
+    out = build_site(make_site, search=True, articles=articles)
+    assert (out / "search" / "data" / "meta.json").is_file()
+    return serve(out) + "search/"
+
+
+def bucket_of(term: str) -> int:
+    second = ord(term[1]) if len(term) > 1 else 0
+    return (ord(term[0]) * 31 + second) % 64
+
+
+def titles(page: Page) -> list[str]:
+    return page.locator(".search__title a").all_inner_texts()
+
+
 def test_search_finds_a_word_from_an_article(page: Page, make_site: Callable[..., Path],
                                              serve: Callable[[Path], str]) -> None:
-    out = build_site(make_site, search=True)
-    assert (out / "pagefind" / "pagefind-ui.js").is_file()
-    base = serve(out)
-    page.goto(base + "search/")
-    field = page.locator("#search input")
+    page.goto(search_page(make_site, serve))
+    field = page.get_by_role("searchbox", name="Search terms")
     expect(field).to_be_visible(timeout=10_000)
     expect(field).to_have_attribute("placeholder", "Search the stories")
     field.fill("cormorants")
-    result = page.locator(".pagefind-ui__result-link").first
-    expect(result).to_have_text("The last ferry of the night", timeout=10_000)
-    result.click()
+    status = page.get_by_role("status")
+    expect(status).to_have_text("1 story found")
+    expect(status).to_have_attribute("aria-live", "polite")
+    result = page.locator(".search__result")
+    expect(result).to_have_count(1)
+    expect(result.locator("a")).to_have_text("The last ferry of the night")
+    expect(result.locator(".meta")).to_contain_text("The Harbour Courier")
+    expect(result.locator("time")).to_have_text("October 6, 2025")  # in the page's language
+    expect(result.locator(".search__excerpt")).to_contain_text("forty-year-old cooperative")
+    assert page.url.endswith("/search/?q=cormorants")  # the search can be linked to
+    result.locator("a").click()
     expect(page.locator("h1")).to_have_text("The last ferry of the night")
+
+
+def test_search_matches_the_start_of_a_word_and_ignores_accents(
+        page: Page, make_site: Callable[..., Path], serve: Callable[[Path], str]) -> None:
+    page.goto(search_page(make_site, serve))
+    field = page.get_by_role("searchbox")
+    field.fill("cormor")
+    expect(page.locator(".search__title a")).to_have_text(["The last ferry of the night"])
+    field.fill("Depot")  # the article says "dépôt"
+    expect(page.locator(".search__title a")).to_have_text(["La ville qui ne dort plus"])
+    # The title's words are marked; the query word is the start of "quieter".
+    field.fill("quiet")
+    expect(page.locator(".search__title", has_text="heat wave").locator("mark")).to_have_text(
+        ["quieter"])
+
+
+def test_search_needs_every_word(page: Page, make_site: Callable[..., Path],
+                                 serve: Callable[[Path], str]) -> None:
+    page.goto(search_page(make_site, serve))
+    field = page.get_by_role("searchbox")
+    field.fill("night")  # "night" and "Nights"
+    expect(page.get_by_role("status")).to_have_text("2 stories found")
+    field.fill("night cormorants")
+    expect(page.locator(".search__title a")).to_have_text(["The last ferry of the night"])
+    field.fill("night salt")
+    expect(page.get_by_role("status")).to_have_text("No stories match night salt")
+    expect(page.locator(".search__result")).to_have_count(0)
+
+
+def test_search_publication_filter_narrows_the_results(page: Page, make_site: Callable[..., Path],
+                                                serve: Callable[[Path], str]) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(search_page(make_site, serve))
+    page.get_by_role("searchbox").fill("the")
+    expect(page.get_by_role("status")).to_have_text("4 stories found")
+    pick = page.get_by_role("combobox", name="Publication")
+    expect(pick.locator("option")).to_have_text(
+        ["All publications", "Le Monde", "The Economist", "The Harbour Courier", "Weekend Review"])
+    pick.select_option("The Harbour Courier")
+    expect(page.get_by_role("status")).to_have_text("2 stories found")
+    expect(page.locator(".search__result .meta__pub")).to_have_text(["The Harbour Courier"] * 2)
+    assert page.url.endswith("/search/?q=the&pub=The+Harbour+Courier")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    pick.select_option("")
+    expect(page.get_by_role("status")).to_have_text("4 stories found")
+
+
+def test_search_address_opens_with_its_results(page: Page, make_site: Callable[..., Path],
+                                                 serve: Callable[[Path], str]) -> None:
+    url = search_page(make_site, serve)
+    page.goto(url + "?q=heat&pub=Weekend+Review")
+    expect(page.get_by_role("searchbox")).to_have_value("heat")
+    expect(page.get_by_role("combobox")).to_have_value("Weekend Review")
+    expect(page.locator(".search__title a")).to_have_text(["A quieter kind of heat wave"])
+    # Escape empties the field and the results, and the address follows.
+    page.get_by_role("searchbox").press("Escape")
+    expect(page.locator(".search__result")).to_have_count(0)
+    expect(page.get_by_role("status")).to_have_text("")
+    assert page.url.endswith("/search/?pub=Weekend+Review")
+
+
+def test_search_load_more_shows_the_next_results_newest_first(
+        page: Page, make_site: Callable[..., Path], serve: Callable[[Path], str]) -> None:
+    notes = {
+        f"2025-09-{day:02}-note.md": f"---\ntitle: Harbour note {day}\n"
+        f"publication: The Harbour Courier\ndate: 2025-09-{day:02}\n---\n"
+        "A short note from the quay.\n"
+        for day in range(1, 26)
+    }
+    page.goto(search_page(make_site, serve, articles=notes))
+    page.get_by_role("searchbox").fill("harbour")
+    expect(page.get_by_role("status")).to_have_text("25 stories found")
+    # Every note scores the same: the newest come first.
+    expect(page.locator(".search__result")).to_have_count(20)
+    assert titles(page)[:2] == ["Harbour note 25", "Harbour note 24"]
+    more = page.get_by_role("button", name="Load more results")
+    more.click()
+    expect(page.locator(".search__result")).to_have_count(25)
+    assert titles(page)[20:] == [f"Harbour note {day}" for day in range(5, 0, -1)]
+    expect(more).to_be_hidden()
+    expect(page.locator(":focus")).to_have_text("Harbour note 5")  # the keyboard carries on
+
+
+def test_search_shows_markup_in_an_article_as_text(page: Page, make_site: Callable[..., Path],
+                                               serve: Callable[[Path], str]) -> None:
+    hostile = {
+        "2025-10-06-trap.md": """---
+title: '<img src=x onerror="window.pwned = 1">Lanterns <b>on</b> the pier'
+publication: '<svg onload="window.pwned = 2">'
+date: 2025-10-06
+standfirst: '<script>window.pwned = 3</script> lanterns everywhere'
+---
+Lanterns were lit along the pier.
+""",
+    }
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(search_page(make_site, serve, articles=hostile) + "?q=lanterns")
+    link = page.locator(".search__title a")
+    expect(link).to_have_text('<img src=x onerror="window.pwned = 1">Lanterns <b>on</b> the pier')
+    pub = page.locator(".search__result .meta__pub")
+    expect(pub).to_have_text('<svg onload="window.pwned = 2">')
+    expect(page.locator("#search img, #search svg, #search script, #search b")).to_have_count(0)
+    expect(link.locator("mark")).to_have_text(["Lanterns"])
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.pwned") is None and not dialogs
+
+
+def test_search_slow_answer_never_replaces_a_newer_one(page: Page, make_site: Callable[..., Path],
+                                                  serve: Callable[[Path], str]) -> None:
+    held: list[Route] = []
+    page.route(f"**/search/data/0/{bucket_of('salt')}.json", lambda route: held.append(route))
+    page.goto(search_page(make_site, serve))
+    field = page.get_by_role("searchbox")
+    field.fill("salt")
+    for _ in range(100):  # until the browser asks for the file that is held back
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held
+    field.fill("cormorants")
+    expect(page.locator(".search__title a")).to_have_text(["The last ferry of the night"])
+    held[0].continue_()  # the answer to "salt" arrives last
+    page.wait_for_timeout(300)
+    expect(page.locator(".search__title a")).to_have_text(["The last ferry of the night"])
+    expect(page.get_by_role("status")).to_have_text("1 story found")
+
+
+def test_search_says_when_it_cannot_load_the_index(page: Page, make_site: Callable[..., Path],
+                                                   serve: Callable[[Path], str]) -> None:
+    out = build_site(make_site, search=True)
+    # Opened from the disk, where browsers refuse fetch(): it says how to fix that.
+    page.goto((out / "search" / "index.html").as_uri())
+    expect(page.get_by_role("status")).to_contain_text("opened from a disk", timeout=10_000)
+    # Served without its index (a half-uploaded site): it says search is unavailable.
+    base = serve(out)
+    page.route("**/search/data/**", lambda route: route.fulfill(status=404, body="missing"))
+    page.goto(base + "search/?q=ferry")
+    expect(page.get_by_role("status")).to_have_text(
+        "Search is not available right now: the search index could not be loaded.")
+    expect(page.locator(".search__result")).to_have_count(0)
 
 
 def test_broadsheet_theme_inherits_and_sets_columns(page: Page, make_site: Callable[..., Path],

@@ -20,6 +20,7 @@ def test_terms_are_lowercased_unaccented_words() -> None:
     assert terms_of("snake_case and C++") == ["snake", "case", "and", "c"]
     assert terms_of("Straße İstanbul") == ["straße", "istanbul"]
     assert terms_of("Москва́ 東京") == ["москва", "東京"]
+    assert terms_of("ℌ𝐀𝐁𝐂") == ["habc"]
 
 
 def test_a_terms_bucket_depends_on_its_first_two_characters() -> None:

@@ -360,7 +360,7 @@ def test_article_page_shows_what_the_brief_asks_for() -> None:
     assert '<time datetime="2025-10-06">' in html
     assert "More from this issue" in html and "Bridge repairs" in html
     assert 'rel="tag"' in html and 'rel="next"' not in html and 'rel="prev"' in html
-    assert "data-pagefind-body" in html
+    assert "pagefind" not in html  # search reads the index the build writes, not the page
     assert "Curator’s note" in html
 
 
@@ -376,14 +376,33 @@ def test_headings_do_not_skip_levels() -> None:
             assert after <= before + 1, f"{name}: h{before} then h{after}"
 
 
-def test_search_page_loads_pagefind_and_says_when_javascript_is_off() -> None:
+def test_search_page_loads_search_js_and_says_when_javascript_is_off() -> None:
     html = render("default", "search.html", "en")
-    assert 'src="rel:/pagefind/pagefind-ui.js"' in html
-    assert 'href="rel:/pagefind/pagefind-ui.css"' in html
+    assert "pagefind" not in html.lower()
+    assert '<script src="static/search.js" defer></script>' in html
+    # Where the index and the site root are: relative, so the site works from any subpath.
+    assert 'data-index="rel:/search/data/"' in html and 'data-root="rel:/"' in html
+    assert 'data-placeholder="Search the stories"' in html
+    assert 'data-results-one="[COUNT] story found"' in html
+    assert 'data-results-other="[COUNT] stories found"' in html
+    assert 'data-zero-results="No stories match [SEARCH_TERM]"' in html
+    for name in ("label", "publication", "all-publications", "loading", "failed",
+                 "needs-server", "clear", "load-more"):
+        assert re.search(rf'data-{name}="[^"]+"', html), name
     assert "<noscript>" in html and 'id="search"' in html
     off = render("default", "search.html", "en", search=False)
-    assert "pagefind-ui.js" not in off and "Search is turned off" in off
+    assert "search.js" not in off and "data-index" not in off and "Search is turned off" in off
     assert 'href="rel:/search/"' not in off  # nor in the navigation
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_search_strings_keep_the_markers_search_js_fills(lang: str) -> None:
+    html = render("default", "search.html", lang)
+    for name in ("results-one", "results-other"):
+        found = re.search(rf'data-{name}="([^"]*)"', html)
+        assert found and "[COUNT]" in found[1], f"{lang}: data-{name}"
+    found = re.search(r'data-zero-results="([^"]*)"', html)
+    assert found and "[SEARCH_TERM]" in found[1], f"{lang}: data-zero-results"
 
 
 def test_weekly_edition_key_is_a_valid_datetime() -> None:
