@@ -40,7 +40,7 @@ SUBDIR = "search/data"
 FORMAT = 1
 CHUNK = 256
 BUCKETS = 64
-_STATE = "search"  # the cache blob: the format and every chunk's (source, digest) list
+_STATE = "search"  # the cache blob: the format and every chunk's listing (see _listing)
 _TITLE_WEIGHT = 10
 _LEAD_WEIGHT = 3  # kicker, standfirst, author, tags
 
@@ -68,15 +68,15 @@ def index_site(
     ordered = list(reversed(entries))  # oldest first: a new article joins the last chunk
     chunks = [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
     before = _load_state(cache) or {}
-    state: dict[int, Members] = {}
+    state: dict[int, str] = {}
     files: set[str] = set()
     todo: list[_Job] = []
     for number, chunk in enumerate(chunks):
         members = tuple((e.article.source, e.article.digest) for e in chunk)
         chunk_files = _chunk_files(number)
         files.update(chunk_files)
-        state[number] = members
-        if before.get(number) != members or not all(
+        state[number] = _listing(members)
+        if before.get(number) != state[number] or not all(
                 n in previous and os.path.isfile(output / n) for n in chunk_files):
             todo.append((number, members, {e.article.source: e for e in chunk}))
     written: set[str] = set()
@@ -117,28 +117,30 @@ def reindex(
     state = _load_state(cache)
     if state is None:
         return None
-    where = {source: n for n, members in state.items() for source, _ in members}
     edits: dict[int, dict[str, Entry]] = {}
     for article in changed:
-        if article.source in where:  # else not published (a draft): not in the index
-            edits.setdefault(where[article.source], {})[article.source] = place(
-                article, article_pattern)
+        number = _chunk_holding(state, article.source)
+        if number is not None:  # else not published (a draft): not in the index
+            edits.setdefault(number, {})[article.source] = place(article, article_pattern)
     todo: list[_Job] = []
+    listings: dict[int, str] = {}
     for number, fresh in sorted(edits.items()):
         members = tuple((s, fresh[s].article.digest if s in fresh else d)
-                        for s, d in state[number])
-        if members != state[number]:  # else touched, not changed
+                        for s, d in _members(state[number]))
+        listings[number] = _listing(members)
+        if listings[number] != state[number]:  # else touched, not changed
             todo.append((number, members, fresh))
-            state[number] = members
+    reuse = _Reuse(cache, {number: state[number] for number in edits})
     written: set[str] = set()
     try:
-        for number, names, blob in _run(output, todo, _Reuse(cache, state), body_of, 1):
+        for number, names, blob in _run(output, todo, reuse, body_of, 1):
             written |= names
             cache.set_blob(f"{_STATE}/{number}", blob)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
     if todo:
+        state.update(listings)
         cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
     return written
 
@@ -153,12 +155,16 @@ class _Reuse:
     """What earlier builds indexed, read from the cache a chunk at a time when asked for:
     the document row and term weights of an article whose digest is unchanged."""
 
-    def __init__(self, cache: BuildCache, state: dict[int, Members]) -> None:
+    def __init__(self, cache: BuildCache, state: dict[int, str]) -> None:
         self._cache = cache
-        self._chunk_of = {m: n for n, members in state.items() for m in members}
+        self._state = state
+        self._chunk_of: dict[tuple[str, str], int] | None = None
         self._loaded: dict[int, dict[tuple[str, str], tuple[Doc, Weights]]] = {}
 
     def get(self, member: tuple[str, str]) -> tuple[Doc, Weights] | None:
+        if self._chunk_of is None:
+            self._chunk_of = {m: n for n, listing in self._state.items()
+                              for m in _members(listing)}
         number = self._chunk_of.get(member)
         if number is None:
             return None
@@ -168,7 +174,11 @@ class _Reuse:
             # A damaged blob leaves its articles to be indexed again.
             with contextlib.suppress(Exception):
                 self._loaded[number] = pickle.loads(blob) if blob is not None else {}
-        return self._loaded[number].get(member)
+        known = self._loaded[number].get(member)
+        if not (isinstance(known, tuple) and len(known) == 2 and isinstance(known[0], list)
+                and isinstance(known[1], dict)):
+            return None  # not what this version stores: indexed again
+        return known
 
 
 _WORK: tuple[Path, list[_Job], _Reuse, Callable[[Article], str]] | None = None
@@ -207,7 +217,7 @@ def _write_chunk(output: Path, job: _Job, reuse: _Reuse,
         known = reuse.get(member)
         if known is None:
             entry = fresh[member[0]]
-            known = (_doc(entry), _weights(entry.article, body_of(entry.article)))
+            known = (_doc(entry), dict(_weights(entry.article, body_of(entry.article))))
         indexed[member] = known
     postings: dict[str, list[int]] = {}
     for index, (_, weights) in enumerate(indexed.values()):
@@ -273,7 +283,27 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _load_state(cache: BuildCache) -> dict[int, Members] | None:
+def _listing(members: Members) -> str:
+    """A chunk's articles as the cache keeps them: one string, quick to store, load and
+    compare (NUL never occurs in a path)."""
+    return "\0".join(f"{source}\0{digest}" for source, digest in members)
+
+
+def _members(listing: str) -> Members:
+    parts = listing.split("\0") if listing else []
+    return tuple(zip(parts[::2], parts[1::2], strict=True))
+
+
+def _chunk_holding(state: dict[int, str], source: str) -> int | None:
+    # A source is a path, a digest is hexadecimal: a match is always the source itself.
+    needle = source + "\0"
+    for number, listing in state.items():
+        if listing.startswith(needle) or "\0" + needle in listing:
+            return number
+    return None
+
+
+def _load_state(cache: BuildCache) -> dict[int, str] | None:
     blob = cache.blob(_STATE)
     if blob is None:
         return None
@@ -281,4 +311,7 @@ def _load_state(cache: BuildCache) -> dict[int, Members] | None:
         form, state = pickle.loads(blob)
     except Exception:  # a damaged blob is no state: the complete build writes every chunk
         return None
-    return state if form == FORMAT and isinstance(state, dict) else None
+    if form != FORMAT or not isinstance(state, dict) or not all(
+            isinstance(n, int) and isinstance(listing, str) for n, listing in state.items()):
+        return None  # written by another version, or damaged
+    return state

@@ -6,7 +6,7 @@ so from the stamp of these files alone, without loading the template engine.
 
 from __future__ import annotations
 
-import importlib.resources
+import importlib.util
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,10 +35,12 @@ def theme_chain(config: SiteConfig) -> tuple[Path, ...]:
 
 
 def bundled_themes() -> Path:
-    try:
-        return Path(str(importlib.resources.files("digest._themes")))
-    except ModuleNotFoundError:  # a checkout that was not (re)installed
-        return Path(__file__).resolve().parent.parent / "themes"
+    # find_spec rather than importlib.resources, whose import (tempfile, zipfile helpers)
+    # cost a one-shot build more than this lookup.
+    spec = importlib.util.find_spec("digest._themes")
+    if spec is not None and spec.submodule_search_locations:
+        return Path(next(iter(spec.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "themes"  # a checkout not installed
 
 
 def _find_theme(root: Path, name: str) -> Path:

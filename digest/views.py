@@ -103,6 +103,12 @@ class EditionView:
             for slug, items in self._edition.groups
         )
 
+    @cached_property
+    def publications(self) -> tuple[PublicationRef, ...]:
+        """The publications of `groups`, in the same order, without reading any article:
+        a list of editions (the archive) shows these for hundreds of them."""
+        return tuple(self._views.publication_ref(slug) for slug, _ in self._edition.groups)
+
 
 @dataclass(frozen=True)
 class Pagination:
