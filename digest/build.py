@@ -57,6 +57,10 @@ class BuildReport:
     problems: tuple[Problem, ...]
     timings: dict[str, float] = field(hash=False)
     changed_urls: frozenset[str] = frozenset()
+    # Work a serving build leaves for after the reload (updating the search index):
+    # returns its problems. A one-shot build does everything before it returns.
+    pending: Callable[[], tuple[Problem, ...]] | None = field(
+        default=None, compare=False, repr=False)
 
     def summary(self) -> str:
         seconds = sum(self.timings.values())
@@ -216,7 +220,7 @@ def _build(
             article_pattern=config.permalinks["article"],
         ) if (out / MANIFEST).is_file() else None
     if delta is not None:
-        report = _rebuild_changed(delta, session, config, theme, jobs, stage, timings)
+        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
                 session.cache.set_info("last_build", f"{build_key} {report.pages_total}")
@@ -300,7 +304,7 @@ def _build(
 
 def _rebuild_changed(
     delta: Delta, session: _Session, config: SiteConfig, theme: Theme, jobs: int,
-    stage: Callable[[str], contextlib.AbstractContextManager[None]],
+    serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
     timings: dict[str, float],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
@@ -319,12 +323,14 @@ def _rebuild_changed(
         except LookupError:  # the cache lost an entry after all
             return None
     pages_written = len(changed_urls)
-    if config.search:
+    pending = None
+    if config.search and serving:
+        # The reload shows the pages at once; the index follows a tenth of a second later.
+        def pending() -> tuple[Problem, ...]:
+            return _update_search(delta, session, config, or_all=True)[1]
+    elif config.search:
         with stage("search"):
-            from digest.search import reindex
-
-            written = reindex(out, (a for _, _, a in delta.changed), _bodies(session, config),
-                              session.cache, config.permalinks["article"])
+            written, _ = _update_search(delta, session, config, or_all=False)
             if written is None:
                 return None
             changed_urls |= {"/" + f for f in written}
@@ -337,7 +343,28 @@ def _rebuild_changed(
         problems=(),
         timings=timings,
         changed_urls=frozenset(changed_urls),
+        pending=pending,
     )
+
+
+def _update_search(
+    delta: Delta, session: _Session, config: SiteConfig, *, or_all: bool
+) -> tuple[set[str] | None, tuple[Problem, ...]]:
+    """Rewrite the search index chunks of the edited articles: (files written, problems).
+
+    None for the files when the index cannot be updated in place; with `or_all`, the
+    whole index is then checked and rewritten where needed instead."""
+    from digest.search import index_site, reindex
+
+    out = config.output_dir
+    body_of = _bodies(session, config)
+    written = reindex(out, (a for _, _, a in delta.changed), body_of, session.cache,
+                      config.permalinks["article"])
+    if written is not None or not or_all:
+        return written, ()
+    _, written, problem = index_site(out, delta.catalog.entries, body_of, session.cache,
+                                     read_manifest(out))
+    return written, () if problem is None else (problem,)
 
 
 def _remember(

@@ -131,6 +131,7 @@ class DevServer:
         self.latencies: list[float] = []  # seconds from a change to its reload event
         self._httpd: DevHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._pending: Callable[[], tuple[Problem, ...]] | None = None  # after the reload
 
     @property
     def url(self) -> str:
@@ -196,6 +197,13 @@ class DevServer:
             if changed is not None:
                 self.latencies.append(done - first_event)
             self._report(epoch, outcome, pages, done - started, done - first_event, names)
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            try:
+                for problem in pending():
+                    print(f"  {problem}", file=self.out, flush=True)
+            except Exception:  # a bug: the site is served as it is, and the server goes on
+                print(traceback.format_exc(), file=self.out, flush=True)
 
     def _build_outcome(
         self, changed: frozenset[Path] | None, jobs: int | None
@@ -222,6 +230,7 @@ class DevServer:
         except Exception:
             return Outcome(problems=tuple(problems), traceback=traceback.format_exc()), None
         problems.extend(report.problems)
+        self._pending = getattr(report, "pending", None)
         css = self._css_swap(changed or (), report) if css_only and not problems else None
         # The first build counts every page; a rebuild, the pages it rewrote.
         pages = report.pages_written if changed_before is not None else report.pages_total

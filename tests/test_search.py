@@ -151,12 +151,42 @@ def test_a_damaged_cache_still_gives_the_right_index(site: Path, small_chunks: N
     assert tree(site / DATA) == clean_index(site)
 
 
-def clean_index(site: Path) -> dict[str, bytes]:
+def clean_index(site: Path, drafts: bool = False) -> dict[str, bytes]:
     """The index a build from scratch writes for the site's current sources."""
     import shutil
 
     clean = site.parent / "clean"
     shutil.rmtree(clean, ignore_errors=True)
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
-    build_site(clean)
+    build_site(clean, drafts=drafts)
     return tree(clean / DATA)
+
+
+def test_the_dev_server_updates_the_index_right_after_the_reload(site: Path) -> None:
+    import io
+    import time
+
+    from digest.config import load_config
+    from digest.serve import DevServer
+    from digest.watch import Batch
+
+    log = io.StringIO()
+    server = DevServer(load_config(site), out=log)
+    server.rebuild(Batch(frozenset(), time.monotonic()))  # the first build, whole
+    epochs: list[int] = []
+    real_finish = server.state.finish_build
+
+    def finish(*args: object) -> int:
+        # What the reload announces: the page is new, the index not yet.
+        epochs.append(real_finish(*args))  # type: ignore[arg-type]
+        assert not find(site, "kingfishers")
+        return epochs[-1]
+
+    server.state.finish_build = finish  # type: ignore[method-assign]
+    path = site / "content/articles/economist/2025-10-02-chips.md"
+    path.write_text(path.read_text() + "\nKingfishers perch on the export cranes.\n")
+    server.rebuild(Batch(frozenset({path}), time.monotonic()))
+    assert epochs and "Kingfishers" in (
+        site / "_site/the-economist/2025-10-02-chips/index.html").read_text()
+    assert find(site, "kingfishers") == [("The chip war widens", 1)]
+    assert tree(site / DATA) == clean_index(site, drafts=True)
