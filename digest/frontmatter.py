@@ -8,7 +8,6 @@ no language tags such as `!!python/object`.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import re
 import typing
 from collections.abc import Iterator
@@ -151,6 +150,8 @@ def mapping_items(
 
 
 def suggest(key: str, valid: Iterator[str] | list[str] | tuple[str, ...]) -> str:
+    import difflib  # only for a key that is wrong: not on every start-up
+
     close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
     return f"did you mean {close[0]!r}?" if close else ""
 
