@@ -42,6 +42,8 @@ if TYPE_CHECKING:
     from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
+_MEMOISE_FROM = 64  # pages rendered: below this, macro results are not kept (render.py)
+_DATES = "dates"  # the cache blob of date labels
 
 
 def output_folder(config: SiteConfig) -> Path:
@@ -200,6 +202,7 @@ def _build(
             return BuildReport(0, total, total, (), timings)
         session.cache.set_info("last_build", "")
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
+    from digest import dates
     from digest.collect import collect
     from digest.incremental import replan, save_snapshot
     from digest.plan import plan
@@ -207,6 +210,8 @@ def _build(
     from digest.theme import load_theme
 
     with stage("theme"):
+        if session.theme is None:
+            dates.remember(session.cache.blob(_DATES))
         if session.theme is None or session.theme.stamp != stamp:
             session.theme = load_theme(config, serving=serving)
         elif session.theme.env.globals["serving"] != serving:
@@ -268,6 +273,7 @@ def _build(
                 if outcome.written:
                     written += 1
                     changed_urls.add(outcome.url)
+    _keep_dates(session)
     with stage("static"):
         for _name, (path, site_path) in sorted(theme.assets.items()):
             rel = site_path.lstrip("/")
@@ -313,7 +319,8 @@ def _rebuild_changed(
     out = config.output_dir
     changed_urls: set[str] = set()
     with stage("render"):
-        renderer = Renderer(delta.catalog, config, theme, _bodies(session, config))
+        renderer = Renderer(delta.catalog, config, theme, _bodies(session, config),
+                            memoise=len(delta.stale) >= _MEMOISE_FROM)
         try:
             for outcome in render_all(list(delta.stale), renderer, out, jobs):
                 if outcome.problem is not None:
@@ -322,6 +329,7 @@ def _rebuild_changed(
                     changed_urls.add(outcome.url)
         except LookupError:  # the cache lost an entry after all
             return None
+    _keep_dates(session)
     pages_written = len(changed_urls)
     pending = None
     if config.search and serving:
@@ -365,6 +373,15 @@ def _update_search(
     _, written, problem = index_site(out, delta.catalog.entries, body_of, session.cache,
                                      read_manifest(out))
     return written, () if problem is None else (problem,)
+
+
+def _keep_dates(session: _Session) -> None:
+    """Store the date labels this build made, for the next process (digest.dates)."""
+    from digest import dates
+
+    blob = dates.saved()
+    if blob is not None:
+        session.cache.set_blob(_DATES, blob)
 
 
 def _remember(

@@ -19,6 +19,7 @@ from typing import Any
 
 import jinja2
 
+from digest import dates
 from digest.collect import Catalog
 from digest.config import SiteConfig
 from digest.errors import Problem, display_path
@@ -47,13 +48,16 @@ class Renderer:
 
     def __init__(
         self, catalog: Catalog, config: SiteConfig, theme: Theme,
-        bodies: Callable[[Article], str] | None = None,
+        bodies: Callable[[Article], str] | None = None, *, memoise: bool = True,
     ) -> None:
         self.catalog = catalog
         self.config = config
         self.theme = theme
         self.bodies = bodies or _in_memory
         self.views = Views(catalog, config.language, config.feeds.atom, self.bodies)
+        # Keeping macro results pays across many pages; for a few it costs more (each
+        # macro template is parsed once to prove it pure) than it saves.
+        self.memoise = memoise
 
     def render(self, spec: PageSpec) -> bytes | Problem:
         if spec.template is None:
@@ -63,7 +67,7 @@ class Renderer:
         try:
             template = self.theme.env.get_template(spec.template)
             context = self._context(spec)
-            if spec.kind == "404":  # its links start from the base path, not the page
+            if spec.kind == "404" or not self.memoise:  # a 404's links start from the base
                 return template.render(context).encode("utf-8")
             memoise_macros(self.theme.env, self.views.stable, spec.url)
             try:
@@ -232,7 +236,8 @@ def _render_all(
     context = multiprocessing.get_context("fork")
     try:
         with context.Pool(jobs) as pool:
-            for outcomes in pool.imap_unordered(_render_batch, batches):
+            for outcomes, labels in pool.imap_unordered(_render_batch, batches):
+                dates.add(labels)  # kept in the parent's build cache for the next build
                 yield from outcomes
                 if advance:
                     advance(len(outcomes))
@@ -243,10 +248,11 @@ def _render_all(
 _WORKER: tuple[Renderer, Path, list[PageSpec], Container[str] | None] | None = None
 
 
-def _render_batch(bounds: tuple[int, int]) -> list[Outcome]:
+def _render_batch(bounds: tuple[int, int]) -> tuple[list[Outcome], dict[Any, str]]:
     assert _WORKER is not None
     renderer, out_dir, specs, previous = _WORKER
-    return [_render_and_write(renderer, out_dir, specs[i], previous) for i in range(*bounds)]
+    outcomes = [_render_and_write(renderer, out_dir, specs[i], previous) for i in range(*bounds)]
+    return outcomes, dates.unsaved()
 
 
 def _render_and_write(

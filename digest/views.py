@@ -16,9 +16,9 @@ from functools import cached_property
 from markupsafe import Markup
 
 from digest.collect import Catalog, Edition, Group
+from digest.dates import format_style, format_week
 from digest.load import Article
 from digest.model import EditionPeriod, PartialDate, RelatedStory
-from digest.theme import format_week
 
 
 @dataclass(frozen=True)
@@ -218,8 +218,6 @@ class Views:
         return tuple(v for v in (self.edition(i) for i in indexes) if v is not None)
 
     def edition_label(self, edition: Edition) -> str:
-        from digest.theme import format_style
-
         if edition.period == "weekly":
             return format_week(edition.start, edition.end, self.language)
         if edition.period == "monthly":
@@ -227,6 +225,4 @@ class Views:
         return format_style(edition.start, "long", self.language)
 
     def month_label(self, year: int, month: int) -> str:
-        from digest.theme import format_style
-
         return format_style(datetime.date(year, month, 1), "month", self.language)

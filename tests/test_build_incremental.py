@@ -279,3 +279,56 @@ def test_an_incremental_build_renders_in_forked_workers(
     assert report.problems == () and "plan" not in report.timings
     assert len(report.changed_urls) > 3
     assert _equals_clean_build(site, tmp_path)
+
+
+def test_an_edit_in_a_new_process_reuses_the_date_labels_of_earlier_builds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Labels made by the render workers of a complete build are kept in the cache, so a
+    # one-shot edit that shows known dates does not load Babel's locale data again.
+    import babel.dates
+
+    from digest import dates, render
+
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    with monkeypatch.context() as workers:
+        workers.setattr(render, "_PARALLEL_MIN", 1)  # the labels come from forked workers
+        workers.setattr(dates, "_known", {})
+        workers.setattr(dates, "_new", {})
+        build_site(site, jobs=2)
+    _new_process()
+    monkeypatch.setattr(dates, "_known", {})
+    monkeypatch.setattr(dates, "_new", {})
+
+    def no_babel(*args: object, **kwargs: object) -> str:
+        raise AssertionError("Babel asked again for a date it formatted before")
+
+    monkeypatch.setattr(babel.dates, "format_skeleton", no_babel)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    report = build_site(site)
+    assert report.problems == () and "replan" in report.timings
+    monkeypatch.undo()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_date_labels_from_another_babel_or_a_damaged_cache_are_not_used(
+    monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime
+    import pickle
+
+    from digest import dates
+
+    monkeypatch.setattr(dates, "_known", {})
+    day = datetime.date(2025, 10, 2)
+    dates.remember(b"not a pickle")
+    dates.remember(pickle.dumps(("another babel", {(day, "long", "en"): "Wrong"})))
+    assert dates.format_style(day, "long", "en") == "October 2, 2025"
+    blob = dates.saved()
+    assert blob is not None and dates.saved() is None  # nothing new since
+    monkeypatch.setattr(dates, "_known", {})
+    dates.remember(blob)
+    assert dates._known == {(day, "long", "en"): "October 2, 2025"}

@@ -268,10 +268,10 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
                      date=PartialDate(2025, 10), standfirst=None, truncated=False, source_url=None,
                      tags=(), related=(), draft=False, edition="Autumn issue")
     edition = NS(key="2025-w41", period="weekly", label="6–12 Oct 2025", url="/2025/w41/", count=2,
-                 groups=(NS(publication=pub, articles=(first, second)),))
+                 groups=(NS(publication=pub, articles=(first, second)),), publications=(pub,))
     daily = NS(key="2025-10-05", period="daily", label="5 October 2025", url="/2025/10/05/",
                count=1,
-               groups=(NS(publication=pub, articles=(second,)),))
+               groups=(NS(publication=pub, articles=(second,)),), publications=(pub,))
     summary = NS(name=pub.name, slug=pub.slug, url=pub.url, count=1, latest=day,
                  feed_url=pub.url + "feed.xml")
     pagination = NS(page=2, pages=3, prev_url=pub.url, next_url=pub.url + "page/3/",
