@@ -43,7 +43,6 @@ if TYPE_CHECKING:
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
 _MEMOISE_FROM = 64  # pages rendered: below this, macro results are not kept (render.py)
-_DATES = "dates"  # the cache blob of date labels
 
 
 def output_folder(config: SiteConfig) -> Path:
@@ -211,7 +210,7 @@ def _build(
 
     with stage("theme"):
         if session.theme is None:
-            dates.remember(session.cache.blob(_DATES))
+            dates.load(session.cache)
         if session.theme is None or session.theme.stamp != stamp:
             session.theme = load_theme(config, serving=serving)
         elif session.theme.env.globals["serving"] != serving:
@@ -273,7 +272,7 @@ def _build(
                 if outcome.written:
                     written += 1
                     changed_urls.add(outcome.url)
-    _keep_dates(session)
+    dates.save(session.cache)
     with stage("static"):
         for _name, (path, site_path) in sorted(theme.assets.items()):
             rel = site_path.lstrip("/")
@@ -314,6 +313,7 @@ def _rebuild_changed(
     timings: dict[str, float],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
+    from digest import dates
     from digest.render import Renderer, render_all
 
     out = config.output_dir
@@ -329,16 +329,27 @@ def _rebuild_changed(
                     changed_urls.add(outcome.url)
         except LookupError:  # the cache lost an entry after all
             return None
-    _keep_dates(session)
+    dates.save(session.cache)
     pages_written = len(changed_urls)
     pending = None
-    if config.search and serving:
-        # The reload shows the pages at once; the index follows a tenth of a second later.
-        def pending() -> tuple[Problem, ...]:
-            return _update_search(delta, session, config, or_all=True)[1]
-    elif config.search:
-        with stage("search"):
-            written, _ = _update_search(delta, session, config, or_all=False)
+    if config.search:
+        from digest.search import update_index
+
+        def search() -> tuple[set[str] | None, tuple[Problem, ...]]:
+            # Under serve, a chunk that cannot be updated in place sends the whole index
+            # to be checked; a one-shot build runs the complete build instead.
+            return update_index(
+                out, [a for _, _, a in delta.changed], delta.catalog.entries,
+                _bodies(session, config), session.cache, config.permalinks["article"],
+                or_all=serving)
+
+        if serving:
+            # The reload shows the pages at once; the index follows a tenth of a second later.
+            def pending() -> tuple[Problem, ...]:
+                return search()[1]
+        else:
+            with stage("search"):
+                written, _ = search()
             if written is None:
                 return None
             changed_urls |= {"/" + f for f in written}
@@ -353,35 +364,6 @@ def _rebuild_changed(
         changed_urls=frozenset(changed_urls),
         pending=pending,
     )
-
-
-def _update_search(
-    delta: Delta, session: _Session, config: SiteConfig, *, or_all: bool
-) -> tuple[set[str] | None, tuple[Problem, ...]]:
-    """Rewrite the search index chunks of the edited articles: (files written, problems).
-
-    None for the files when the index cannot be updated in place; with `or_all`, the
-    whole index is then checked and rewritten where needed instead."""
-    from digest.search import index_site, reindex
-
-    out = config.output_dir
-    body_of = _bodies(session, config)
-    written = reindex(out, (a for _, _, a in delta.changed), body_of, session.cache,
-                      config.permalinks["article"])
-    if written is not None or not or_all:
-        return written, ()
-    _, written, problem = index_site(out, delta.catalog.entries, body_of, session.cache,
-                                     read_manifest(out))
-    return written, () if problem is None else (problem,)
-
-
-def _keep_dates(session: _Session) -> None:
-    """Store the date labels this build made, for the next process (digest.dates)."""
-    from digest import dates
-
-    blob = dates.saved()
-    if blob is not None:
-        session.cache.set_blob(_DATES, blob)
 
 
 def _remember(

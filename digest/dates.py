@@ -14,6 +14,8 @@ import pickle
 from functools import lru_cache
 from typing import Any
 
+from digest.cache import BuildCache
+
 SKELETONS = {"long": "yMMMMd", "short": "yMMMd", "month": "yMMMM", "year": "y"}
 
 _known: dict[tuple[Any, ...], str] = {}
@@ -42,6 +44,21 @@ def format_week(start: datetime.date, end: datetime.date, language: str) -> str:
         label = str(format_interval(start, end, "yMMMd", locale=_locale(language)))
         _known[key] = _new[key] = label
     return label
+
+
+_BLOB = "dates"  # in the build cache
+
+
+def load(cache: BuildCache) -> None:
+    """Take the labels an earlier build kept in the cache."""
+    remember(cache.blob(_BLOB))
+
+
+def save(cache: BuildCache) -> None:
+    """Keep the labels made since the last save in the cache, for the next process."""
+    blob = saved()
+    if blob is not None:
+        cache.set_blob(_BLOB, blob)
 
 
 def remember(blob: bytes | None) -> None:

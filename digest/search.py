@@ -34,7 +34,7 @@ from digest.cache import BuildCache
 from digest.collect import UNSORTED, Entry, place
 from digest.errors import Problem
 from digest.load import Article
-from digest.write import write_file
+from digest.write import read_manifest, write_file
 
 SUBDIR = "search/data"
 FORMAT = 1
@@ -102,7 +102,7 @@ def index_site(
     return files, written, None
 
 
-def reindex(
+def _reindex(
     output: Path,
     changed: Iterable[Article],
     body_of: Callable[[Article], str],
@@ -143,6 +143,25 @@ def reindex(
         state.update(listings)
         cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
     return written
+
+
+def update_index(
+    output: Path,
+    changed: Sequence[Article],
+    entries: Sequence[Entry],
+    body_of: Callable[[Article], str],
+    cache: BuildCache,
+    article_pattern: str,
+    *,
+    or_all: bool,
+) -> tuple[set[str] | None, tuple[Problem, ...]]:
+    """`_reindex`, then, when it cannot and `or_all`, `index_site` over all `entries`:
+    (the files written or None, problems)."""
+    written = _reindex(output, changed, body_of, cache, article_pattern)
+    if written is not None or not or_all:
+        return written, ()
+    _, written, problem = index_site(output, entries, body_of, cache, read_manifest(output))
+    return written, () if problem is None else (problem,)
 
 
 Doc = list[str]  # a docs.json row
