@@ -19,7 +19,7 @@ Format 1, the contract with search.js:
 
 from __future__ import annotations
 
-import contextlib
+import bisect
 import html
 import json
 import os
@@ -170,34 +170,104 @@ _Job = tuple[int, Members, dict[str, Entry]]  # a chunk to write: number, articl
 _Done = tuple[int, set[str], bytes]  # its number, the files written, its cache blob
 
 
+class _Chunk:
+    """One chunk as the cache keeps it: its articles, documents, postings (term -> [index,
+    weight, ...], indexes ascending) and each document's terms, so that replacing one
+    article touches only its own postings."""
+
+    def __init__(self, members: list[tuple[str, str]], docs: list[Doc],
+                 postings: dict[str, list[int]], terms: list[list[str]]) -> None:
+        self.members, self.docs, self.postings, self.terms = members, docs, postings, terms
+
+    @classmethod
+    def made(cls, indexed: list[tuple[tuple[str, str], Doc, Weights]]) -> _Chunk:
+        postings: dict[str, list[int]] = {}
+        for index, (_, _, weights) in enumerate(indexed):
+            for term, weight in weights.items():
+                found = postings.get(term)
+                if found is None:
+                    postings[term] = [index, weight]
+                else:
+                    found += (index, weight)
+        return cls([m for m, _, _ in indexed], [d for _, d, _ in indexed], postings,
+                   [list(w) for _, _, w in indexed])
+
+    def replace(self, index: int, entry: Entry, weights: Weights) -> None:
+        for term in self.terms[index]:
+            found = self.postings[term]
+            at = found[::2].index(index) * 2
+            del found[at:at + 2]
+            if not found:
+                del self.postings[term]
+        for term, weight in weights.items():
+            found = self.postings.setdefault(term, [])
+            at = bisect.bisect_left(found[::2], index) * 2  # indexes stay ascending
+            found[at:at] = (index, weight)
+        self.members[index] = (entry.article.source, entry.article.digest)
+        self.docs[index] = _doc(entry)
+        self.terms[index] = list(weights)
+
+    def indexed(self) -> dict[tuple[str, str], tuple[Doc, Weights]]:
+        """Each article's document and weights, for a chunk made again around them."""
+        weights: list[Weights] = [{} for _ in self.members]
+        for term, found in self.postings.items():
+            for at in range(0, len(found), 2):
+                weights[found[at]][term] = found[at + 1]
+        return {m: (d, w) for m, d, w in zip(self.members, self.docs, weights, strict=True)}
+
+    def write(self, output: Path, number: int) -> set[str]:
+        buckets: list[dict[str, list[int]]] = [{} for _ in range(BUCKETS)]
+        for term in sorted(self.postings):
+            buckets[bucket_of(term)][term] = self.postings[term]
+        written = set()
+        for name, value in [(f"{SUBDIR}/{number}/docs.json", self.docs)] + [
+                (f"{SUBDIR}/{number}/{b}.json", terms) for b, terms in enumerate(buckets)]:
+            if write_file(output, name, _json(value)):
+                written.add(name)
+        return written
+
+    def dumps(self) -> bytes:
+        # The terms lists share their strings with the postings' keys: pickled once.
+        return pickle.dumps((self.members, self.docs, self.postings, self.terms), protocol=5)
+
+    @classmethod
+    def loads(cls, blob: bytes) -> _Chunk | None:
+        try:
+            members, docs, postings, terms = pickle.loads(blob)
+        except Exception:  # a damaged blob: its articles are indexed again
+            return None
+        if not (isinstance(members, list) and isinstance(docs, list)
+                and isinstance(postings, dict) and isinstance(terms, list)
+                and len(members) == len(docs) == len(terms)):
+            return None  # not what this version stores
+        return cls(members, docs, postings, terms)
+
+
 class _Reuse:
-    """What earlier builds indexed, read from the cache a chunk at a time when asked for:
-    the document row and term weights of an article whose digest is unchanged."""
+    """What earlier builds indexed, read from the cache a chunk at a time when asked for."""
 
     def __init__(self, cache: BuildCache, state: dict[int, str]) -> None:
         self._cache = cache
         self._state = state
         self._chunk_of: dict[tuple[str, str], int] | None = None
-        self._loaded: dict[int, dict[tuple[str, str], tuple[Doc, Weights]]] = {}
+        self._indexed: dict[int, dict[tuple[str, str], tuple[Doc, Weights]]] = {}
+
+    def chunk(self, number: int) -> _Chunk | None:
+        blob = self._cache.blob(f"{_STATE}/{number}")
+        return None if blob is None else _Chunk.loads(blob)
 
     def get(self, member: tuple[str, str]) -> tuple[Doc, Weights] | None:
+        """The document row and term weights of an article whose digest is unchanged."""
         if self._chunk_of is None:
             self._chunk_of = {m: n for n, listing in self._state.items()
                               for m in _members(listing)}
         number = self._chunk_of.get(member)
         if number is None:
             return None
-        if number not in self._loaded:
-            self._loaded[number] = {}
-            blob = self._cache.blob(f"{_STATE}/{number}")
-            # A damaged blob leaves its articles to be indexed again.
-            with contextlib.suppress(Exception):
-                self._loaded[number] = pickle.loads(blob) if blob is not None else {}
-        known = self._loaded[number].get(member)
-        if not (isinstance(known, tuple) and len(known) == 2 and isinstance(known[0], list)
-                and isinstance(known[1], dict)):
-            return None  # not what this version stores: indexed again
-        return known
+        if number not in self._indexed:
+            chunk = self.chunk(number)
+            self._indexed[number] = {} if chunk is None else chunk.indexed()
+        return self._indexed[number].get(member)
 
 
 _WORK: tuple[Path, list[_Job], _Reuse, Callable[[Article], str]] | None = None
@@ -231,30 +301,25 @@ def _write_chunk(output: Path, job: _Job, reuse: _Reuse,
                  body_of: Callable[[Article], str]) -> _Done:
     """Write one chunk's files; LookupError when an article is neither fresh nor reusable."""
     number, members, fresh = job
-    indexed: dict[tuple[str, str], tuple[Doc, Weights]] = {}
-    for member in members:
-        known = reuse.get(member)
-        if known is None:
-            entry = fresh[member[0]]
-            known = (_doc(entry), dict(_weights(entry.article, body_of(entry.article))))
-        indexed[member] = known
-    postings: dict[str, list[int]] = {}
-    for index, (_, weights) in enumerate(indexed.values()):
-        for term, weight in weights.items():
-            found = postings.get(term)
-            if found is None:
-                postings[term] = [index, weight]
-            else:
-                found += (index, weight)
-    buckets: list[dict[str, list[int]]] = [{} for _ in range(BUCKETS)]
-    for term in sorted(postings):
-        buckets[bucket_of(term)][term] = postings[term]
-    written = set()
-    for name, value in [(f"{SUBDIR}/{number}/docs.json", [d for d, _ in indexed.values()])] + [
-            (f"{SUBDIR}/{number}/{b}.json", terms) for b, terms in enumerate(buckets)]:
-        if write_file(output, name, _json(value)):
-            written.add(name)
-    return number, written, pickle.dumps(indexed, protocol=5)
+    chunk = reuse.chunk(number) if len(fresh) < len(members) else None
+    if chunk is not None and len(chunk.members) == len(members) and all(
+            old == new or (old[0] == new[0] and new[0] in fresh)
+            for old, new in zip(chunk.members, members, strict=True)):
+        # The same articles, some edited: only their postings change.
+        for index, (old, new) in enumerate(zip(chunk.members, members, strict=True)):
+            if old != new:
+                entry = fresh[new[0]]
+                chunk.replace(index, entry, _weights(entry.article, body_of(entry.article)))
+    else:
+        indexed = []
+        for member in members:
+            known = reuse.get(member)
+            if known is None:
+                entry = fresh[member[0]]
+                known = (_doc(entry), _weights(entry.article, body_of(entry.article)))
+            indexed.append((member, *known))
+        chunk = _Chunk.made(indexed)
+    return number, chunk.write(output, number), chunk.dumps()
 
 
 def terms_of(text: str) -> list[str]:
@@ -278,7 +343,7 @@ def _doc(entry: Entry) -> Doc:
             meta.date.iso if meta.date else "", entry.article.excerpt]
 
 
-def _weights(article: Article, body_html: str) -> Counter[str]:
+def _weights(article: Article, body_html: str) -> Weights:
     meta = article.meta
     weights = Counter(terms_of(html.unescape(_TAG.sub(" ", body_html))))
     for term in terms_of(meta.title):
@@ -286,7 +351,7 @@ def _weights(article: Article, body_html: str) -> Counter[str]:
     lead = " ".join(t for t in (meta.kicker, meta.standfirst, meta.author, *meta.tags) if t)
     for term in terms_of(lead):
         weights[term] += _LEAD_WEIGHT
-    return weights
+    return dict(weights)
 
 
 def _publication(entry: Entry) -> str:
