@@ -80,8 +80,10 @@ def index_site(
                 n in previous and os.path.isfile(output / n) for n in chunk_files):
             todo.append((number, members, {e.article.source: e for e in chunk}))
     written: set[str] = set()
+    reuse = _Reuse(cache, before)
+    _forget_state(cache, todo)
     try:
-        for number, names, blob in _run(output, todo, _Reuse(cache, before), body_of, jobs):
+        for number, names, blob in _run(output, todo, reuse, body_of, jobs):
             written |= names
             cache.set_blob(f"{_STATE}/{number}", blob)
         meta = {"format": FORMAT, "chunks": len(chunks), "buckets": BUCKETS,
@@ -132,6 +134,7 @@ def _reindex(
             todo.append((number, members, fresh))
     reuse = _Reuse(cache, {number: state[number] for number in edits})
     written: set[str] = set()
+    _forget_state(cache, todo)
     try:
         for number, names, blob in _run(output, todo, reuse, body_of, 1):
             written |= names
@@ -385,6 +388,13 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
         if listing.startswith(needle) or "\0" + needle in listing:
             return number
     return None
+
+
+def _forget_state(cache: BuildCache, todo: list[_Job]) -> None:
+    # Until the chunks are written, the cache says nothing of where articles are: a build
+    # killed meanwhile leaves the next one to check every chunk.
+    if todo:
+        cache.set_blob(_STATE, None)
 
 
 def _load_state(cache: BuildCache) -> dict[int, str] | None:
