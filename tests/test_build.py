@@ -254,3 +254,15 @@ def test_real_default_theme_renders(site: Path) -> None:
     from digest.check import check
 
     assert [str(p) for p in check(load_config(site))] == []
+
+
+def test_the_archive_names_each_editions_publications_in_edition_order(site: Path) -> None:
+    # The archive lists hundreds of editions: their publications come from the catalog,
+    # in the order the edition shows its groups (the featured story's first).
+    (site / "site.yaml").write_text((site / "site.yaml").read_text().replace(
+        "theme: plain", "theme: default"))
+    assert build_site(site).problems == ()
+    archive = page(site, "archive/index.html")
+    assert '<span class="edition-list__pubs">The Guardian · The Economist</span>' in archive
+    edition = page(site, "2025/10/01/index.html")
+    assert "2 publications" in edition
