@@ -80,12 +80,8 @@ def index_site(
                 n in previous and os.path.isfile(output / n) for n in chunk_files):
             todo.append((number, members, {e.article.source: e for e in chunk}))
     written: set[str] = set()
-    reuse = _Reuse(cache, before)
-    _forget_state(cache, todo)
     try:
-        for number, names, blob in _run(output, todo, reuse, body_of, jobs):
-            written |= names
-            cache.set_blob(f"{_STATE}/{number}", blob)
+        written = _write_chunks(output, todo, _Reuse(cache, before), body_of, cache, jobs)
         meta = {"format": FORMAT, "chunks": len(chunks), "buckets": BUCKETS,
                 "documents": len(ordered),
                 "publications": sorted({_publication(e) for e in ordered})}
@@ -100,7 +96,7 @@ def index_site(
             hint="the pages were built; free some space or fix the folder, then build again")
     for number in set(before) - set(state):
         cache.set_blob(f"{_STATE}/{number}", None)
-    cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
+    _save_state(cache, state)
     return files, written, None
 
 
@@ -133,18 +129,14 @@ def _reindex(
         if listings[number] != state[number]:  # else touched, not changed
             todo.append((number, members, fresh))
     reuse = _Reuse(cache, {number: state[number] for number in edits})
-    written: set[str] = set()
-    _forget_state(cache, todo)
     try:
-        for number, names, blob in _run(output, todo, reuse, body_of, 1):
-            written |= names
-            cache.set_blob(f"{_STATE}/{number}", blob)
+        written = _write_chunks(output, todo, reuse, body_of, cache, 1)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
     if todo:
         state.update(listings)
-        cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
+        _save_state(cache, state)
     return written
 
 
@@ -390,11 +382,22 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
     return None
 
 
-def _forget_state(cache: BuildCache, todo: list[_Job]) -> None:
-    # Until the chunks are written, the cache says nothing of where articles are: a build
-    # killed meanwhile leaves the next one to check every chunk.
+def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse,
+                  body_of: Callable[[Article], str], cache: BuildCache, jobs: int) -> set[str]:
+    """Write the chunks in `todo` and keep each in the cache; the files written."""
     if todo:
+        # Until the chunks are written, the cache says nothing of where articles are: a
+        # build killed meanwhile leaves the next one to check every chunk.
         cache.set_blob(_STATE, None)
+    written: set[str] = set()
+    for number, names, blob in _run(output, todo, reuse, body_of, jobs):
+        written |= names
+        cache.set_blob(f"{_STATE}/{number}", blob)
+    return written
+
+
+def _save_state(cache: BuildCache, state: dict[int, str]) -> None:
+    cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
 
 
 def _load_state(cache: BuildCache) -> dict[int, str] | None:

@@ -27,6 +27,7 @@ from digest import __version__
 from digest.config import SiteConfig
 from digest.dates import SKELETONS, format_style
 from digest.errors import DigestError
+from digest.frontmatter import SafeLoader
 from digest.model import PartialDate
 from digest.template_calls import TemplateEnvironment, asset_linker, link
 from digest.theme_files import files_below, theme_chain, theme_stamp
@@ -173,8 +174,7 @@ def _strings(chain: tuple[Path, ...], language: str) -> dict[str, str]:
 def _read_strings(path: Path) -> dict[str, str]:
     try:
         # libyaml when present: a theme's strings file took 30 ms with the Python loader.
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeLoader) or {}
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise DigestError.at(path, f"cannot read UI strings: {exc}") from None
     if not isinstance(data, dict):
