@@ -159,3 +159,77 @@ def test_jobs_option_on_the_command_line(make_site: Callable[..., Path]) -> None
     result = CliRunner().invoke(main, ["normalize", "--site", str(root), "--jobs", "1"])
     assert result.exit_code == 0, result.output
     assert "2 written" in result.output and (root / "content" / EN_PATH).is_file()
+
+
+def test_lost_state_file_never_overwrites_an_edit(make_site: Callable[..., Path]) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    edited = article.read_text().replace("tags: []", "tags: [food]\nnote: keep me")
+    edited = edited.replace("eleven farms", "eleven small farms")
+    article.write_text(edited)
+    (root / "content" / STATE_FILE).unlink()
+    report = run(root)
+    assert not report.written and len(report.conflicts) == 1
+    assert STATE_FILE in str(report.conflicts[0]) and "--force" in str(report.conflicts[0])
+    assert report.notes and STATE_FILE in report.notes[0]
+    assert article.read_text() == edited
+    assert run(root, dry_run=True).conflicts  # a dry run says the same, and writes nothing
+    assert article.read_text() == edited
+    # --force re-normalises on request, keeping the curator's fields.
+    forced = run(root, force=True)
+    assert forced.written == (EN_PATH,) and not forced.problems
+    text = article.read_text()
+    assert "note: keep me" in text and "tags: [food]" in text and "eleven small farms" not in text
+
+
+def test_lost_state_file_with_a_changed_dump_keeps_the_edit(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    edited = article.read_text() + "\nA paragraph the curator added.\n"
+    article.write_text(edited)
+    (root / "content" / STATE_FILE).write_text("{not json")  # unreadable counts as lost
+    (root / "content" / "inbox" / "en.txt").write_bytes(EN.replace(b"eleven", b"twelve"))
+    report = run(root)
+    assert len(report.conflicts) == 1 and not report.written
+    assert article.read_text() == edited
+
+
+def test_lost_state_file_is_named_on_the_command_line(make_site: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    article.write_text(article.read_text() + "\nMine.\n")
+    (root / "content" / STATE_FILE).unlink()
+    result = CliRunner().invoke(main, ["normalize", "--site", str(root)])
+    assert result.exit_code == 1
+    assert f"note: {STATE_FILE} is missing" in result.output
+    assert f"{EN_PATH}: differs from what normalize writes now" in result.output
+    assert "0 written" in result.output and "1 conflict" in result.output
+    assert article.read_text().endswith("\nMine.\n")
+
+
+def test_force_keeps_every_curator_field(make_site: Callable[..., Path]) -> None:
+    from digest.frontmatter import parse_document
+
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    article.write_text(article.read_text().replace(
+        "tags: []", "tags: [food, farming]\nnote: my note\nfeatured: true\nstatus: draft"))
+    (root / "content" / "inbox" / "en.txt").write_bytes(EN.replace(b"eleven farms", b"ten farms"))
+    assert run(root).conflicts  # the edit is not overwritten without --force
+    forced = run(root, force=True)
+    assert forced.written == (EN_PATH,) and not forced.problems
+    text = article.read_text()
+    meta = parse_document(text, EN_PATH).meta
+    assert "ten farms" in text
+    assert (meta.note, meta.featured, meta.status, meta.tags) == (
+        "my note", True, "draft", ("food", "farming"))

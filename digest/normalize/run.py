@@ -20,8 +20,14 @@ import click
 
 from digest.errors import DigestError, Problem, display_path
 from digest.frontmatter import dump_document, parse_document
-from digest.model import CURATOR_FIELDS, ArticleDocument
-from digest.normalize.state import DumpRecord, load_state, replace_atomic, save_state
+from digest.model import CURATOR_FIELDS, ArticleDocument, SourceInfo
+from digest.normalize.state import (
+    STATE_FILE,
+    DumpRecord,
+    load_state,
+    replace_atomic,
+    save_state,
+)
 from digest.normalize.work import Job, Parsed, parse_all
 
 if TYPE_CHECKING:
@@ -49,6 +55,7 @@ class NormalizeReport:
     # Every problem, conflicts included, so the command exits non-zero.
     problems: tuple[Problem, ...] = ()
     dry_run: bool = False
+    notes: tuple[str, ...] = ()  # said before the summary; not problems
 
     def summary(self) -> str:
         errors = len(self.problems) - len(self.conflicts)
@@ -78,6 +85,8 @@ class _Run:
     conflicts: list[Problem] = dataclasses.field(default_factory=list)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     dirty: bool = False
+    # No record of what normalize wrote, though articles exist: see _may_hold_edits.
+    state_missing: bool = False
     content: str = ""  # the content folder, as a string for quick joins
 
     def __post_init__(self) -> None:
@@ -104,6 +113,7 @@ def normalize(
         config=config, force=force, dry_run=dry_run, stdout=stdout, state=state,
         claimed={r.article: k for k, r in state.items() if r.article},
         texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
+        state_missing=not state and _has_articles(config.articles_dir),
     )
     files = list(_files(config, paths, run.problems))
     todo = [job for file, key in files if (job := _read_new(run, file, key)) is not None]
@@ -116,11 +126,19 @@ def normalize(
     if run.dirty and not dry_run and stdout is None:
         save_state(config.content_dir, run.state)
     conflicts = tuple(run.conflicts)
+    notes = (
+        f"{STATE_FILE} is missing or unreadable: existing articles that differ from what "
+        "normalize writes now are kept and reported as conflicts, never overwritten",
+    ) if run.state_missing and stdout is None else ()
     return NormalizeReport(
         written=tuple(run.written), unchanged=tuple(run.unchanged),
         duplicates=tuple(run.duplicates), conflicts=conflicts,
-        problems=tuple(run.problems) + conflicts, dry_run=dry_run,
+        problems=tuple(run.problems) + conflicts, dry_run=dry_run, notes=notes,
     )
+
+
+def _has_articles(folder: Path) -> bool:
+    return any(True for _ in folder.rglob("*.md")) if folder.is_dir() else False
 
 
 def _files(
@@ -237,23 +255,15 @@ def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
         rel = _free_path(run, key, sha, parsed.path)
     target = os.path.join(run.content, rel)
     old = _read(target)
-    if old is not None:
-        edited = record is None or record.article != rel or _sha(old) != record.written
-        if record is None and _source_sha(old, rel) == sha:
-            edited = False  # our own earlier output, the state file was lost
-        elif edited and not run.force and record is not None and record.article == rel:
-            if record.sha256 == sha:
-                run.unchanged.append(rel)
-                return
-            run.conflicts.append(Problem(
-                rel, "edited since it was normalised; the raw dump changed too",
-                hint="Re-run with --force to re-normalise (keeps note, featured, status, tags), "
-                "or delete the article to start over",
-            ))
-            return
-        if run.force:
-            assert document is not None  # parsed with keep_document under --force
-            markdown = dump_document(_keep_curator_fields(document, old, rel))
+    if old is not None and run.force:
+        assert document is not None  # parsed with keep_document under --force
+        markdown = dump_document(_keep_curator_fields(document, old, rel))
+    elif old is not None and _may_hold_edits(run, record, rel, old, markdown):
+        if record is not None and record.article == rel and record.sha256 == sha:
+            run.unchanged.append(rel)  # edited, and its dump is as it was: nothing to do
+        else:
+            run.conflicts.append(_conflict(run, rel))
+        return
     data = markdown.encode("utf-8")
     if run.dry_run:
         if old != data:
@@ -271,6 +281,35 @@ def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
     run.claimed[rel] = key
 
 
+def _may_hold_edits(
+    run: _Run, record: DumpRecord | None, rel: str, old: bytes, markdown: str
+) -> bool:
+    """Whether the article on disk may hold the curator's edits, so must not be replaced.
+
+    Only bytes the state file says normalize wrote are its own. Without that record (a
+    lost or deleted state file, a fresh clone) an article that differs from what would
+    be written now may have been edited: it is never taken for our own earlier output.
+    """
+    if record is not None and record.article == rel:
+        return _sha(old) != record.written
+    return old != markdown.encode("utf-8")
+
+
+def _conflict(run: _Run, rel: str) -> Problem:
+    if run.state_missing:
+        return Problem(
+            rel, f"differs from what normalize writes now, and {STATE_FILE} (the record of "
+            "what normalize wrote) is missing or unreadable, so it may hold your edits",
+            hint="Keep it as it is (nothing was changed); re-run with --force to re-normalise "
+            "it (keeps note, featured, status and tags), or delete the article to start over",
+        )
+    return Problem(
+        rel, "edited since it was normalised; the raw dump changed too",
+        hint="Re-run with --force to re-normalise (keeps note, featured, status, tags), "
+        "or delete the article to start over",
+    )
+
+
 def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
     """The article's path; a short hash is added when another dump already has it."""
     for suffix in ("", sha[:8], sha[:16], sha):
@@ -279,8 +318,9 @@ def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
         path = os.path.join(run.content, rel)
         if owner == key or (owner is None and not os.path.exists(path)):
             break
-        if owner is None and _source_sha(_read(path), rel) == sha:
-            break  # the article this dump produced before the state file was lost
+        source = _source(_read(path), rel) if owner is None else None
+        if source is not None and (source.sha256 == sha or source.file == key):
+            break  # this dump's article from before the state file was lost
     run.claimed[rel] = key
     return rel
 
@@ -294,14 +334,13 @@ def _keep_curator_fields(document: ArticleDocument, old: bytes, rel: str) -> Art
     return dataclasses.replace(document, meta=dataclasses.replace(document.meta, **kept))
 
 
-def _source_sha(data: bytes | None, rel: str) -> str | None:
+def _source(data: bytes | None, rel: str) -> SourceInfo | None:
     if data is None:
         return None
     try:
-        meta = parse_document(data.decode("utf-8-sig"), rel).meta
+        return parse_document(data.decode("utf-8-sig"), rel).meta.source
     except (DigestError, UnicodeDecodeError):
         return None
-    return meta.source.sha256 if meta.source else None
 
 
 def _record(run: _Run, key: str, record: DumpRecord) -> None:

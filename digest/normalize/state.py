@@ -5,7 +5,9 @@ content/) to the sha256 of its bytes, the sha256 of its whitespace-normalised
 text (for duplicates), the article written from it and the sha256 of the
 bytes written. That last hash is how an article the curator edited is told
 apart from one normalize wrote. A missing or unreadable state file is
-treated as empty: articles are then matched by `source.sha256` instead.
+treated as empty: an existing article is then found by its `source.sha256`, and
+taken as normalize's own only when its bytes are exactly what would be written
+now; any other is treated as edited (a conflict, never overwritten).
 """
 
 from __future__ import annotations
