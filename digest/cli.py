@@ -127,6 +127,8 @@ def normalize(
             progress=sys.stderr.isatty(),
             jobs=jobs,
         )
+        for note in report.notes:
+            click.echo(f"note: {note}", err=True)
         _report(report.problems)
         click.echo(report.summary(), err=to_stdout)
         return 1 if report.problems else 0
