@@ -196,7 +196,11 @@ def test_build_of_hostile_names_is_safe_and_complete(normalized) -> None:
 
 HAND_WRITTEN = {
     # file name (below content/articles) -> (title, publication, tags)
-    "../escape-attempt.md": None,  # never created outside: see the test
+    # Names and a publication aimed at the folder above: the build must write nothing
+    # outside its output folder, and the article is still published inside it.
+    "../escape-attempt.md": None,  # next to articles/, not in it: see the test
+    "h/escape-attempt.md": ("../../../content/escape-attempt", "../../content",
+                            ["../../../content/escape-attempt", "../.."]),
     "a/x..y.md": ("Dots inside", "Dots", []),
     "b/Big-Story.md": ("Big Story", "Case Gazette", ["News"]),
     "b/big-story.md": ("big story", "Case Gazette", ["news"]),
@@ -231,13 +235,17 @@ def test_hand_written_articles_with_hostile_names(tmp_path: Path) -> None:
     articles = site / "content" / "articles"
     markers = {}
     for i, (rel, spec) in enumerate(HAND_WRITTEN.items()):
+        marker = f"MARKER-H{i:03d}"
         if spec is None:
+            # A Markdown file next to articles/, not in it: never an article, never changed.
+            stray = articles / rel
+            stray.write_text(_front("Stray", "Stray Pub", [], "MARKER-STRAY"), "utf-8")
             continue
         path = articles / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        marker = f"MARKER-H{i:03d}"
         markers[marker] = rel
         path.write_text(_front(*spec, marker), "utf-8")
+    outside_before = _files_outside(tmp_path, site / "_site", site / ".digest-cache")
     report = _build(site)
     output = site / "_site"
     assert_safe_tree(output)
@@ -246,7 +254,20 @@ def test_hand_written_articles_with_hostile_names(tmp_path: Path) -> None:
     lost = [(m, rel) for m, rel in markers.items()
             if not pages_with(output, m) and Path(rel).name not in problems]
     assert not lost, (lost, problems[:2000])
-    assert not (tmp_path / "site" / "content" / "escape-attempt.md").exists()
+    # What the curator would see: no file appeared or changed anywhere but the output
+    # folder and the cache, and the stray file next to articles/ is not published.
+    outside_after = _files_outside(tmp_path, site / "_site", site / ".digest-cache")
+    assert outside_after == outside_before, sorted(set(outside_after) ^ set(outside_before))
+    assert not pages_with(output, "MARKER-STRAY")
+
+
+def _files_outside(root: Path, *skip: Path) -> dict[str, bytes]:
+    """Every file below `root` but outside the `skip` folders (relative path -> bytes)."""
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in root.rglob("*")
+        if p.is_file() and not any(p.is_relative_to(folder) for folder in skip)
+    }
 
 
 @pytest.mark.parametrize("where", ["file_name", "publication", "tag"])
