@@ -434,3 +434,29 @@ def test_broadsheet_theme_inherits_and_sets_columns(page: Page, make_site: Calla
     page.screenshot(path=str(tmp_path / "broadsheet-edition-desktop.png"), full_page=True)
     page.set_viewport_size({"width": 390, "height": 844})
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_search_filter_shows_a_publication_name_as_text(
+        page: Page, make_site: Callable[..., Path], serve: Callable[[Path], str]) -> None:
+    name = "<img src=x onerror=alert(1)>"
+    articles = {
+        "2025-10-06-trap.md": f"---\ntitle: Lanterns on the pier\npublication: '{name}'\n"
+        "date: 2025-10-06\n---\nLanterns were lit along the pier.\n",
+        "2025-10-05-plain.md": "---\ntitle: Lanterns in the square\npublication: Plain Paper\n"
+        "date: 2025-10-05\n---\nLanterns were lit in the square.\n",
+    }
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(search_page(make_site, serve, articles=articles) + "?q=lanterns")
+    pick = page.get_by_role("combobox", name="Publication")
+    expect(pick).to_be_visible()  # two publications: the filter is offered
+    options = pick.locator("option")
+    expect(options).to_have_count(3)
+    assert sorted(options.all_inner_texts()) == sorted(["All publications", name, "Plain Paper"])
+    expect(page.locator("#search img, select img")).to_have_count(0)
+    pick.select_option(name)
+    expect(page.get_by_role("status")).to_have_text("1 story found")
+    expect(page.locator(".search__result .meta__pub")).to_have_text([name])
+    expect(page.locator(".search__title a")).to_have_text(["Lanterns on the pier"])
+    assert page.evaluate("document.querySelectorAll('img').length") == 0
+    assert not dialogs

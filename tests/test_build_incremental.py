@@ -332,3 +332,73 @@ def test_date_labels_from_another_babel_or_a_damaged_cache_are_not_used(
     monkeypatch.setattr(dates, "_known", {})
     dates.remember(blob)
     assert dates._known == {(day, "long", "en"): "October 2, 2025"}
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
+def test_a_site_yaml_change_builds_the_same_site_as_a_clean_build(
+    tmp_path: Path, new_process: bool
+) -> None:
+    # Nothing in the articles changed: only the configuration says the pages are stale.
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    config = site / "site.yaml"
+    config.write_text(config.read_text()
+                      .replace("title: Fixture Digest", "title: Renamed Digest")
+                      .replace("description: A small site", "description: Another small site")
+                      .replace("author: The Curator", "author: Someone Else")
+                      .replace("page_size: 2", "page_size: 3"))
+    if new_process:
+        _new_process()
+    report = build_site(site)
+    assert report.problems == () and report.pages_written > 0
+    assert "Renamed Digest" in (site / "_site/index.html").read_text()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def _set_status(path: Path, status: str | None) -> None:
+    head, _, body = path.read_text().partition("\n---\n")
+    head = "\n".join(line for line in head.splitlines() if not line.startswith("status:"))
+    path.write_text(head + (f"\nstatus: {status}" if status else "") + "\n---\n" + body)
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
+def test_publishing_and_unpublishing_a_draft_equals_a_clean_build(
+    tmp_path: Path, new_process: bool
+) -> None:
+    site = copy_site("basic", tmp_path)
+    draft = site / "content/articles/guardian/2025-10-02-draft-story.md"
+    chips = site / "content/articles" / ARTICLES[2]
+    build_site(site)
+    for step, (path, status) in enumerate(
+            [(draft, "published"), (draft, "draft"), (chips, "draft"), (chips, None)]):
+        _set_status(path, status)
+        if new_process:
+            _new_process()
+        changed = None if new_process else frozenset({path})
+        assert build_site(site, changed=changed).problems == ()
+        clean = tmp_path / f"clean{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+        build_site(clean)
+        assert tree(site / "_site") == tree(clean / "_site"), (path.name, status)
+    assert "Unfinished draft story" not in (site / "_site/2025/10/02/index.html").read_text()
+
+
+def test_an_excerpt_edit_rerenders_the_lists_that_show_it(tmp_path: Path) -> None:
+    # The first paragraph is the excerpt the lists show; the new one has as many words,
+    # so the reading time, the title and the placement are all unchanged.
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    build_site(site)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text().replace("Export controls now cover more tools.",
+                                             "Export quotas now cover fewer tools."))
+    report = build_site(site)
+    assert report.problems == ()
+    assert {"/2025/10/02/", "/publications/the-economist/", "/tags/technology/"} <= (
+        report.changed_urls)
+    for page in ("2025/10/02", "publications/the-economist", "tags/technology"):
+        text = (site / "_site" / page / "index.html").read_text()
+        assert "Export quotas now cover fewer tools." in text, page
+        assert "Export controls" not in text, page
+    assert _equals_clean_build(site, tmp_path)

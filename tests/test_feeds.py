@@ -75,3 +75,52 @@ def test_feed_escaping_matches_the_standard_library(text: str) -> None:
 
     assert feeds.escape(text) == escape(text)
     assert feeds.quoteattr(text) == quoteattr(text)
+
+
+def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
+    # A value with both ' and " cannot be quoted by choosing the other quote: the feed
+    # must escape it, or the XML breaks and the rest of the value becomes attributes.
+    tag = """it's "x" onmouseover="alert(1)" """.strip()
+    publication = """Bob's "Best" Paper"""
+    title = """Don't say "never" onclick="alert(2)" """.strip()
+    base_url = """https://digest.example.org/it's-"quoted"/"""
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace(
+        "base_url: https://digest.example.org/", f"base_url: {_quoted(base_url)}"))
+    (site / "content/articles/quotes.md").write_text(
+        "---\n"
+        f"title: {_quoted(title)}\n"
+        f"publication: {_quoted(publication)}\n"
+        "date: 2025-10-03\n"
+        f"tags: [{_quoted(tag)}, plain]\n"
+        "---\n\nBody.\n", encoding="utf-8")
+    assert build_site(site).problems == ()
+    feeds = [site / "_site/feed.xml", *sorted((site / "_site/publications").glob("*/feed.xml"))]
+    checked = 0
+    for path in feeds:
+        root = ET.parse(path).getroot()  # raises on a broken attribute
+        for link in root.iter(f"{ATOM}link"):
+            assert link.get("href", "").startswith(base_url.rstrip("/")), path
+            assert set(link.attrib) <= {"rel", "type", "href"}, (path, link.attrib)
+        for entry in root.findall(f"{ATOM}entry"):
+            if entry.findtext(f"{ATOM}title") != title:
+                continue
+            checked += 1
+            terms = [c.get("term") for c in entry.findall(f"{ATOM}category")]
+            assert terms == [tag, "plain"], path
+            for category in entry.findall(f"{ATOM}category"):
+                assert set(category.attrib) == {"term"}, (path, category.attrib)
+            href = entry.find(f"{ATOM}link[@rel='alternate']")
+            assert href is not None and href.get("href", "").startswith(base_url.rstrip("/"))
+    assert checked == 2  # the site feed and the publication's own
+    publication_feeds = {ET.parse(p).getroot().findtext(f"{ATOM}title") for p in feeds[1:]}
+    assert any(publication in (t or "") for t in publication_feeds)
+    feed = json.loads((site / "_site/feed.json").read_text(encoding="utf-8"))
+    item = next(i for i in feed["items"] if i["title"] == title)
+    assert item["tags"] == [tag, "plain"] and item["url"].startswith(base_url.rstrip("/"))
+
+
+def _quoted(text: str) -> str:
+    """A YAML single-quoted scalar."""
+    return "'" + text.replace("'", "''") + "'"

@@ -292,3 +292,32 @@ def test_css_swap_names_the_stylesheet_written_not_the_one_pruned(make_site) -> 
         assert server._css_swap([root / "static" / "style.css"], report) == {
             "style.css": "style.75fbb507.css"
         }
+
+
+def test_an_inbox_change_while_serving_never_overwrites_a_curator_edit(
+    make_site: Callable[..., Path],
+) -> None:
+    # The real normaliser and build: a changed dump whose article the curator edited is
+    # a conflict on the error page, never a silent re-normalisation.
+    from digest.normalize import normalize
+
+    dump = (Path(__file__).parent / "fixtures/dumps/magzter_app_en.txt").read_bytes()
+    root = make_site(inbox={"en.txt": dump})
+    config = load_config(root)
+    first = normalize(config, None, force=False, dry_run=False, stdout=None, progress=False)
+    article = root / "content" / first.written[0]
+    edited = article.read_text().replace("tags: []", "tags: [food]\nnote: keep me")
+    edited += "\nA paragraph the curator added.\n"
+    article.write_text(edited)
+    srv = DevServer(config, port=0, out=io.StringIO())
+    srv.watcher.start = lambda: None  # type: ignore[method-assign]  # batches are fed by hand
+    srv.start()
+    try:
+        inbox_file = root / "content/inbox/en.txt"
+        inbox_file.write_bytes(dump.replace(b"eleven farms", b"twelve farms"))
+        srv.rebuild(Batch(frozenset({inbox_file}), time.monotonic()))
+        assert article.read_text() == edited
+        status, body, _ = get(srv, "/")
+        assert status == 500 and "edited since it was normalised" in body
+    finally:
+        srv.stop()
