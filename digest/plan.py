@@ -175,8 +175,9 @@ class _Planner:
             self.shows[url] = Shows(tuple(self._full), tuple(self._summary))
         self._full.clear()
         self._summary.clear()
+        # Every page's navigation links to the tags index only while there is one.
         text = "\0".join((self.salt, url, kind, uses, self.template_hash(uses) if uses else "",
-                          _describe(data), *inputs))
+                          _describe(data), repr(bool(self.c.tags)), *inputs))
         return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
 
     def sigs(self, template: str, indexes: tuple[int, ...]) -> str:

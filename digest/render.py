@@ -22,12 +22,12 @@ import jinja2
 from digest import dates
 from digest.collect import Catalog
 from digest.config import SiteConfig
-from digest.errors import Problem, display_path
+from digest.errors import Problem
 from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
 from digest.template_calls import forget_macros, memoise_macros, stop_memoising
 from digest.theme import Theme
-from digest.theme_files import bundled_themes
+from digest.theme_files import shown_path
 from digest.urls import absolute, output_file, relative
 from digest.views import ChildLink, PageView, Pagination, Views
 from digest.write import write_file
@@ -76,10 +76,10 @@ class Renderer:
                 stop_memoising()
         except jinja2.TemplateSyntaxError as exc:
             where = self._display(exc.filename or spec.template)
-            return Problem(where, f"{exc.message} (while rendering {spec.url})", exc.lineno)
+            return Problem(where, exc.message or "syntax error", exc.lineno)
         except jinja2.TemplateNotFound as exc:
-            return Problem(spec.template, f"template {exc.name!r} not found "
-                           f"(needed by {spec.url})", hint="add it to the theme or site templates/")
+            return Problem(spec.template, f"template {exc.name!r} not found",
+                           hint="add it to the theme or site templates/")
         except Exception as exc:  # only template failures become problems
             frame = _template_frame(exc)
             if frame is None:
@@ -87,15 +87,10 @@ class Renderer:
             filename, line = frame
             message = f"{type(exc).__name__}: {exc}" if not isinstance(
                 exc, jinja2.TemplateError) else str(exc)
-            return Problem(self._display(filename), f"{message} (while rendering {spec.url})",
-                           line)
+            return Problem(self._display(filename), message, line)
 
     def _display(self, filename: str) -> str:
-        path = Path(filename)
-        bundled = bundled_themes()
-        if path.is_relative_to(bundled):
-            return "themes/" + path.relative_to(bundled).as_posix()
-        return display_path(path, self.config.root)
+        return shown_path(Path(filename), self.config.root)
 
     def _context(self, spec: PageSpec) -> dict[str, Any]:
         v = self.views
@@ -149,6 +144,7 @@ class Renderer:
             ctx = {"tags": tuple(v.tag_ref(g) for g in c.tags)}
         ctx["page"] = PageView(spec.url, spec.kind, title, lang,
                                absolute(self.config.base_url, spec.url))
+        ctx["indexes"] = v.indexes
         return ctx
 
     def _archive(self, data: ArchivePage) -> dict[str, Any]:
@@ -171,6 +167,21 @@ class Renderer:
             return str(self.theme.env.globals["t"](key))  # type: ignore[operator]
         except jinja2.TemplateError:
             return default
+
+
+def page_problems(failed: list[tuple[str, Problem]]) -> list[Problem]:
+    """Each distinct template error once, with the pages it broke: one typo in a template
+    breaks every page that uses it, and 25 copies of a message hide the other problems."""
+    pages: dict[Problem, list[str]] = {}
+    for url, problem in failed:
+        pages.setdefault(problem, []).append(url)
+    grouped = []
+    for problem, urls in pages.items():
+        first = min(urls)
+        where = (f"while rendering {first}" if len(urls) == 1
+                 else f"in {len(urls)} pages, e.g. {first}")
+        grouped.append(dataclasses.replace(problem, message=f"{problem.message} ({where})"))
+    return grouped
 
 
 def _in_memory(article: Article) -> str:

@@ -128,6 +128,14 @@ class ChildLink:
 
 
 @dataclass(frozen=True)
+class Indexes:
+    """Which index pages the site has besides the ones it always has (home, archive,
+    publications): a template links to one only when it exists."""
+
+    tags: bool
+
+
+@dataclass(frozen=True)
 class PageView:
     url: str
     kind: str
@@ -152,6 +160,7 @@ class Views:
         # results can be kept per view (see digest.theme._MacroMemo).
         self.stable: dict[int, object] = {}
         self._tag_index = {g.slug: g for g in catalog.tags}
+        self.indexes = Indexes(tags=bool(catalog.tags))
 
     def article(self, index: int) -> ArticleView:
         view = self._articles.get(index)
