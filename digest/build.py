@@ -29,9 +29,9 @@ from digest.markdown import engine
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
 from digest.write import (
-    MANIFEST,
     check_output,
     finish_output,
+    has_manifest,
     prepare_output,
     read_manifest,
     write_file,
@@ -201,7 +201,7 @@ def _build(
         known = session.cache.stamps()
         last = session.cache.info("last_build")
         if not force and last and last.startswith(build_key + " ") and known == stamps and (
-                out / MANIFEST).is_file():
+                has_manifest(out)):
             # Nothing that any page depends on changed since a build without problems.
             total = int(last.split()[1])
             return BuildReport(0, total, total, (), timings)
@@ -211,7 +211,7 @@ def _build(
     from digest.collect import collect
     from digest.incremental import replan, save_snapshot
     from digest.plan import plan
-    from digest.render import Renderer, render_all
+    from digest.render import Renderer, page_problems, render_all
     from digest.theme import load_theme
 
     with stage("theme"):
@@ -228,7 +228,7 @@ def _build(
             session.cache, build_key, known, config.root, stamps, force,
             raw_html=config.raw_html,
             article_pattern=config.permalinks["article"],
-        ) if (out / MANIFEST).is_file() else None
+        ) if has_manifest(out) else None
     if delta is not None:
         report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage, timings)
         if report is not None:
@@ -263,13 +263,14 @@ def _build(
     rendered: dict[str, str] = {}
     fingerprint_of = {s.url: s.fingerprint for s in stale}
     resume_collector()
+    failed: list[tuple[str, Problem]] = []
     with stage("render"):
         renderer = Renderer(catalog, config, theme, _bodies(session, config))
         with _progress(progress, len(stale)) as advance:
             for outcome in render_all(stale, renderer, out, jobs, advance,
                                       previous):
                 if outcome.problem is not None:
-                    problems.append(outcome.problem)
+                    failed.append((outcome.url, outcome.problem))
                     session.pages.pop(outcome.url, None)  # retried next build
                     if outcome.file not in previous:
                         files.discard(outcome.file)  # keep an older good copy, if any
@@ -278,6 +279,7 @@ def _build(
                 if outcome.written:
                     written += 1
                     changed_urls.add(outcome.url)
+    problems += page_problems(failed)
     dates.save(session.cache)
     with stage("static"):
         for _name, (path, site_path) in sorted(theme.assets.items()):

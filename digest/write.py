@@ -2,8 +2,9 @@
 
 Files are written atomically (temp file + os.replace) and only when their bytes differ,
 so unchanged pages keep their mtime and a reader never sees half a page. digest only
-deletes inside a folder it made (marked by `.digest-output`) and only files its last
-build listed in the manifest.
+deletes inside a folder it made and only files its last build listed. What it knows of
+the folder (that it made it, and the files it wrote) is kept beside it, in
+`.digest-output-<name>.json`, so that deploying the folder deploys the site alone.
 """
 
 from __future__ import annotations
@@ -16,9 +17,31 @@ from pathlib import Path
 
 from digest.errors import DigestError
 
-MARKER = ".digest-output"
-MANIFEST = ".digest-manifest.json"
-_MARKER_TEXT = "This folder is written by digest: files in it may be replaced or removed.\n"
+# Where earlier versions kept the marker and the manifest: inside the output folder.
+LEGACY_MARKER = ".digest-output"
+LEGACY_MANIFEST = ".digest-manifest.json"
+_WRITTEN_BY = "digest: the output folder beside this file is written by digest"
+
+
+def state_file(output: Path) -> Path:
+    """The file beside the output folder that says digest made it and lists its files."""
+    return output.parent / f".digest-output-{output.name}.json"
+
+
+def made_by_digest(output: Path) -> bool:
+    return state_file(output).is_file() or (output / LEGACY_MARKER).is_file()
+
+
+def has_manifest(output: Path) -> bool:
+    """Whether the last build's file list describes the folder: it is recorded, and the
+    folder was not emptied or deleted since (then every page is written again)."""
+    if not state_file(output).is_file():
+        return False
+    try:
+        with os.scandir(output) as listing:
+            return next(listing, None) is not None
+    except OSError:
+        return False
 
 
 def check_output(root: Path, output: Path, theme_folders: Iterable[Path] = ()) -> None:
@@ -36,18 +59,26 @@ def check_output(root: Path, output: Path, theme_folders: Iterable[Path] = ()) -
         if out.is_relative_to(folder) or folder.is_relative_to(out):
             raise DigestError.at("site.yaml", f"output {out} overlaps {folder}",
                                  hint="content and themes are never build output")
-    if out.is_dir() and not (out / MARKER).is_file() and any(out.iterdir()):
+    if out.is_dir() and not made_by_digest(output) and any(out.iterdir()):
         raise DigestError.at(
             "site.yaml", f"output folder {out} has files digest did not write",
-            hint="empty it, or pick another `output:` folder",
+            hint=f"empty it, or pick another `output:` folder (digest records the folders "
+            f"it made in {state_file(output).name} beside them)",
         )
 
 
 def prepare_output(output: Path) -> None:
     output.mkdir(parents=True, exist_ok=True)
-    marker = output / MARKER
-    if not marker.is_file():
-        marker.write_text(_MARKER_TEXT, encoding="utf-8")
+    legacy = output / LEGACY_MARKER
+    if legacy.is_file():
+        # A folder an earlier version made: its records move out of the folder.
+        if not state_file(output).is_file():
+            _write_state(output, _read_names(output / LEGACY_MANIFEST))
+        for name in (LEGACY_MANIFEST, LEGACY_MARKER):
+            with contextlib.suppress(OSError):
+                (output / name).unlink()
+    elif not state_file(output).is_file():
+        _write_state(output, set())
 
 
 _MADE: set[str] = set()  # folders known to exist, so each is created once per process
@@ -118,13 +149,29 @@ def _make_folder(folder: str) -> None:
 
 
 def read_manifest(output: Path) -> set[str]:
+    """The files the last build wrote (relative to the output folder)."""
+    path = state_file(output)
+    if not path.is_file():
+        path = output / LEGACY_MANIFEST  # an earlier version's, until it is migrated
+    return _read_names(path)
+
+
+def _read_names(path: Path) -> set[str]:
     try:
-        data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
+        data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
+    if isinstance(data, dict):
+        data = data.get("files")
     if not isinstance(data, list):
         return set()
     return {f for f in data if isinstance(f, str) and _inside(f)}
+
+
+def _write_state(output: Path, files: set[str]) -> None:
+    data = {"written_by": _WRITTEN_BY, "files": sorted(files)}
+    path = state_file(output)
+    write_file(path.parent, path.name, (json.dumps(data, indent=0) + "\n").encode())
 
 
 def _inside(rel: str) -> bool:
@@ -156,6 +203,6 @@ def finish_output(output: Path, files: set[str], previous: set[str]) -> list[str
             except OSError:
                 break
             path = path.parent
-    if files != previous or not (output / MANIFEST).is_file():
-        write_file(output, MANIFEST, (json.dumps(sorted(files), indent=0) + "\n").encode())
+    if files != previous or not state_file(output).is_file():
+        _write_state(output, files)
     return stale

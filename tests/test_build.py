@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from golden import rewritten, updating_golden
 from test_build_support import build_site, copy_site, tree
 
 from digest.build import NOT_FOUND_PAGE, build, output_folder
 from digest.config import load_config
 from digest.errors import DigestError
+from digest.write import made_by_digest, read_manifest, state_file
 
 GOLDEN = Path(__file__).resolve().parent / "fixtures" / "golden" / "build" / "basic"
 
@@ -34,9 +35,10 @@ def test_golden_output(site: Path) -> None:
     report = build_site(site)
     assert report.problems == ()
     built = tree(site / "_site")
-    if os.environ.get("UPDATE_GOLDEN"):
+    if updating_golden() and (not GOLDEN.is_dir() or built != tree(GOLDEN)):
         shutil.rmtree(GOLDEN, ignore_errors=True)
         shutil.copytree(site / "_site", GOLDEN)
+        rewritten("tests/fixtures/golden/build/basic/")
     assert built == tree(GOLDEN), "output changed: rerun with UPDATE_GOLDEN=1 if intended"
 
 
@@ -127,7 +129,37 @@ def test_special_files(site: Path) -> None:
     assert output_folder(load_config(site)) == out
     assert "Sitemap: https://digest.example.org/sitemap.xml" in (out / "robots.txt").read_text()
     assert "<loc>https://digest.example.org/2025/10/01/</loc>" in (out / "sitemap.xml").read_text()
-    assert (out / ".digest-output").is_file()
+
+
+def test_the_output_folder_holds_the_site_alone(site: Path) -> None:
+    """digest's own records are kept beside the folder, so deploying it deploys the site."""
+    build_site(site)
+    out = site / "_site"
+    assert [p.name for p in out.rglob(".*")] == []
+    assert made_by_digest(out) and state_file(out).parent == site
+    assert "index.html" in read_manifest(out)
+
+
+def test_a_deleted_output_folder_is_built_whole_again(site: Path) -> None:
+    build_site(site)
+    before = tree(site / "_site")
+    shutil.rmtree(site / "_site")  # the records beside it and the cache stay
+    build_site(site)
+    assert tree(site / "_site") == before
+
+
+def test_an_output_folder_an_earlier_version_made_is_taken_over(site: Path) -> None:
+    out = site / "_site"
+    (out / "gone").mkdir(parents=True)
+    (out / "gone" / "index.html").write_text("a page of an older build", encoding="utf-8")
+    (out / ".digest-output").write_text("written by digest\n", encoding="utf-8")
+    (out / ".digest-manifest.json").write_text('["gone/index.html"]\n', encoding="utf-8")
+    report = build_site(site)
+    assert report.problems == ()
+    assert not (out / ".digest-output").exists() and not (out / ".digest-manifest.json").exists()
+    assert not (out / "gone").exists()  # listed by the old manifest, so pruned
+    assert made_by_digest(out) and "gone/index.html" not in read_manifest(out)
+    assert [p.name for p in out.rglob(".*")] == []
 
 
 def test_two_builds_are_identical_and_the_second_writes_nothing(site: Path, tmp_path: Path) -> None:

@@ -722,6 +722,7 @@ def test_output_folder_that_would_destroy_sources_is_refused(tmp_path: Path, out
     assert "site.yaml" in text
     assert hashes(site) == before, "the refused build changed files"
     assert not (site / output / ".digest-output").exists()
+    assert not list(site.parent.rglob(".digest-output-*.json"))
 
 
 def test_output_symlinked_to_home_is_refused(tmp_path: Path) -> None:
@@ -767,10 +768,11 @@ def test_stale_file_pruning_stays_inside_the_output(tmp_path: Path) -> None:
     victim = tmp_path / "victim.txt"
     victim.write_text("keep", "utf-8")
     (site / "precious.txt").write_text("keep", "utf-8")
-    manifest = site / "_site" / ".digest-manifest.json"
-    names = json.loads(manifest.read_text("utf-8"))
-    names += ["../precious.txt", "../../victim.txt", str(victim), "sub/../../precious.txt"]
-    manifest.write_text(json.dumps(names), "utf-8")
+    manifest = site / ".digest-output-_site.json"
+    records = json.loads(manifest.read_text("utf-8"))
+    records["files"] += ["../precious.txt", "../../victim.txt", str(victim),
+                         "sub/../../precious.txt"]
+    manifest.write_text(json.dumps(records), "utf-8")
     # A real change, so the build does prune (a build with nothing to do stops early).
     next((site / "content" / "articles").rglob("story-001.md")).unlink()
     code, text = run_digest(["build"], site)
