@@ -5,10 +5,10 @@ Regenerate after an intended change: UPDATE_GOLDEN=1 pytest tests/test_normalize
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from golden import rewritten, updating_golden
 
 from digest.frontmatter import dump_document, parse_document
 from digest.normalize import parse_dump
@@ -22,8 +22,9 @@ GOLDEN = FIXTURES / "golden" / "normalize"
 def test_golden(dump: Path) -> None:
     text = dump_document(parse_dump(dump.read_bytes(), f"inbox/{dump.name}"))
     golden = GOLDEN / f"{dump.name}.md"
-    if os.environ.get("UPDATE_GOLDEN"):
+    if updating_golden() and (not golden.exists() or golden.read_bytes() != text.encode()):
         golden.write_bytes(text.encode("utf-8"))
+        rewritten(f"tests/fixtures/golden/normalize/{golden.name}")
     assert golden.exists(), f"no golden file: run with UPDATE_GOLDEN=1 to create {golden.name}"
     assert text == golden.read_bytes().decode("utf-8")
 
