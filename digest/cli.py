@@ -38,6 +38,18 @@ def _report(problems: Sequence[Problem]) -> None:
         click.secho(str(problem), fg="red", err=True)
 
 
+def _warn(config: SiteConfig) -> None:
+    """Print what is worth knowing but stops nothing (the UI language the theme lacks)."""
+    from digest.theme_files import ui_language_warning
+
+    try:
+        warning = ui_language_warning(config)
+    except DigestError:
+        return  # a theme that cannot be found is the command's own error
+    if warning is not None:
+        click.secho(str(warning), fg="yellow", err=True)
+
+
 def _run(action: Callable[[], int]) -> None:
     """Run a command body: user errors become messages and exit code 1."""
     try:
@@ -158,6 +170,7 @@ def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None
         report = run_build(
             config, drafts=drafts, jobs=jobs, progress=sys.stderr.isatty()
         )
+        _warn(config)
         _report(report.problems)
         if verbose:
             for stage, seconds in report.timings.items():
@@ -216,6 +229,7 @@ def check(site_dir: Path) -> None:
     def action() -> int:
         config = _config(site_dir)
         problems = run_check(config)
+        _warn(config)
         _report(problems)
         click.echo(f"{len(problems)} problem(s) found" if problems else "no problems found")
         return 1 if problems else 0

@@ -20,6 +20,8 @@ import yaml
 from digest.errors import DigestError, Problem
 from digest.frontmatter import compose, mapping_items, suggest, to_python
 from digest.model import EditionPeriod
+from digest.theme_files import THEME_HINT as _THEME_HINT
+from digest.theme_files import unknown_theme
 
 CONFIG_FILE = "site.yaml"
 
@@ -70,6 +72,8 @@ class SiteConfig:
     author: str = ""
     # sha256 of the config file's bytes: part of every cache key.
     fingerprint: str = ""
+    # The line of each key in site.yaml, for problems found after reading it.
+    key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def content_dir(self) -> Path:
@@ -123,12 +127,18 @@ def parse_config(
     node = compose(text, name, what="site.yaml")
     values: dict[str, Any] = {}
     problems: list[Problem] = []
+    lines: dict[str, int] = {}
     if node is not None:
         for key, line, value_node in mapping_items(node, name, 1):
+            lines[key] = line
             problems.extend(_check_entry(key, line, value_node, name, values))
+    if isinstance(values.get("theme"), str):
+        problem = unknown_theme(values["theme"], root)
+        if problem is not None:
+            problems.append(Problem(name, problem, lines["theme"], _THEME_HINT))
     if problems:
-        raise DigestError(*problems)
-    return SiteConfig(root=root, fingerprint=fingerprint, **values)
+        raise DigestError(*sorted(problems, key=lambda p: p.line or 0))
+    return SiteConfig(root=root, fingerprint=fingerprint, key_lines=lines, **values)
 
 
 def _check_entry(
@@ -159,13 +169,36 @@ def _check_entry(
         return check(entries, name, values)
     if key == "edition_period" and value not in ("daily", "weekly", "monthly"):
         return [Problem(name, "edition_period must be daily, weekly or monthly", line)]
+    if key == "language":
+        problem = language_problem(value)
+        if problem is not None:
+            return [Problem(name, problem[0], line, problem[1])]
+        value = _conventional_case(value)
     if key == "page_size" and not 1 <= value <= 10_000:
         return [Problem(name, "page_size must be between 1 and 10000", line)]
     outside = Path(value).is_absolute() or ".." in Path(value).parts if key == "output" else False
     if key == "output" and (not value.strip() or outside):
         return [Problem(name, "output must be a folder inside the site, such as _site", line)]
+    if key == "base_url" and not (is_absolute_url(value) or _is_site_path(value)):
+        return [Problem(
+            name, f"base_url {value!r} is neither a web address nor a path", line,
+            "write the full address, such as `base_url: https://example.org/digest/`, "
+            "or the path on your server, such as `base_url: /digest/`")]
     values[key] = value
     return []
+
+
+def is_absolute_url(base_url: str) -> bool:
+    """An http(s) address with a host: what canonical links, og:url and sitemaps need."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in base_url
+
+
+def _is_site_path(base_url: str) -> bool:
+    # `//host/` would be read by browsers as an address without its scheme.
+    return base_url.startswith("/") and not base_url.startswith("//") and " " not in base_url
 
 
 Entries = list[tuple[str, int, Any]]
@@ -231,3 +264,64 @@ def _bad_placeholder(pattern: str, allowed: set[str]) -> str | None:
         if spec or conversion:
             return f"placeholder {{{name}}} takes no format or conversion"
     return None
+
+
+def language_problem(tag: str) -> tuple[str, str] | None:
+    """(message, hint) when `tag` is not a BCP 47 language tag Babel knows, else None."""
+    if _has_locale_data(tag):
+        return None  # the common case, without importing Babel (a one-shot build's time)
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+        return None
+    except (ValueError, UnknownLocaleError):
+        pass
+    message = f"language \"{tag}\" is not a known language tag"
+    guess = _closest_language(tag)
+    hint = "use a BCP 47 language tag, such as en, de, fr, pt-BR or zh-Hant"
+    return message, (f"did you mean \"{guess}\"? " if guess else "") + hint
+
+
+def _conventional_case(tag: str) -> str:
+    """`EN-gb` -> `en-GB`: the case BCP 47 recommends, which i18n/ file names follow."""
+    parts = tag.split("-")
+    fixed = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            fixed.append(part.title())  # script
+        elif len(part) == 2 or (len(part) == 3 and part.isdigit()):
+            fixed.append(part.upper())  # region
+        else:
+            fixed.append(part.lower())
+    return "-".join(fixed)
+
+
+def _has_locale_data(tag: str) -> bool:
+    import importlib.util
+
+    spec = importlib.util.find_spec("babel")
+    if spec is None or not spec.submodule_search_locations or not tag.replace("-", "").isalpha():
+        return False
+    folder = Path(next(iter(spec.submodule_search_locations))) / "locale-data"
+    return (folder / f"{tag.replace('-', '_')}.dat").is_file()
+
+
+def _closest_language(tag: str) -> str | None:
+    import difflib
+
+    from babel import Locale, UnknownLocaleError
+    from babel.localedata import locale_identifiers
+
+    dashed = tag.strip().replace("_", "-")
+    try:
+        Locale.parse(dashed, sep="-")
+        return dashed  # `de_AT`: the right tag with the wrong separator
+    except (ValueError, UnknownLocaleError):
+        pass
+    by_name = {str(n).lower(): str(code) for code, n in Locale.parse("en").languages.items()}
+    if tag.strip().lower() in by_name:  # `German`
+        return by_name[tag.strip().lower()].replace("_", "-")
+    tags = {i.replace("_", "-").lower(): i.replace("_", "-") for i in locale_identifiers()}
+    close = difflib.get_close_matches(dashed.lower(), list(tags), n=1, cutoff=0.7)
+    return tags[close[0]] if close else None

@@ -30,7 +30,7 @@ from digest.errors import DigestError
 from digest.frontmatter import SafeLoader
 from digest.model import PartialDate
 from digest.template_calls import TemplateEnvironment, asset_linker, link
-from digest.theme_files import files_below, theme_chain, theme_stamp
+from digest.theme_files import files_below, theme_chain, theme_stamp, ui_languages
 from digest.urls import absolute
 
 
@@ -156,14 +156,9 @@ def _date_formatter(language: str) -> Any:
 
 
 def _strings(chain: tuple[Path, ...], language: str) -> dict[str, str]:
-    languages = ["en"]
-    base = language.split("-")[0].split("_")[0]
-    for lang in (base, language):
-        if lang not in languages:
-            languages.append(lang)
     merged: dict[str, str] = {}
     # Least specific first, so the site language in the nearest folder wins.
-    for lang in languages:
+    for lang in ui_languages(language):
         for folder in reversed(chain):
             path = folder / "i18n" / f"{lang}.yaml"
             if path.is_file():

@@ -214,3 +214,49 @@ def test_the_bundled_example_site_yaml_is_valid() -> None:
     root = Path(__file__).resolve().parent.parent
     config = load_config(root)
     assert config.title and config.edition_period in ("daily", "weekly", "monthly")
+
+
+def test_a_theme_typo_is_reported_with_the_others_at_its_line(tmp_path: Path) -> None:
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "themes" / "mine" / "theme.yaml").write_text("name: mine\nextends: default\n")
+    (tmp_path / "themes" / "notes").mkdir()  # a folder without theme.yaml is no theme
+    with pytest.raises(DigestError) as exc:
+        parse_config("titel: x\ntheme: defualt\npage_size: 0\n", tmp_path)
+    assert [str(p) for p in exc.value.problems] == [
+        "site.yaml:1: unknown key 'titel'\n  did you mean 'title'?",
+        'site.yaml:2: unknown theme "defualt"; did you mean "default"? '
+        "Themes: broadsheet, default, mine\n"
+        "  a theme of your own is a folder in themes/ with a theme.yaml and templates/",
+        "site.yaml:3: page_size must be between 1 and 10000",
+    ]
+
+
+def test_an_unknown_theme_without_a_close_name_lists_the_themes() -> None:
+    assert config_error("theme: zzz\n")[0].startswith(
+        'site.yaml:1: unknown theme "zzz". Themes: broadsheet, default\n')
+
+
+def test_the_sites_own_theme_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "themes" / "mine" / "theme.yaml").write_text("name: mine\nextends: default\n")
+    assert parse_config("theme: mine\n", tmp_path).theme == "mine"
+
+
+@pytest.mark.parametrize(("tag", "stored"), [
+    ("en", "en"), ("de-AT", "de-AT"), ("nb", "nb"), ("pt-BR", "pt-BR"), ("EN-gb", "en-GB"),
+    ("zh-hant-tw", "zh-Hant-TW"), ("sr-Latn", "sr-Latn"),
+])
+def test_language_takes_bcp47_tags_in_their_usual_case(tag: str, stored: str) -> None:
+    assert parse_config(f"language: {tag}\n", Path("/site")).language == stored
+
+
+@pytest.mark.parametrize(("tag", "guess"), [
+    ("xx", None), ("de_AT", "de-AT"), ("German", "de"), ("english", "en"),
+    ("en-US-x-private-use", None), ("<script>", None),
+])
+def test_language_that_is_not_a_tag_is_an_error_at_its_line(tag: str, guess: str | None) -> None:
+    problems = config_error(f"title: x\nlanguage: '{tag}'\n")
+    assert len(problems) == 1
+    message, hint = problems[0].split("\n  ")
+    assert message == f'site.yaml:2: language "{tag}" is not a known language tag'
+    assert hint.startswith(f'did you mean "{guess}"? ' if guess else "use a BCP 47 language tag")

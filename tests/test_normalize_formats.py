@@ -241,3 +241,39 @@ def test_mojibake_is_repaired() -> None:
     doc = parse_dump(mangled, "x")
     assert doc.meta.title == "Café owners meet"
     assert "The café on the quay" in doc.body
+
+
+def _zip(first_entry: bytes, body: bytes = b"") -> bytes:
+    """The start of a zip file: a local file header naming its first entry."""
+    return (b"PK\x03\x04\x14\x00\x00\x00\x00\x00" + bytes(16)
+            + len(first_entry).to_bytes(2, "little") + b"\x00\x00" + first_entry + body)
+
+
+@pytest.mark.parametrize(("data", "what", "advice"), [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>", "a PDF document",
+     "copy its text into a .txt file (or save the page as HTML)"),
+    (_zip(b"[Content_Types].xml", b"<Types/>PK\x03\x04" + bytes(26) + b"word/document.xml"),
+     "a Word document (.docx)", "copy its text into a .txt file"),
+    (_zip(b"mimetype", b"application/epub+zip"), "an EPUB e-book", "copy its text"),
+    (_zip(b"notes/today.txt", b"Hello"), "a zip archive", "unpack it"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64), "an old Word or Office document",
+     "copy its text"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01", "a PNG image", "copy the article's"),
+    (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "a JPEG image", "copy the article's text"),
+    (b"GIF89a\x01\x00\x01\x00\x80\x00\x00", "a GIF image", "copy the article's text"),
+    (b"RIFF\x1a\x00\x00\x00WEBPVP8 \x0e\x00\x00\x00", "a WebP image", "copy the article's"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03", "a gzip archive", "unpack it"),
+])
+def test_documents_images_and_archives_are_named_with_what_to_do(
+    data: bytes, what: str, advice: str
+) -> None:
+    with pytest.raises(DigestError) as exc:
+        parse_dump(data, "inbox/a.bin")
+    [problem] = exc.value.problems
+    assert problem.path == "inbox/a.bin"
+    assert problem.message.startswith(f"{what}, not text: {advice}")
+
+
+@pytest.mark.parametrize("text", ["RIFF raff on the quay", "PK at the wicket", "GIF files"])
+def test_text_that_starts_like_a_signature_is_still_text(text: str) -> None:
+    assert parse(text + "\n\nA second paragraph of the article.\n").body

@@ -20,11 +20,18 @@ from digest.normalize import (
     zinio,
 )
 from digest.normalize.common import Draft, complete, draft
-from digest.normalize.sniff import sniff
+from digest.normalize.sniff import non_text, sniff
 
 
 def decode_text(data: bytes, name: str) -> str:
-    """Decoded text with line ends fixed (raises DigestError for empty or binary input)."""
+    """Decoded text with line ends fixed (raises DigestError for empty or binary input,
+    naming the format of a document, image or archive that is not text)."""
+    kind = non_text(data)
+    if kind is not None:
+        from digest.errors import DigestError
+
+        what, advice = kind
+        raise DigestError.at(name, f"{what}, not text: {advice}")
     return textfix.decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
 
 
