@@ -115,3 +115,24 @@ def test_macros_that_depend_on_the_page_are_rendered_for_each_page(
             seen += 1
             assert found == expected, page
     assert seen > 5
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_template_error_is_reported_once_with_the_pages_it_broke(
+    tmp_path: Path, jobs: int
+) -> None:
+    root = copy_site("basic", tmp_path)
+    article = root / "themes" / "plain" / "templates" / "article.html"
+    lines = article.read_text().splitlines(keepends=True)
+    lines.insert(4, "{{ foo }}\n")  # line 5
+    article.write_text("".join(lines))
+    published = [p for p in (root / "content" / "articles").rglob("*.md")
+                 if "status: draft" not in p.read_text()]
+    report = build_site(root, jobs=jobs)
+    broken = [p for p in report.problems if p.path.endswith("article.html")]
+    assert len(broken) == 1, [str(p) for p in report.problems]
+    [problem] = broken
+    assert (problem.path, problem.line) == ("themes/plain/templates/article.html", 5)
+    count = int(re.search(r"'foo' is undefined \(in (\d+) pages, e\.g\. /\S+/\)$",
+                          problem.message)[1])  # type: ignore[index]
+    assert count == len(published) > 1
