@@ -245,11 +245,12 @@ def test_requests_wait_for_a_rebuild_in_progress(tmp_path: Path) -> None:
     thread = threading.Thread(target=lambda: answers.append(
         App(state).respond("GET", "/").body.decode()))
     thread.start()
-    time.sleep(0.1)
+    with state.cond:  # until the request is held back by the build, not a moment sooner
+        assert state.cond.wait_for(lambda: state.waiting == 1, 5), "the request did not wait"
     (tmp_path / "index.html").write_text("<body>new</body>")
     assert answers == []
     state.finish_build(Outcome())
-    thread.join(1)
+    thread.join(5)
     assert answers and "new" in answers[0]
 
 
@@ -264,9 +265,16 @@ def test_stop_with_a_connected_stream_is_fast_and_leaves_no_threads(server: Any)
     took = time.monotonic() - started
     conn.close()
     assert took < 1.0, took
-    time.sleep(0.05)
+    # Threads told to stop may need a moment to return: wait for each, up to a deadline.
+    deadline = time.monotonic() + 2.0
+    for thread in threading.enumerate():
+        if thread.name.startswith(SERVER_THREADS) and thread is not threading.main_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
     names = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
-    assert not [n for n in names if n.startswith(("digest-", "Thread-", "process_request"))], names
+    assert not [n for n in names if n.startswith(SERVER_THREADS)], names
+
+
+SERVER_THREADS = ("digest-", "Thread-", "process_request")
 
 
 def test_loopback_hosts() -> None:
