@@ -285,8 +285,11 @@ def _build(
         for _name, (path, site_path) in sorted(theme.assets.items()):
             rel = site_path.lstrip("/")
             files.add(rel)
-            if write_file(out, rel, path.read_bytes()):
-                changed_urls.add(site_path)
+            try:
+                if write_file(out, rel, path.read_bytes()):
+                    changed_urls.add(site_path)
+            except OSError as exc:  # a full disk or a read-only output, like pages
+                problems.append(Problem(rel, f"cannot write: {exc}"))
     if config.search:
         with stage("search"):
             from digest.search import index_site
