@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from digest import __version__
 from digest.config import SiteConfig, load_config
@@ -50,6 +51,16 @@ def _warn(config: SiteConfig) -> None:
         click.secho(str(warning), fg="yellow", err=True)
 
 
+def _inbox_note(config: SiteConfig, site_dir: Path) -> None:
+    """Say so when dumps wait in the inbox: else a new site just shows no stories."""
+    from digest.inbox import pending_note
+
+    site = "" if site_dir == Path(".") else f" --site {site_dir}"
+    note = pending_note(config, f"digest normalize{site}")
+    if note is not None:
+        click.secho(f"note: {note}", fg="yellow", err=True)
+
+
 def _run(action: Callable[[], int]) -> None:
     """Run a command body: user errors become messages and exit code 1."""
     try:
@@ -84,19 +95,27 @@ def main() -> None:
 
 @main.command()
 @click.argument("directory", type=click.Path(path_type=Path))
-def init(directory: Path) -> None:
+@click.option("--force", is_flag=True,
+              help="Also in a folder that is not empty: add the missing files, keep the others.")
+def init(directory: Path, force: bool) -> None:
     """Create a new site in DIRECTORY, ready to build.
 
+    DIRECTORY may be new, empty or hold only dot-files (such as .git). Existing files
+    are never overwritten.
+
     \b
-    Example:
+    Examples:
       digest init my-digest
+      digest init . --force
     """
     from digest.init import init_site
 
     def action() -> int:
-        created = init_site(directory)
-        for path in created:
+        report = init_site(directory, force=force)
+        for path in report.created:
             click.echo(f"created {path}")
+        for path in report.kept:
+            click.echo(f"kept {path} (already there)")
         click.echo(f"\nNext: cd {directory} && digest serve")
         return 0
 
@@ -176,6 +195,7 @@ def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None
             for stage, seconds in report.timings.items():
                 click.echo(f"  {stage:<12} {seconds * 1000:8.1f} ms")
         click.echo(report.summary())
+        _inbox_note(config, site_dir)
         return 1 if report.problems else 0
 
     _run(action)
@@ -185,7 +205,8 @@ def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on. Anything but loopback exposes your drafts.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
-              help="Port to listen on; 0 picks a free one.")
+              help="Port to listen on; 0 picks a free one. Without --port, a busy 8000 "
+              "moves on to 8001, 8002...")
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container filesystems).")
 @click.option("--no-drafts", is_flag=True, help="Hide drafts (shown by default while curating).")
@@ -203,11 +224,13 @@ def serve(
     """
     from digest.serve import serve as run_serve
 
+    source = click.get_current_context().get_parameter_source("port")
+
     def action() -> int:
         config = _config(site_dir)
         run_serve(
             config, host=host, port=port, open_browser=open_browser, poll=poll,
-            drafts=not no_drafts,
+            drafts=not no_drafts, port_explicit=source is not ParameterSource.DEFAULT,
         )
         return 0
 
@@ -231,6 +254,7 @@ def check(site_dir: Path) -> None:
         problems = run_check(config)
         _warn(config)
         _report(problems)
+        _inbox_note(config, site_dir)
         click.echo(f"{len(problems)} problem(s) found" if problems else "no problems found")
         return 1 if problems else 0
 

@@ -1,12 +1,13 @@
 """`digest init DIR`: a new site with a commented site.yaml, an inbox and an example dump.
 
 The files come from the `skeleton/` folder shipped with the package. Nothing that
-exists is ever overwritten: if DIR holds anything, or any file would be replaced,
-nothing is written at all.
+exists is ever overwritten. A folder holding anything but dot-files (`.git`) is refused
+unless `force` is given; then the files it lacks are added and the others are kept.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path, PurePosixPath
@@ -36,29 +37,39 @@ def _skeleton_files() -> list[tuple[PurePosixPath, bytes]]:
     return sorted(found, key=lambda item: (len(item[0].parts), str(item[0])))
 
 
-def init_site(target: Path) -> list[Path]:
-    """Create a site in `target`; return the files and empty folders created.
+@dataclass(frozen=True)
+class InitReport:
+    created: tuple[Path, ...]  # files and empty folders, in the order made
+    kept: tuple[Path, ...]  # skeleton files that were there already (with force)
 
-    Raises DigestError, writing nothing, when `target` is a file, is a folder
-    that is not empty, or when any file it would create already exists.
+
+def init_site(target: Path, *, force: bool = False) -> InitReport:
+    """Create a site in `target`.
+
+    Raises DigestError, writing nothing, when `target` is a file, or (without `force`)
+    a folder holding more than dot-files, or one holding a file it would create.
     """
     files = _skeleton_files()
     if target.exists() and not target.is_dir():
         raise DigestError.at(target, "exists and is not a folder", hint="pick a new folder name")
-    if target.is_dir() and any(target.iterdir()):
+    if not force and target.is_dir() and any(
+        not entry.name.startswith(".") for entry in target.iterdir()
+    ):
         raise DigestError.at(
             target, "folder is not empty: digest init only creates new sites",
-            hint="pick a new folder name, or remove what is in it",
+            hint="pick a new folder name, or add --force to add the missing files "
+            "(files already there are kept)",
         )
-    for rel, _ in files:
-        path = target / rel
-        if path.exists():  # pragma: no cover - only if the folder filled up meanwhile
-            raise DigestError.at(path, "already exists; digest init never overwrites files")
+    kept = tuple(target / rel for rel, _ in files if (target / rel).exists())
+    if kept and not force:  # pragma: no cover - only if the folder filled up meanwhile
+        raise DigestError.at(kept[0], "already exists; digest init never overwrites files")
 
     created: list[Path] = []
     try:
         for rel, data in files:
             path = target / rel
+            if path in kept:
+                continue
             path.parent.mkdir(parents=True, exist_ok=True)
             with path.open("xb") as handle:  # "x": fail rather than overwrite
                 handle.write(data)
@@ -67,12 +78,12 @@ def init_site(target: Path) -> list[Path]:
             path = target / folder
             if not path.is_dir():
                 path.mkdir(parents=True)
-            if not any(p.parent == path for p in created):
-                created.append(path)
+                if not any(p.parent == path for p in created):
+                    created.append(path)
     except FileExistsError as exc:  # pragma: no cover - a race with another process
         raise DigestError.at(exc.filename or target, "already exists") from None
     except OSError as exc:
         raise DigestError.at(
             exc.filename or target, f"cannot create: {exc.strerror or exc}"
         ) from None
-    return created
+    return InitReport(tuple(created), kept)

@@ -10,6 +10,7 @@ result as a new epoch: pages reload, or only swap stylesheets after a CSS-only c
 from __future__ import annotations
 
 import dataclasses
+import errno
 import ipaddress
 import os
 import sys
@@ -96,6 +97,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+# How many ports from the default one `digest serve` tries before giving up.
+PORT_TRIES = 20
+
+
+def open_server(host: str, port: int, app: App, *, tries: int = 1) -> DevHTTPServer:
+    """Listen on `port`, or on the first free one of the `tries` ports from it.
+
+    Done before the first build, so a busy port is reported at once."""
+    last = port if port == 0 else min(port + max(tries, 1) - 1, 65535)
+    for candidate in range(port, last + 1):
+        try:
+            return DevHTTPServer(host, candidate, app)
+        except OSError as exc:
+            where = f"[{host}]:{candidate}" if ":" in host else f"{host}:{candidate}"
+            if exc.errno != errno.EADDRINUSE:
+                raise DigestError.at(
+                    where, f"cannot listen there: {exc.strerror or exc}",
+                    hint="check --host, or pick another port with --port N (0: any free one)",
+                ) from None
+            if candidate == last:
+                busy = f"port {port} is in use" if port == last else (
+                    f"ports {port} to {last} are in use")
+                raise DigestError.at(
+                    where, busy,
+                    hint="stop the other server there, or pick another port with --port N "
+                    "(--port 0 picks any free one)",
+                ) from None
+    raise AssertionError("unreachable")  # pragma: no cover - the loop returns or raises
+
+
 def _articles_state(folder: Path) -> dict[Path, tuple[int, int, int]]:
     found: dict[Path, tuple[int, int, int]] = {}
     for dirpath, _dirs, files in os.walk(folder):
@@ -116,10 +147,11 @@ class DevServer:
         self, config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000,
         drafts: bool = True, poll: bool = False, build: BuildFn = _real_build,
         normalize: NormalizeFn = _real_normalize,
-        out: TextIO | None = None,
+        out: TextIO | None = None, port_tries: int = 1,
     ) -> None:
         self.config = dataclasses.replace(config, root=config.root.resolve())
         self.host, self.port, self.drafts, self.poll = host, port, drafts, poll
+        self.port_tries = port_tries  # > 1: move on to the next port when one is in use
         self._build, self._normalize = build, normalize
         self.out = out or sys.stdout
         self.state = SiteState(self.config.output_dir)
@@ -143,11 +175,16 @@ class DevServer:
         return f"http://{shown}:{port}/"
 
     def start(self) -> None:
-        """Build once, then serve and watch (the first build runs in the caller's thread)."""
+        """Listen, build once, then serve and watch (the first build runs in the caller's
+        thread). A port in use is a DigestError before anything is built."""
+        self._httpd = open_server(self.host, self.port, self.app, tries=self.port_tries)
+        port = self._httpd.server_address[1]
+        if self.port and port != self.port:
+            print(f"port {self.port} is in use: serving on port {port}", file=self.out,
+                  flush=True)
         # Rendering forks worker processes; that is only safe while no other thread runs.
         first_jobs = None if threading.active_count() == 1 else 1
         self._run_build(None, [], time.monotonic(), jobs=first_jobs)
-        self._httpd = DevHTTPServer(self.host, self.port, self.app)
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05},
             name="digest-http", daemon=True,
@@ -159,7 +196,8 @@ class DevServer:
         # Wake every event stream and waiting request first, so shutdown never waits on them.
         self.state.stop()
         if self._httpd is not None:
-            self._httpd.shutdown()
+            if self._thread is not None:  # else shutdown() would wait for a loop never run
+                self._httpd.shutdown()
             self._httpd.server_close()
         self.watcher.stop()
         if self._thread is not None:
@@ -220,6 +258,8 @@ class DevServer:
         if changed is not None:
             written = self._normalize_inbox(changed, problems)
             changed = frozenset(changed | written)
+        elif changed_before is None:  # the first build shows the dumps that waited too
+            self._normalize_waiting(problems)
         try:
             report = self._build(
                 self.config, drafts=self.drafts, jobs=jobs, progress=False,
@@ -255,6 +295,17 @@ class DevServer:
         # The watcher will report these writes too: they are part of this build already.
         self.watcher.seen.record(written)
         return written
+
+    def _normalize_waiting(self, problems: list[Problem]) -> None:
+        """Normalise the inbox's dumps that normalize has not recorded yet."""
+        from digest.inbox import pending_dumps, waiting
+
+        dumps = pending_dumps(self.config)
+        if dumps:
+            print(f"{waiting(self.config, len(dumps))}: normalising "
+                  f"{'it' if len(dumps) == 1 else 'them'} now",
+                  file=self.out, flush=True)
+            self._normalize_inbox(dumps, problems)
 
     def _css_only(self, changed: Iterable[Path]) -> bool:
         content = self.config.content_dir
@@ -305,10 +356,14 @@ class DevServer:
 
 
 def serve(
-    config: SiteConfig, *, host: str, port: int, open_browser: bool, poll: bool, drafts: bool
+    config: SiteConfig, *, host: str, port: int, open_browser: bool, poll: bool, drafts: bool,
+    port_explicit: bool = True,
 ) -> None:
-    """Build, serve with live reload and rebuild on changes, until Ctrl-C."""
-    server = DevServer(config, host=host, port=port, drafts=drafts, poll=poll)
+    """Build, serve with live reload and rebuild on changes, until Ctrl-C.
+
+    A `port` the user did not choose moves on to the next free one when it is in use."""
+    server = DevServer(config, host=host, port=port, drafts=drafts, poll=poll,
+                       port_tries=1 if port_explicit else PORT_TRIES)
     try:
         server.start()
         print(f"serving {config.root} at {server.url} (Ctrl-C to stop)", flush=True)

@@ -157,7 +157,8 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr == (
         f"{tmp_path}: folder is not empty: digest init only creates new sites\n"
-        "  pick a new folder name, or remove what is in it\n"
+        "  pick a new folder name, or add --force to add the missing files "
+        "(files already there are kept)\n"
     )
     assert result.stdout == ""
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
@@ -177,3 +178,58 @@ def test_site_option_builds_another_folder(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert (site / "_site" / "index.html").is_file()
     assert list(here.iterdir()) == []
+
+
+def test_init_into_a_folder_with_only_dot_files(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert f"created {tmp_path / 'site.yaml'}\n" in result.stdout
+    assert (tmp_path / ".git").is_dir()
+
+
+def test_init_force_reports_the_files_it_kept(tmp_path: Path) -> None:
+    (tmp_path / "README.md").write_text("my own readme", encoding="utf-8")
+    result = run("init", str(tmp_path), "--force")
+    assert result.exit_code == 0, result.output
+    assert f"kept {tmp_path / 'README.md'} (already there)\n" in result.stdout
+    assert f"created {tmp_path / 'site.yaml'}\n" in result.stdout
+    assert (tmp_path / "README.md").read_text(encoding="utf-8") == "my own readme"
+
+
+WAITING = "note: 1 dump in content/inbox/ is not normalised yet: run `digest normalize`\n"
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_build_and_check_say_when_dumps_wait_in_the_inbox(command: str, tmp_path: Path) -> None:
+    site = tmp_path / "s"
+    assert run("init", str(site)).exit_code == 0
+    result = run(command, cwd=site)
+    assert WAITING in result.stderr
+    assert run("normalize", cwd=site).exit_code == 0
+    assert run("build", cwd=site).exit_code == 0
+    result = run(command, cwd=site)
+    assert result.exit_code == 0, result.output
+    assert "not normalised" not in result.output
+    # An edited dump waits again; --site is named in what to run.
+    dump = next((site / "content" / "inbox").iterdir())
+    dump.write_bytes(dump.read_bytes() + b"\nOne more line.\n")
+    result = run(command, "--site", str(site), cwd=tmp_path)
+    assert (f"note: 1 dump in content/inbox/ is not normalised yet: "
+            f"run `digest normalize --site {site}`\n") in result.stderr
+
+
+def test_serve_on_a_busy_port_says_so_before_building(tmp_path: Path) -> None:
+    import socket
+
+    site = tmp_path / "s"
+    assert run("init", str(site)).exit_code == 0
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("serve", "--site", str(site), "--port", str(port))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"127.0.0.1:{port}: port {port} is in use\n  ")
+    assert "--port" in result.stderr and "Traceback" not in result.output
+    assert not (site / "_site").exists()  # nothing was built

@@ -46,7 +46,8 @@ def test_init_normalize_build_check_succeeds(in_tmp: Path) -> None:
     digest("init", "s")
     os.chdir("s")
     checked = _normalize_build_check()
-    assert checked.output == "no problems found\n"
+    assert checked.stdout == "no problems found\n"
+    assert "not normalised" not in checked.stderr
     assert not (in_tmp / "s" / "_site" / "tags").exists()  # no article has tags
 
 
@@ -60,7 +61,7 @@ def test_without_search_and_feeds_nothing_links_to_them(in_tmp: Path, theme: str
     _set(site_yaml, "atom: true", "atom: false")
     _set(site_yaml, "json: true", "json: false")
     checked = _normalize_build_check()
-    assert checked.output == "no problems found\n"
+    assert checked.stdout == "no problems found\n"
     out = in_tmp / "s" / "_site"
     assert not (out / "search").exists() and not (out / "feed.xml").exists()
     home = (out / "index.html").read_text(encoding="utf-8")
@@ -83,11 +84,11 @@ def test_the_tags_link_follows_the_tags_index(in_tmp: Path) -> None:
     (other,) = (out / "beta").glob("*/index.html")
     assert (out / "tags" / "index.html").is_file()
     assert "tags/index.html" in other.read_text(encoding="utf-8")
-    assert digest("check").output == "no problems found\n"
+    assert digest("check").stdout == "no problems found\n"
 
     (articles / "a.md").write_text(
         "---\ntitle: Tagged\npublication: Alpha\ndate: 2025-10-01\n---\n\nA\n", encoding="utf-8")
     digest("build")
     assert not (out / "tags").exists()
     assert "tags/index.html" not in other.read_text(encoding="utf-8")
-    assert digest("check").output == "no problems found\n"
+    assert digest("check").stdout == "no problems found\n"

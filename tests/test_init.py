@@ -24,7 +24,7 @@ def _snapshot(root: Path) -> dict[str, bytes | None]:
 
 def test_init_creates_the_files(tmp_path: Path) -> None:
     target = tmp_path / "my-digest"
-    created = init_site(target)
+    created = init_site(target).created
     rel = [p.relative_to(target).as_posix() for p in created]
     assert "site.yaml" in rel and "README.md" in rel and "content/articles" in rel
     inbox = [r for r in rel if r.startswith("content/inbox/")]
@@ -40,8 +40,36 @@ def test_init_creates_the_files(tmp_path: Path) -> None:
 
 
 def test_init_in_an_existing_empty_folder(tmp_path: Path) -> None:
-    created = init_site(tmp_path)
+    created = init_site(tmp_path).created
     assert tmp_path / "site.yaml" in created
+
+
+def test_init_in_a_folder_holding_only_dot_files(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref: refs/heads/main\n", encoding="utf-8")
+    (tmp_path / ".gitignore").write_text("_site/\n", encoding="utf-8")
+    report = init_site(tmp_path)
+    assert tmp_path / "site.yaml" in report.created and report.kept == ()
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "_site/\n"
+    assert (tmp_path / ".git" / "HEAD").read_text(encoding="utf-8") == "ref: refs/heads/main\n"
+
+
+def test_force_adds_what_is_missing_and_keeps_every_file(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    (tmp_path / "site.yaml").write_text("title: Mine\n", encoding="utf-8")
+    before = _snapshot(tmp_path)
+    report = init_site(tmp_path, force=True)
+    assert report.kept == (tmp_path / "site.yaml",)
+    assert tmp_path / "README.md" in report.created
+    assert tmp_path / "site.yaml" not in report.created
+    after = _snapshot(tmp_path)
+    assert {k: after[k] for k in before} == before  # nothing that was there changed
+    assert (tmp_path / "content" / "articles").is_dir()
+    assert len(list((tmp_path / "content" / "inbox").iterdir())) == 1
+    # Again: everything is there now, so nothing is made and every file is kept.
+    again = init_site(tmp_path, force=True)
+    assert again.created == () and len(again.kept) == len(report.kept) + 2
+    assert _snapshot(tmp_path) == after
 
 
 def test_the_new_site_config_loads_with_the_documented_values(tmp_path: Path) -> None:
@@ -94,7 +122,8 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
         init_site(target)
     assert str(exc.value) == (
         f"{target}: folder is not empty: digest init only creates new sites\n"
-        "  pick a new folder name, or remove what is in it"
+        "  pick a new folder name, or add --force to add the missing files "
+        "(files already there are kept)"
     )
     assert _snapshot(target) == before
 

@@ -329,3 +329,75 @@ def test_an_inbox_change_while_serving_never_overwrites_a_curator_edit(
         assert status == 500 and "edited since it was normalised" in body
     finally:
         srv.stop()
+
+
+def test_start_normalises_the_dumps_waiting_in_the_inbox_before_the_first_build(
+    make_site: Callable[..., Path],
+) -> None:
+    import json
+
+    old = b"Some app\nOld story\n"
+    root = make_site(inbox={"waiting.txt": "Some app\nWaiting story\n", "old.txt": old})
+    state = {"version": 1, "dumps": {"inbox/old.txt": {
+        "sha256": hashlib.sha256(old).hexdigest(), "text": "t", "article": "articles/old.md"}}}
+    (root / "content" / ".digest-normalize.json").write_text(json.dumps(state))
+    normalized: list[list[Path]] = []
+
+    def normalize(config: Any, paths: list[Path], **options: Any) -> Any:
+        assert options["force"] is False
+        normalized.append(list(paths))
+        return fake_normalize(config, paths, **options)
+
+    build, out = FakeBuild(), io.StringIO()
+    srv = DevServer(load_config(root), port=0, build=build, normalize=normalize, out=out)
+    srv.watcher.start = lambda: None  # type: ignore[method-assign]
+    srv.start()
+    try:
+        assert normalized == [[srv.config.inbox_dir / "waiting.txt"]]  # old.txt is recorded
+        assert build.calls == [None]
+        assert "<li>Waiting story</li>" in get(srv, "/")[1]
+        assert out.getvalue().startswith(
+            "1 dump in content/inbox/ is not normalised yet: normalising it now\n")
+    finally:
+        srv.stop()
+
+
+def test_a_busy_port_is_refused_before_building_or_the_next_one_is_taken(
+    make_site: Callable[..., Path],
+) -> None:
+    import socket
+
+    from digest.serve import PORT_TRIES, open_server
+
+    root = make_site()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        build = FakeBuild()
+        srv = DevServer(load_config(root), port=port, build=build, out=io.StringIO())
+        with pytest.raises(DigestError) as exc:
+            srv.start()
+        srv.stop()
+        assert exc.value.problems[0].message == f"port {port} is in use"
+        assert build.calls == []  # refused before the first build
+
+        app = App(SiteState(root / "_site"))
+        httpd = open_server("127.0.0.1", port, app, tries=PORT_TRIES)
+        try:
+            chosen = httpd.server_address[1]
+            assert port < chosen < port + PORT_TRIES
+        finally:
+            httpd.server_close()
+
+        out = io.StringIO()
+        srv = DevServer(load_config(root), port=port, build=FakeBuild(), out=out,
+                        port_tries=PORT_TRIES)
+        srv.watcher.start = lambda: None  # type: ignore[method-assign]
+        srv.start()
+        try:
+            chosen = int(srv.url.rstrip("/").rsplit(":", 1)[1])
+            assert out.getvalue().startswith(
+                f"port {port} is in use: serving on port {chosen}\n")
+        finally:
+            srv.stop()

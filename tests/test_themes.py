@@ -320,7 +320,8 @@ def render(theme: str, name: str, lang: str, **extra: Any) -> str:
               canonical="/x/")
     return env.get_template(name).render(
         site=site, page=page, indexes=NS(tags=extra.pop("tags_index", True)), t=t,
-        url=lambda path: "rel:" + path, asset=asset, format_date=format_date, serving=extra.pop("serving", True), digest_version="0.1.0",
+        url=lambda path: "rel:" + path, asset=asset, format_date=format_date,
+        serving=extra.pop("serving", True), digest_version="0.1.0",
         **context, **extra,
     )
 
