@@ -1,6 +1,6 @@
 """check(config) -> problems: content, configuration, and every internal link of the
-built site (each reported as `path:line: message`, the path being the HTML file in the
-output folder).
+built site, each reported as `path:line: message` where the link was made: the article
+whose Markdown holds it, or the template that wrote it, with the page as context.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from digest.build import _session
 from digest.collect import collect
 from digest.config import SiteConfig
 from digest.errors import DigestError, Problem, display_path
+from digest.link_sources import BadLink, LinkSources, PageSource, page_sources, report
 from digest.load import load
 from digest.markdown import engine
 from digest.plan import plan
@@ -27,17 +28,19 @@ _LINK_ATTRS = {"href", "src"}
 def check(config: SiteConfig) -> list[Problem]:
     """Everything wrong that a reader or curator would notice, in file order."""
     problems: list[Problem] = []
+    chain: tuple[Path, ...] = (config.root,)
     try:
         chain = theme_chain(config)
         check_output(config.root, config.output_dir, chain[1:])
     except DigestError as exc:
         problems += exc.problems
-    problems += _content(config)
-    problems += _links(config)
+    content, pages = _content(config)
+    problems += content
+    problems += _links(config, LinkSources(config.root, config.output_dir, chain, pages))
     return problems
 
 
-def _content(config: SiteConfig) -> list[Problem]:
+def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
     from digest import __version__
 
     key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"
@@ -65,8 +68,9 @@ def _content(config: SiteConfig) -> list[Problem]:
             problems.append(Problem(article.source, f"needs review: {flag}",
                                     hint="fix it, then remove the entry from `review`"))
     catalog = collect(loaded.articles, config, drafts=False)
-    problems += plan(catalog, config, lambda _name: "", frozenset(), "").problems
-    return problems
+    site_plan = plan(catalog, config, lambda _name: "", frozenset(), "")
+    problems += site_plan.problems
+    return problems, page_sources(site_plan.pages, catalog)
 
 
 class _Links(HTMLParser):
@@ -87,7 +91,7 @@ class _Links(HTMLParser):
                 self.links.append((self.getpos()[0], value))
 
 
-def _links(config: SiteConfig) -> list[Problem]:
+def _links(config: SiteConfig, sources: LinkSources) -> list[Problem]:
     out = config.output_dir
     if not (out / "index.html").is_file():
         return [Problem(display_path(out, config.root), "the site is not built",
@@ -103,36 +107,41 @@ def _links(config: SiteConfig) -> list[Problem]:
                 parser.feed(path.read_text(encoding="utf-8", errors="replace"))
                 parser.close()
                 pages[path.relative_to(out).as_posix()] = parser
-    problems = []
+    found: list[BadLink] = []
     for rel, parser in sorted(pages.items()):
-        shown = display_path(out / rel, config.root)
         for line, link in parser.links:
-            message = _broken(rel, link, out, pages)
-            if message:
-                problems.append(Problem(shown, message, line))
-    return problems
+            broken = _broken(rel, link, out, pages)
+            if broken:
+                found.append(sources.locate(rel, line, link, *broken))
+    return report(found)
 
 
-def _broken(rel: str, link: str, out: Path, pages: dict[str, _Links]) -> str | None:
+def _broken(
+    rel: str, link: str, out: Path, pages: dict[str, _Links]
+) -> tuple[str, str, str] | None:
+    """(what is wrong, why, the target it names) for a link that does not work."""
     parts = urlsplit(link)
     if parts.scheme or parts.netloc or link.startswith(("mailto:", "data:", "javascript:")):
         return None
     if rel == "404.html" and parts.path.startswith("/"):
         return None  # the 404 page links from the server's root (it is shown at any depth)
     if parts.path.startswith("/"):
-        return f"link {link!r} is absolute: it breaks under file:// and subpaths"
+        return ("absolute link {link}", "it breaks under file:// and subpaths: make it relative",
+                link)
     target = os.path.normpath(os.path.join(os.path.dirname(rel), unquote(parts.path)))
     if parts.path == "":
         target = rel
     if target.startswith(".."):
-        return f"link {link!r} leaves the site"
+        return "link {link} leaves the site", f"it names {target}, outside the site", target
     path = out / target
     if path.is_dir():
-        return f"link {link!r} names a folder: link to its index.html (file:// needs it)"
+        return ("link {link} names a folder",
+                f"link to {target}/index.html instead (file:// needs it)", target)
     if not path.is_file():
-        return f"broken link {link!r}: {target} does not exist"
+        return "broken link to {link}", f"{target} does not exist", target
     if parts.fragment and target.endswith(".html"):
         page = pages.get(Path(target).as_posix())
         if page is not None and unquote(parts.fragment) not in page.ids:
-            return f"broken anchor {link!r}: no id {parts.fragment!r} in {target}"
+            return ("broken anchor {link}", f"no id {parts.fragment!r} in {target}",
+                    f"{target}#{parts.fragment}")
     return None
