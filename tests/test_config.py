@@ -260,3 +260,27 @@ def test_language_that_is_not_a_tag_is_an_error_at_its_line(tag: str, guess: str
     message, hint = problems[0].split("\n  ")
     assert message == f'site.yaml:2: language "{tag}" is not a known language tag'
     assert hint.startswith(f'did you mean "{guess}"? ' if guess else "use a BCP 47 language tag")
+
+
+def test_a_theme_extending_an_unknown_theme_is_named_at_its_extends_line(
+    tmp_path: Path,
+) -> None:
+    from digest.theme_files import theme_chain
+
+    (tmp_path / "themes" / "mine").mkdir(parents=True)
+    (tmp_path / "themes" / "mine" / "theme.yaml").write_text("name: mine\nextends: defualt\n")
+    config = parse_config("title: x\ntheme: mine\n", tmp_path)
+    with pytest.raises(DigestError) as exc:
+        theme_chain(config)
+    [problem] = exc.value.problems
+    assert (problem.path, problem.line) == ("themes/mine/theme.yaml", 2)
+    assert problem.message == ('extends: unknown theme "defualt"; did you mean "default"? '
+                               "Themes: broadsheet, default, mine")
+    # A theme folder removed after site.yaml was read: named at the `theme:` line.
+    (tmp_path / "themes" / "mine" / "theme.yaml").unlink()
+    (tmp_path / "themes" / "mine").rmdir()
+    with pytest.raises(DigestError) as exc:
+        theme_chain(config)
+    [problem] = exc.value.problems
+    assert (problem.path, problem.line) == ("site.yaml", 2)
+    assert problem.message == 'unknown theme "mine". Themes: broadsheet, default'
