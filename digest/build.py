@@ -24,6 +24,7 @@ from digest import __version__
 from digest.cache import BuildCache, Stamp, open_cache
 from digest.config import SiteConfig
 from digest.errors import Problem
+from digest.files import article_files, files_stamp, plain_static, publish
 from digest.load import Article, Loaded, load, parse_article, rescan, scan
 from digest.markdown import engine
 from digest.theme_files import theme_chain, theme_stamp
@@ -197,7 +198,11 @@ def _build(
         salt = f"{key}|serving={serving}|drafts={drafts}"
         # The theme, config and flags, hashed; the articles' part is their cache rows,
         # which hold the stamp of each file when it was last read.
-        build_key = hashlib.sha1(pickle.dumps((salt, stamp), protocol=5)).hexdigest()
+        # Files beside the articles (images) are copied by complete builds: any change to
+        # them gives another key, so the build does not stop early nor re-render only pages.
+        site_files = article_files(config.articles_dir)
+        build_key = hashlib.sha1(pickle.dumps((salt, stamp, files_stamp(site_files)),
+                                              protocol=5)).hexdigest()
         known = session.cache.stamps()
         last = session.cache.info("last_build")
         if not force and last and last.startswith(build_key + " ") and known == stamps and (
@@ -290,6 +295,12 @@ def _build(
                     changed_urls.add(site_path)
             except OSError as exc:  # a full disk or a read-only output, like pages
                 problems.append(Problem(rel, f"cannot write: {exc}"))
+        copied, copied_now, copy_problems = publish(
+            out, (*plain_static(theme.assets), *site_files.items()),
+            {output_file(s.url) for s in site_plan.pages}, config.root)
+        files |= copied
+        changed_urls |= {"/" + rel for rel in copied_now}
+        problems += copy_problems
     if config.search:
         with stage("search"):
             from digest.search import index_site

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from digest.build import _session
 from digest.collect import collect
-from digest.config import SiteConfig
+from digest.config import SiteConfig, is_absolute_url
 from digest.errors import DigestError, Problem, display_path
 from digest.link_sources import BadLink, LinkSources, PageSource, page_sources, report
 from digest.load import load
@@ -71,6 +71,17 @@ def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
     site_plan = plan(catalog, config, lambda _name: "", frozenset(), "")
     problems += site_plan.problems
     return problems, page_sources(site_plan.pages, catalog)
+
+
+def notes(config: SiteConfig) -> list[Problem]:
+    """What is worth knowing about the site but is not wrong (printed, not counted)."""
+    if is_absolute_url(config.base_url):
+        return []
+    return [Problem(
+        "site.yaml", f"note: base_url {config.base_url!r} is a path, so pages have no "
+        "canonical link and no sitemap.xml is written (a sitemap lists full addresses)",
+        hint="set `base_url:` to the site's full address, such as https://example.org/digest/",
+    )]
 
 
 class _Links(HTMLParser):

@@ -248,10 +248,13 @@ def check(site_dir: Path) -> None:
       digest check --site ../my-digest
     """
     from digest.check import check as run_check
+    from digest.check import notes
 
     def action() -> int:
         config = _config(site_dir)
         problems = run_check(config)
+        for note in notes(config):
+            click.echo(str(note), err=True)
         _warn(config)
         _report(problems)
         _inbox_note(config, site_dir)

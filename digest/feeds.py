@@ -162,8 +162,9 @@ def _json_feed(
 def _sitemap(data: SitemapPage, config: SiteConfig) -> str:
     out = ['<?xml version="1.0" encoding="utf-8"?>\n',
            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n']
-    out += [f"  <url><loc>{escape(absolute(config.base_url, u))}</loc></url>\n"
-            for u in sorted(data.urls)]
+    for url, lastmod in sorted(data.urls):
+        modified = f"<lastmod>{lastmod}</lastmod>" if lastmod else ""
+        out.append(f"  <url><loc>{escape(absolute(config.base_url, url))}</loc>{modified}</url>\n")
     out.append("</urlset>\n")
     return "".join(out)
 

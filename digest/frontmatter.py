@@ -193,7 +193,7 @@ def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
         if key not in _META_FIELDS:
             hint = suggest(key, sorted(_META_FIELDS)) or "known keys: " + ", ".join(
                 sorted(_META_FIELDS)
-            )
+            ) + f"; a field of your own goes under `extra:` (extra: {{{key}: ...}})"
             problems.append(Problem(path, f"unknown front-matter key {key!r}", line, hint))
             continue
         try:
@@ -299,6 +299,14 @@ def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
         return tuple(str(v) for v in value)
     if key == "related":
         return _related(value, path, line)
+    if key == "extra":
+        # The theme's own fields: any keys and values, so a typo here is the theme's to see.
+        if value is None:
+            return None
+        if not isinstance(value, dict) or not all(isinstance(k, str) for k in value):
+            raise wrong(path, "`extra` must be a mapping of `name: value` lines", line,
+                        "e.g. extra: {cover: images/cover.jpg, rating: 4}")
+        return value or None
     if key == "source":
         return _source(value, path, line)
     raise AssertionError(f"unhandled front-matter key {key}")  # pragma: no cover
@@ -367,7 +375,7 @@ def _opt_str(value: Any) -> str | None:
 _ORDER = (
     "title", "kicker", "publication", "date", "edition", "lang", "author", "standfirst", "url",
     "reading_time", "truncated", "tags", "note", "featured", "status", "related", "source",
-    "review", "duplicate_of",
+    "review", "duplicate_of", "extra",
 )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 SourceFormat = Literal["magzter", "zinio", "html", "email", "pressreader", "markdown", "text"]
 Status = Literal["published", "draft"]
@@ -107,9 +107,12 @@ class ArticleMeta:
     note: str | None = None
     featured: bool = False
     status: Status = "published"
+    # A theme's own fields (`extra:` in front matter, any keys): templates see them as
+    # `article.extra`. A default rather than a factory, so older cached articles read back.
+    extra: dict[str, Any] | None = None
 
 
-CURATOR_FIELDS = ("note", "featured", "status", "tags")
+CURATOR_FIELDS = ("note", "featured", "status", "tags", "extra")
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from digest.collect import Catalog
-from digest.config import SiteConfig
+from digest.config import SiteConfig, is_absolute_url
 from digest.errors import Problem
 from digest.urls import slugify
 
@@ -75,7 +75,7 @@ class FeedPage:
 
 @dataclass(frozen=True)
 class SitemapPage:
-    urls: tuple[str, ...]
+    urls: tuple[tuple[str, str | None], ...]  # (page, the newest date it shows, ISO)
 
 
 PageData = (
@@ -206,10 +206,29 @@ class _Planner:
                      ) if self.config.search else None
         pages.append(self.spec("/404.html", "404", "404.html", "404 page", IndexPage()))
         pages += self.feeds()
-        html = tuple(p.url for p in pages if p.template and p.kind != "404")
-        pages.append(self.spec("/sitemap.xml", "sitemap", None, "sitemap", SitemapPage(html)))
+        if is_absolute_url(self.config.base_url):  # a sitemap lists full addresses only
+            pages.append(self.sitemap(pages))
         pages.append(self.spec("/robots.txt", "robots", None, "robots.txt", IndexPage()))
         return pages
+
+    def sitemap(self, pages: list[PageSpec]) -> PageSpec:
+        """Every HTML page, with its article's date or the newest date of those it lists."""
+        entries = self.c.entries
+        urls = []
+        for page in pages:
+            if not page.template or page.kind == "404":
+                continue
+            if isinstance(page.data, ArticlePage):
+                shown: tuple[int, ...] = (page.data.index,)
+            elif isinstance(page.data, EditionPage):  # not the neighbours it links to
+                shown = self.c.editions[page.data.index].entries
+            else:
+                seen = self.shows.get(page.url)
+                shown = (*seen.full, *seen.summary) if seen else ()
+            dates = [d for i in shown if (d := entries[i].article.meta.date) is not None]
+            newest = max(dates, key=lambda d: d.sort_key).iso if dates else None
+            urls.append((page.url, newest))
+        return self.spec("/sitemap.xml", "sitemap", None, "sitemap", SitemapPage(tuple(urls)))
 
     def home(self) -> PageSpec:
         c = self.c

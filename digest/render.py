@@ -22,14 +22,15 @@ import jinja2
 from digest import dates
 from digest.collect import Catalog
 from digest.config import SiteConfig
-from digest.errors import Problem
+from digest.errors import Problem, display_path
+from digest.files import link_files_from_page
 from digest.load import Article
 from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
 from digest.template_calls import forget_macros, memoise_macros, stop_memoising
 from digest.theme import Theme
 from digest.theme_files import shown_path
-from digest.urls import absolute, output_file, relative
-from digest.views import ChildLink, PageView, Pagination, Views
+from digest.urls import output_file, relative
+from digest.views import ChildLink, PageView, Pagination, Views, canonical_url
 from digest.write import write_file
 
 _PARALLEL_MIN = 64
@@ -55,6 +56,7 @@ class Renderer:
         self.theme = theme
         self.bodies = bodies or _in_memory
         self.views = Views(catalog, config.language, config.feeds.atom, self.bodies)
+        self.articles_prefix = display_path(config.articles_dir, config.root)
         # Keeping macro results pays across many pages; for a few it costs more (each
         # macro template is parsed once to prove it pure) than it saves.
         self.memoise = memoise
@@ -130,6 +132,9 @@ class Renderer:
         elif isinstance(data, ArticlePage):
             article = v.article(data.index)
             body = article.body  # read once: it may come from the build cache
+            # Links relative to the article's file point at the files published beside it.
+            body = link_files_from_page(body, c.entries[data.index].article.source,
+                                        self.articles_prefix, spec.url)
             if 'href="/' in body or 'src="/' in body:
                 body = _relative_links(body, spec.url)
             article = dataclasses.replace(article, load_body=lambda: body)
@@ -143,7 +148,7 @@ class Renderer:
         elif spec.kind == "tags":
             ctx = {"tags": tuple(v.tag_ref(g) for g in c.tags)}
         ctx["page"] = PageView(spec.url, spec.kind, title, lang,
-                               absolute(self.config.base_url, spec.url))
+                               canonical_url(self.config.base_url, spec.url))
         ctx["indexes"] = v.indexes
         return ctx
 

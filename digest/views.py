@@ -12,6 +12,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
 from markupsafe import Markup
 
@@ -19,6 +20,7 @@ from digest.collect import Catalog, Edition, Group
 from digest.dates import format_style, format_week
 from digest.load import Article
 from digest.model import EditionPeriod, PartialDate, RelatedStory
+from digest.urls import absolute
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,18 @@ class TagRef:
 
 
 @dataclass(frozen=True)
+class RelatedView:
+    """A story of the dump's "more stories" block; `date` is a PartialDate when it reads as
+    one (shown like every other date), else the text as written."""
+
+    title: str
+    summary: str | None
+    publication: str | None
+    date: PartialDate | str | None
+    reading_time: int | None
+
+
+@dataclass(frozen=True)
 class ArticleView:
     url: str
     title: str
@@ -62,12 +76,24 @@ class ArticleView:
     truncated: bool
     source_url: str | None
     tags: tuple[TagRef, ...]
-    related: tuple[RelatedStory, ...]
+    related: tuple[RelatedView, ...]
     note: str | None
     featured: bool
     draft: bool
+    extra: dict[str, Any]
     # The body is fetched when a page shows it (from memory, or from the build cache).
     load_body: Callable[[], str] = field(repr=False, compare=False)
+
+    @property
+    def edition_label(self) -> str | None:
+        """The printed edition (`edition`) when it says something the date does not
+        (another day, the month of a magazine issue, "Issue 12"); None when it only
+        repeats the date, as Magzter's edition labels do."""
+        if not self.edition:
+            return None
+        if self.date is not None and _printed_date(self.edition) == self.date:
+            return None
+        return self.edition
 
     @property
     def body(self) -> str:
@@ -141,7 +167,51 @@ class PageView:
     kind: str
     title: str
     lang: str
-    canonical: str
+    canonical: str | None  # None unless base_url is a full address
+
+    @property
+    def locale(self) -> str:
+        """`lang` as Open Graph writes a locale: `en_US`, `de_DE`, `pt_BR`."""
+        return _og_locale(self.lang)
+
+
+def _related(story: RelatedStory) -> RelatedView:
+    date = PartialDate.parse(story.date) if story.date else None
+    return RelatedView(story.title, story.summary, story.publication, date or story.date,
+                       story.reading_time)
+
+
+@functools.lru_cache(maxsize=1024)
+def _printed_date(label: str) -> PartialDate | None:
+    from digest.normalize.dates import parse_date  # localised dates: only for labels shown
+
+    return parse_date(label)
+
+
+def canonical_url(base_url: str, path: str) -> str | None:
+    """The page's published address; None when base_url is only a path, since a relative
+    canonical link is worse than none."""
+    from digest.config import is_absolute_url
+
+    return absolute(base_url, path) if is_absolute_url(base_url) else None
+
+
+@functools.lru_cache(maxsize=64)
+def _og_locale(lang: str) -> str:
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return lang.replace("-", "_")
+    territory = locale.territory
+    if territory is None:  # `en` -> `en_US`: the language's most likely country (CLDR)
+        table = get_global("likely_subtags")
+        likely = str(table.get(f"{locale.language}_{locale.script}") or table.get(
+            locale.language, ""))
+        territory = next((p for p in likely.split("_")[1:] if p.isupper() and len(p) == 2), None)
+    return f"{locale.language}_{territory}" if territory else locale.language
 
 
 class Views:
@@ -193,8 +263,9 @@ class Views:
             edition=meta.edition, lang=meta.lang or self.language, author=meta.author,
             standfirst=meta.standfirst, excerpt=article.excerpt,
             reading_time=article.reading_time, truncated=meta.truncated, source_url=meta.url,
-            tags=tuple(tags), related=meta.related, note=meta.note, featured=meta.featured,
-            draft=entry.draft, load_body=functools.partial(self.bodies, article),
+            tags=tuple(tags), related=tuple(_related(s) for s in meta.related), note=meta.note,
+            featured=meta.featured, draft=entry.draft, extra=dict(meta.extra or {}),
+            load_body=functools.partial(self.bodies, article),
         )
 
     def publication_ref(self, slug: str) -> PublicationRef:

@@ -20,7 +20,8 @@ import pytest
 import yaml
 from markupsafe import Markup
 
-from digest.model import PartialDate, RelatedStory
+from digest.model import PartialDate
+from digest.views import RelatedView
 
 THEMES = Path(__file__).resolve().parent.parent / "themes"
 DEFAULT = THEMES / "default"
@@ -255,9 +256,11 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
             standfirst="A forty-year-old cooperative keeps the crossing alive.",
             excerpt="A forty-year-old cooperative keeps the crossing alive.", reading_time=6,
             truncated=True, source_url="https://example.org/story", tags=(tag,),
-            related=(RelatedStory("Bridge repairs", "Delayed again.", "Courier", "2025-10-05", 3),
-                     RelatedStory("Letters")),
-            note="Worth it.", featured=False, draft=True,
+            related=(RelatedView("Bridge repairs", "Delayed again.", "Courier",
+                                 PartialDate(2025, 10, 5), 3),
+                     RelatedView("Letters", None, None, "Spring", None)),
+            note="Worth it.", featured=False, draft=True, edition_label=None,
+            extra={"mood": "<calm>"},
             body_html=Markup("<p>When the last ferry leaves…</p>"),
         )
         values.update(extra)
@@ -266,7 +269,8 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
     first = article("The last ferry", featured=True)
     second = article("Bridge closing", kicker=None, note=None, author=None, reading_time=None,
                      date=PartialDate(2025, 10), standfirst=None, truncated=False, source_url=None,
-                     tags=(), related=(), draft=False, edition="Autumn issue")
+                     tags=(), related=(), draft=False, edition="Autumn issue",
+                     edition_label="Autumn issue")
     edition = NS(key="2025-w41", period="weekly", label="6–12 Oct 2025", url="/2025/w41/", count=2,
                  groups=(NS(publication=pub, articles=(first, second)),), publications=(pub,))
     daily = NS(key="2025-10-05", period="daily", label="5 October 2025", url="/2025/10/05/",
@@ -317,7 +321,7 @@ def render(theme: str, name: str, lang: str, **extra: Any) -> str:
               base_url="/", author="The curator", search=extra.pop("search", True),
               feeds=NS(atom="/feed.xml", json=None))
     page = NS(url="/x/", kind=name.removesuffix(".html"), title="A page", lang=lang,
-              canonical="/x/")
+              canonical="https://digest.example.org/x/", locale="en_US")
     return env.get_template(name).render(
         site=site, page=page, indexes=NS(tags=extra.pop("tags_index", True)), t=t,
         url=lambda path: "rel:" + path, asset=asset, format_date=format_date,
@@ -334,7 +338,7 @@ def test_template_renders_with_the_contract_context(theme: str, name: str) -> No
     assert '<html lang="en">' in html
     assert '<main id="main"' in html and 'href="#main"' in html
     assert '<meta name="generator" content="digest 0.1.0">' in html
-    assert '<link rel="canonical" href="/x/">' in html
+    assert '<link rel="canonical" href="https://digest.example.org/x/">' in html
     assert "static/style.css" in html
     assert "<Morning>" not in html and "&lt;Morning&gt;" in html
     assert len(re.findall(r"<h1[ >]", html)) == 1

@@ -1,0 +1,95 @@
+"""Files a site needs under their own names: images beside the articles and in static/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from test_build_support import build_site
+
+from digest.check import check
+from digest.config import load_config
+
+PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+CONFIG = "title: Test Digest\nbase_url: https://example.org/\nlanguage: en\n"
+STORY = "harbour/2025-10-06-ferry.md"
+PAGE = "_site/the-harbour-courier/2025-10-06-ferry/index.html"
+
+
+def story(body: str) -> str:
+    return ("---\ntitle: Ferry\npublication: The Harbour Courier\ndate: 2025-10-06\n---\n\n"
+            + body + "\n")
+
+
+def sources(html: str) -> list[str]:
+    return re.findall(r'<img src="([^"]*)"', html)
+
+
+def resolves(page: Path, link: str) -> Path:
+    return (page.parent / link).resolve()
+
+
+def test_an_image_beside_an_article_shows_on_its_page(make_site: Callable[..., Path]) -> None:
+    root = make_site(config=CONFIG, articles={
+        STORY: story("![The quay](images/quay%20at%20dawn.png) ![Map](../maps/map.png) "
+                     "![Far](https://example.org/far.png) ![Site](/static/logo.png)"),
+    })
+    (root / "content/articles/harbour/images").mkdir()
+    (root / "content/articles/harbour/images/quay at dawn.png").write_bytes(PNG)
+    (root / "content/articles/maps").mkdir()
+    (root / "content/articles/maps/map.png").write_bytes(PNG + b"map")
+    (root / "static").mkdir()
+    (root / "static/logo.png").write_bytes(PNG + b"logo")
+    assert build_site(root).problems == ()
+    out = root / "_site"
+    assert (out / "articles/harbour/images/quay at dawn.png").read_bytes() == PNG
+    assert (out / "articles/maps/map.png").read_bytes() == PNG + b"map"
+    assert (out / "static/logo.png").read_bytes() == PNG + b"logo"
+    page = root / PAGE
+    links = sources(page.read_text(encoding="utf-8"))
+    assert links == ["../../articles/harbour/images/quay%20at%20dawn.png",
+                     "../../articles/maps/map.png", "https://example.org/far.png",
+                     "../../static/logo.png"]
+    assert resolves(page, links[1]) == (out / "articles/maps/map.png").resolve()
+    assert not [p for p in check(load_config(root)) if ".png" in p.message]
+
+
+def test_stylesheets_and_scripts_keep_only_their_hashed_names(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(config=CONFIG, articles={STORY: story("Text.")})
+    build_site(root)
+    static = {p.name for p in (root / "_site/static").iterdir()}
+    assert "style.css" not in static and "search.js" not in static
+    assert any(re.fullmatch(r"style\.[0-9a-f]{8}\.css", name) for name in static)
+    assert "favicon.svg" in static  # an image: under its own name too
+
+
+def test_articles_and_hidden_files_are_not_published(make_site: Callable[..., Path]) -> None:
+    root = make_site(config=CONFIG, articles={STORY: story("Text.")})
+    folder = root / "content/articles/harbour"
+    (folder / ".notes.txt").write_text("private", encoding="utf-8")
+    (root / "secret.txt").write_text("private", encoding="utf-8")
+    (folder / "linked.txt").symlink_to(root / "secret.txt")
+    build_site(root)
+    assert not (root / "_site/articles").exists()
+
+
+def test_incremental_builds_copy_new_files_and_remove_deleted_ones(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(config=CONFIG, articles={STORY: story("![Quay](quay.png)")})
+    build_site(root)
+    image = root / "content/articles/harbour/quay.png"
+    copied = root / "_site/articles/harbour/quay.png"
+    assert not copied.exists()
+    image.write_bytes(PNG)
+    report = build_site(root)
+    assert copied.read_bytes() == PNG and "/articles/harbour/quay.png" in report.changed_urls
+    image.write_bytes(PNG + b"2")  # the same size would do too: the stamp has the time
+    build_site(root, changed=frozenset({image}))  # as the dev server calls it
+    assert copied.read_bytes() == PNG + b"2"
+    image.unlink()
+    build_site(root, changed=frozenset({image}))
+    assert not copied.exists() and not copied.parent.exists()
