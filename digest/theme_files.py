@@ -58,11 +58,10 @@ def theme_names(root: Path) -> list[str]:
 
 def unknown_theme(name: str, root: Path) -> str | None:
     """What to say about a theme name no folder answers to, or None when it is known."""
-    import difflib  # only for a name that is wrong
-
     names = theme_names(root)
     if name in names:
         return None
+    import difflib  # only for a name that is wrong
     close = difflib.get_close_matches(name, names, n=1, cutoff=0.6)
     guess = f"; did you mean \"{close[0]}\"?" if close else "."
     return f"unknown theme \"{name}\"{guess} Themes: {', '.join(names)}"
