@@ -21,7 +21,7 @@ from digest.urls import relative
 
 PREFIX = "articles/"  # where files beside the articles are published, in the output folder
 _ASSET_SUFFIXES = (".css", ".js")  # copied only under their hashed names
-_LINK = re.compile(r'(href|src)="([^"#?]+)([^"]*)"')
+_LINK = re.compile(r'(?<![\w-])(href|src)="([^"#?]+)([^"]*)"')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|\.?$)")
 
 

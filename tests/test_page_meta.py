@@ -141,3 +141,16 @@ def test_the_navigation_calls_the_home_page_latest(make_site: Callable[..., Path
     build_site(root)
     nav = read(root, "_site/index.html").split('<nav class="site-nav"')[1].split("</nav>")[0]
     assert ">Latest</a>" in nav and "Today" not in nav
+
+
+def test_digest_check_prints_the_note_without_failing(make_site: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    root = make_site(config="title: Test Digest\nbase_url: /digest/\n", articles={STORY: story()})
+    build_site(root)
+    result = CliRunner().invoke(main, ["check", "--site", str(root)], prog_name="digest")
+    assert result.exit_code == 0, result.output
+    assert "site.yaml: note: base_url '/digest/' is a path" in result.output
+    assert "no problems found" in result.output
