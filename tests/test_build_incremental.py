@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from unittest import mock
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_build_support import SITES, build_site, copy_site, tree
 
 from digest import search
+from digest.theme_files import bundled_themes
 
 ARTICLES = [
     "guardian/2025-10-01-belarus-border.md",
@@ -20,25 +22,103 @@ ARTICLES = [
     "monocle/2025-10-issue.md",
 ]
 
+# DIGEST_STRESS=1 runs the heavier version of the property test.
+STRESS = os.environ.get("DIGEST_STRESS", "") not in ("", "0")
+EXAMPLES = 250 if STRESS else 25
+
 Edit = tuple[str, int, int]
 edits = st.tuples(
     st.sampled_from(["title", "body", "excerpt", "add", "delete", "featured", "date", "tags",
-                     "draft", "template", "broken", "touch"]),
+                     "draft", "template", "broken", "touch", "config", "override", "strings"]),
     st.integers(0, len(ARTICLES) - 1),
-    st.integers(0, 9),
+    st.integers(0, 999),
 )
+
+# The fixture theme's list item, showing what lists of the default theme show too: the
+# excerpt, the reading time and the tags, so edits to those must re-render the lists.
+PLAIN_ITEM = (
+    "<li class=\"item{% if a.featured %} featured{% endif %}\"><a href=\"{{ url(a.url) }}\">"
+    "{{ a.title }}</a>{% if a.draft and serving %} <span class=\"draft\">{{ t('draft') }}</span>"
+    "{% endif %} <small>{{ a.publication.name }}{% if a.date %}, "
+    "{{ format_date(a.date, 'short') }}{% endif %}</small>"
+    "{% if a.excerpt %}<p>{{ a.excerpt }}</p>{% endif %}"
+    "{% if a.reading_time %}<span>{{ t('minutes', count=a.reading_time) }}</span>{% endif %}"
+    "{% for tag in a.tags %} <a href=\"{{ url(tag.url) }}\">{{ tag.name }}</a>{% endfor %}</li>\n"
+)
+# The list item of each theme, as a site overrides it in its own templates/ folder.
+ITEM_TEMPLATE = {"plain": "_item.html", "default": "partials/article_card.html"}
+BODY_IN_ITEM = {  # an override that shows the whole article body in lists
+    "plain": ("</li>", "<div class=\"body\">{{ a.body_html }}</div></li>"),
+    "default": ("</article>", "<div class=\"card__body\">{{ article.body_html }}</div></article>"),
+}
+CONFIG_VALUES = [
+    ("title", lambda n: f"Digest {n}"),
+    ("description", lambda n: f"Read {n} times"),
+    ("language", lambda n: ["en", "fr", "de"][n % 3]),
+    ("page_size", lambda n: str(1 + n % 3)),
+    ("edition_period", lambda n: ["daily", "weekly", "monthly"][n % 3]),
+    ("feeds", lambda n: f"{{atom: true, json: true, items: {1 + n % 4}}}"),
+]
+
+
+def set_config(site: Path, key: str, value: str) -> Path:
+    config = site / "site.yaml"
+    lines = [line for line in config.read_text().splitlines() if not line.startswith(f"{key}:")]
+    config.write_text("\n".join([*lines, f"{key}: {value}"]) + "\n")
+    return config
+
+
+def theme_of(site: Path) -> str:
+    return "default" if "theme: default" in (site / "site.yaml").read_text() else "plain"
+
+
+def theme_item(theme: str) -> str:
+    if theme == "plain":
+        return PLAIN_ITEM
+    return (bundled_themes() / "default/templates" / ITEM_TEMPLATE[theme]).read_text()
 
 
 def apply(site: Path, edit: Edit) -> Path:
     kind, which, n = edit
     articles = site / "content/articles"
     path = articles / ARTICLES[which]
-    if kind == "template":
-        template = site / "themes/plain/templates/_item.html"
-        template.write_text(template.read_text().replace("<small>", f"<small data-n='{n}'>", 1)
-                            if "data-n" not in template.read_text()
-                            else template.read_text().replace("data-n='", "data-n='1", 1))
+    theme = theme_of(site)
+    if kind == "template":  # the theme's own list item (a site copy for the bundled theme)
+        template = (site / "themes/plain/templates/_item.html" if theme == "plain"
+                    else site / "templates" / ITEM_TEMPLATE[theme])
+        if not template.exists():
+            template.parent.mkdir(parents=True, exist_ok=True)
+            template.write_text(theme_item(theme))
+        text = template.read_text()
+        tag = "<small>" if theme == "plain" else "<p class=\"meta\">"
+        template.write_text(text.replace(tag, f"{tag[:-1]} data-n='{n}'>", 1)
+                            if "data-n" not in text else text.replace("data-n='", "data-n='1", 1))
         return template
+    if kind == "config":
+        key, value = CONFIG_VALUES[(which + n) % len(CONFIG_VALUES)]
+        return set_config(site, key, value(n))
+    if kind == "override":  # a site template overriding the list item: add, change, remove
+        override = site / "templates" / ITEM_TEMPLATE[theme]
+        if n % 3 == 2:
+            override.unlink(missing_ok=True)
+        elif n % 3 == 1 and override.exists():
+            override.write_text(override.read_text().replace("<div", f"<div data-v='{n}'", 1))
+        else:
+            override.parent.mkdir(parents=True, exist_ok=True)
+            end, with_body = BODY_IN_ITEM[theme]
+            override.write_text(theme_item(theme).replace(end, with_body))
+        return override
+    if kind == "strings":  # the site's own UI strings, over the theme's
+        folder = site / "i18n"
+        if n % 2:
+            shutil.rmtree(folder, ignore_errors=True)
+            return folder / "en.yaml"
+        folder.mkdir(exist_ok=True)
+        strings = (f"nav_archive: Archive {n}\ndraft: Draft {n}\n"
+                   f"minutes: '{{count}} min {n}'\nreading_time: '{{count}} min {n}'\n")
+        for language in ("en", "fr", "de"):
+            (folder / f"{language}.yaml").write_text(strings)
+        return folder / "en.yaml"
     if kind == "add":
         new = articles / f"guardian/2025-10-0{n % 3 + 1}-added-{n}.md"
         new.write_text(f"---\ntitle: Added {n}\npublication: The Guardian\n"
@@ -67,9 +147,11 @@ def apply(site: Path, edit: Edit) -> Path:
     elif kind == "featured":
         head = head.replace("featured: true", "") if "featured: true" in head else head + (
             "\nfeatured: true")
-    elif kind == "date":
+    elif kind == "date":  # across years, months and ISO weeks; now and then a month alone
+        year, month, day = 2019 + n % 8, 1 + n // 8 % 12, 1 + n // 96 % 28
+        date = f"{year}-{month:02d}" if n % 10 == 0 else f"{year}-{month:02d}-{day:02d}"
         head = "\n".join(
-            f"date: 2025-09-{n + 10}" if line.startswith("date:") else line
+            f"date: {date}" if line.startswith("date:") else line
             for line in head.splitlines())
     elif kind == "tags":
         head = "\n".join(line for line in head.splitlines() if not line.startswith("tags:"))
@@ -81,11 +163,19 @@ def apply(site: Path, edit: Edit) -> Path:
     return path
 
 
-@settings(max_examples=20, deadline=None,
+@settings(max_examples=EXAMPLES, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
-@given(st.lists(st.tuples(edits, st.booleans()), min_size=1, max_size=5))
+@given(st.sampled_from(["plain", "default"]), st.booleans(),
+       st.lists(st.tuples(edits, st.booleans()), min_size=1, max_size=5))
+# Always tried first: each new kind of edit, in the dev server and in a new process.
+@example("default", True, [(("body", 2, 5), False), (("strings", 0, 4), True),
+                           (("config", 0, 4), False), (("override", 0, 1), True)])
+@example("plain", False, [(("override", 0, 0), False), (("body", 2, 5), False),
+                          (("strings", 0, 2), False), (("date", 1, 517), True),
+                          (("config", 1, 1), True), (("override", 0, 2), False)])
 def test_incremental_equals_clean(
-    tmp_path_factory: object, sequence: list[tuple[Edit, bool]]
+    tmp_path_factory: object, theme: str, bodies_in_lists: bool,
+    sequence: list[tuple[Edit, bool]],
 ) -> None:
     # Each step builds in the same session (the dev server) or in a new one (a new
     # `digest build`, which reads the cache and its snapshot).
@@ -93,6 +183,11 @@ def test_incremental_equals_clean(
     site = copy_site("basic", work)
     config = site / "site.yaml"  # with a search index in chunks of two articles
     config.write_text(config.read_text().replace("search: false", "search: true"))
+    (site / "themes/plain/templates/_item.html").write_text(PLAIN_ITEM)
+    if theme != "plain":
+        set_config(site, "theme", theme)
+    if bodies_in_lists:  # the site starts with lists that show whole articles
+        apply(site, ("override", 0, 0))
     with mock.patch.object(search, "CHUNK", 2):
         _edit_and_compare(site, work, sequence)
 
@@ -105,7 +200,8 @@ def _edit_and_compare(site: Path, work: Path, sequence: list[tuple[Edit, bool]])
             _new_process()
         report = build_site(site, changed=frozenset({changed}) if not new_process else None)
         clean = work / f"clean{step}"
-        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns(
+            "_site", ".digest-cache", ".digest-output-*"))
         clean_report = build_site(clean)
         assert report.problems == clean_report.problems
         assert tree(site / "_site") == tree(clean / "_site"), (edit, sequence)
