@@ -23,11 +23,6 @@ _RUST_RULES = [
     "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
 ]
 
-_RUST_RULES = [
-    "blockquote", "code", "fence", "heading", "hr", "lheading", "list", "paragraph", "reference",
-    "autolink", "backticks", "emphasis", "entity", "escape", "image", "link", "newline",
-]
-
 Renderer = Callable[[str], str]
 
 
