@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markup_text import markup_text
 
 from digest.errors import DigestError
 from digest.frontmatter import dump_document, parse_document
@@ -46,8 +47,8 @@ def test_dump_shaped_text_is_idempotent(lines: list[str]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(max_size=80))
+@given(markup_text | st.text(max_size=80))
 def test_escaped_text_has_no_template_delimiters(text: str) -> None:
     escaped = escape_markdown(text)
-    for delimiter in ("{{", "}}", "{%", "%}", "<"):
+    for delimiter in ("{{", "}}", "{%", "%}", "{#", "#}", "<"):
         assert delimiter not in escaped.replace("\\<", "")

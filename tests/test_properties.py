@@ -16,6 +16,7 @@ import string
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from markup_text import markup_text
 
 from digest.errors import DigestError
 from digest.frontmatter import dump_document, is_web_address, parse_document
@@ -37,6 +38,7 @@ SETTINGS = settings(max_examples=examples(100), deadline=None,
 any_text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=80)
 hostile_text = st.one_of(
     any_text,
+    markup_text,  # quotes of both kinds, braces, template delimiters, `<`, `&`, `]]>`
     st.sampled_from([
         "", " ", "---", "...", "- a", "? x", "key: value", "#", "&anchor", "*alias", "!!python/x",
         "{{ 7*7 }}", "{% raw %}", "'", '"', "\\", "\t", "\n", "\r\n", "\x00", "\x1b[31m",
