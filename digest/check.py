@@ -80,6 +80,7 @@ def notes(config: SiteConfig) -> list[Problem]:
     return [Problem(
         "site.yaml", f"note: base_url {config.base_url!r} is a path, so pages have no "
         "canonical link and no sitemap.xml is written (a sitemap lists full addresses)",
+        line=config.key_lines.get("base_url"),
         hint="set `base_url:` to the site's full address, such as https://example.org/digest/",
     )]
 
