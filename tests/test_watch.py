@@ -167,7 +167,7 @@ def test_real_editor_saves_rebuild_once(site: Path, style: str) -> None:
     watcher = Watcher(scope_of(site), batches.append)
     watcher.start()
     try:
-        time.sleep(0.1)
+        saw_change(batches, site / "templates/ready.html")  # watching has begun
         new = "---\ntitle: New\n---\n"
         if style == "atomic":
             temp = target.with_name(".a.md.goutputstream-1")
@@ -185,10 +185,31 @@ def test_real_editor_saves_rebuild_once(site: Path, style: str) -> None:
             swap.unlink()
         else:
             target.write_text(new)
-        deadline = time.monotonic() + 1.0
-        while time.monotonic() < deadline and not batches:
-            time.sleep(0.01)
-        time.sleep(0.3)  # long enough for a second, wrong, batch to show up
+        assert reported(batches, target, time.monotonic() + 5), "the save was not reported"
+        # Events come in order: once a later change is reported, a second, wrong batch
+        # for the save would have come before it, or with it.
+        saw_change(batches, site / "templates/after.html")
     finally:
         watcher.stop()
-    assert [b.paths for b in batches] == [frozenset({target})]
+    probes = {site / "templates/ready.html", site / "templates/after.html"}
+    assert [b.paths - probes for b in batches if b.paths - probes] == [frozenset({target})]
+
+
+def saw_change(batches: list[Batch], probe: Path, timeout: float = 10.0) -> None:
+    """Write `probe` until a batch reports it (the watcher sets itself up on its own
+    threads, so the first writes may go unseen)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        probe.write_text(f"{time.monotonic()}")
+        if reported(batches, probe, time.monotonic() + 0.5):
+            return
+        assert time.monotonic() < deadline, f"no batch reported {probe.name}"
+
+
+def reported(batches: list[Batch], path: Path, deadline: float) -> bool:
+    """Whether a batch names `path`, waiting for one until `deadline`."""
+    while not any(path in batch.paths for batch in batches):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.01)
+    return True
