@@ -141,14 +141,20 @@ def test_atomic_rename_save_reloads_once(page: Page, dev: DevServer) -> None:
     target = dev.config.articles_dir / "quill/second.md"
     temp = target.with_name(".second.md.tmp")
     started = time.monotonic()
-    temp.write_text(article("Evening bells, saved atomically"))
-    os.replace(temp, target)
-    expect(page.locator(".card__title", has_text="atomically")).to_have_text(
-        "Evening bells, saved atomically", timeout=5000)
-    report("atomic save", started, dev)
-    time.sleep(0.5)  # room for a wrong second rebuild
-    assert dev.state.epoch == epoch + 1
-    assert len(loads) == 1
+    with page.expect_event("load", timeout=5000):
+        temp.write_text(article("Evening bells, saved atomically"))
+        os.replace(temp, target)
+        expect(page.locator(".card__title", has_text="atomically")).to_have_text(
+            "Evening bells, saved atomically", timeout=5000)
+        report("atomic save", started, dev)
+    # Another save, then its reload: the watcher reports events in order, so a wrong
+    # second rebuild for the first save would have come before this one.
+    with page.expect_event("load", timeout=5000):
+        (dev.config.articles_dir / "quill/first.md").write_text(article("Morning tide, later"))
+    expect(page.locator(".card__title", has_text="later")).to_have_text(
+        "Morning tide, later", timeout=5000)
+    assert dev.state.epoch == epoch + 2
+    assert len(loads) == 2
 
 
 def test_deleted_article_is_gone_everywhere(page: Page, dev: DevServer) -> None:
@@ -170,7 +176,9 @@ def test_stop_with_a_browser_connected_is_fast_and_clean(page: Page, dev: DevSer
     took = time.monotonic() - started
     print(f"\nstop with a connected page: {took * 1000:.0f} ms")
     assert took < 1.0
-    time.sleep(0.1)
+    deadline = time.monotonic() + 2.0  # threads told to stop may need a moment to return
+    for thread in set(threading.enumerate()) - before:
+        thread.join(max(0.0, deadline - time.monotonic()))
     left = [t.name for t in threading.enumerate() if t not in before and t.is_alive()]
     ours = [t.name for t in threading.enumerate() if t.name.startswith("digest-")]
     assert not left and not ours, (left, ours)
