@@ -375,6 +375,8 @@ Lanterns were lit along the pier.
     }
     dialogs: list[str] = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
     page.goto(search_page(make_site, serve, articles=hostile) + "?q=lanterns")
     link = page.locator(".search__title a")
     expect(link).to_have_text('<img src=x onerror="window.pwned = 1">Lanterns <b>on</b> the pier')
@@ -382,7 +384,16 @@ Lanterns were lit along the pier.
     expect(pub).to_have_text('<svg onload="window.pwned = 2">')
     expect(page.locator("#search img, #search svg, #search script, #search b")).to_have_count(0)
     expect(link.locator("mark")).to_have_text(["Lanterns"])
-    page.wait_for_timeout(200)
+    # An image of our own, made after the results: by the time its failed load is
+    # reported, an <img src=x> the results made (even one never added to the page)
+    # would have been asked for, and its onerror run.
+    page.evaluate("""() => new Promise((done) => {
+        const probe = new Image();
+        probe.onerror = probe.onload = done;
+        probe.src = "x?probe";
+    })""")
+    images = [url for url in asked if url.split("?")[0].endswith("/search/x")]
+    assert images == [url for url in images if url.endswith("?probe")], images
     assert page.evaluate("window.pwned") is None and not dialogs
 
 
