@@ -71,6 +71,16 @@ PROBE = """() => {
 }"""
 
 
+# Loads an image of our own that fails, after everything else: by the time its error is
+# reported, the page's own failing images (an <img src=x onerror=...>) have failed too
+# and their handlers have run. Timers a payload set are out of its reach.
+SETTLE = """() => new Promise((done) => {
+  const probe = new Image();
+  probe.onerror = probe.onload = () => setTimeout(done, 0);
+  probe.src = "/__settle-probe-" + Math.random() + ".png";
+})"""
+
+
 def test_no_payload_executes_in_a_real_browser(page, served) -> None:
     base, pages = served
     dialogs: list[str] = []
@@ -94,7 +104,7 @@ def test_no_payload_executes_in_a_real_browser(page, served) -> None:
                 button.click(timeout=300, force=True, no_wait_after=True)
         if page.url.split("#")[0] != base + path:
             page.goto(base + path, wait_until="load")
-        page.wait_for_timeout(150)
+        page.evaluate(SETTLE)
         result = page.evaluate(PROBE)
         result["dialogs_before_click"] = len(dialogs)
         if result["pwned"] or result["bad"]:
@@ -103,6 +113,6 @@ def test_no_payload_executes_in_a_real_browser(page, served) -> None:
             for link in page.query_selector_all('a[href^="javascript:" i]')[:3]:
                 with contextlib.suppress(Exception):
                     link.click(timeout=500, force=True, no_wait_after=True)
-            page.wait_for_timeout(100)
+            page.evaluate(SETTLE)
             result["pwned_after_click"] = page.evaluate("() => window.__pwned === 1")
     assert not dialogs and not findings, {"dialogs": dialogs, "findings": findings}
