@@ -222,7 +222,9 @@ def test_200_clients_while_sources_change(tmp_path: Path) -> None:
         server.stop()
         stop_seconds = time.monotonic() - started
         stopped = True
-        time.sleep(0.2)
+        deadline = time.monotonic() + 2.0  # threads told to stop may need a moment to return
+        for thread in set(threading.enumerate()) - before_threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
         left = [t for t in threading.enumerate() if t not in before_threads and t.is_alive()]
         figures = {
             "requests": stats["requests"], "by_status": stats["by_status"],
