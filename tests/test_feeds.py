@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given
@@ -130,3 +131,77 @@ def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
 def _quoted(text: str) -> str:
     """A YAML single-quoted scalar."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def test_attribute_values_round_trip_whatever_they_hold() -> None:
+    # An XML parser turns a raw newline, tab or CR in an attribute into a space: they
+    # must be written as character references to come back as they were.
+    from digest.feeds import quoteattr
+
+    for value in ["plain", "it's", 'say "hi"', """it's "x" onmouseover="alert(1)" """,
+                  "a\nb", "a\r\nb", "a\tb", "<&>", "'\"\n\t\r&<>'\""]:
+        element = ET.fromstring(f"<x a={quoteattr(value)}/>")
+        assert element.get("a") == value and list(element.attrib) == ["a"], repr(value)
+
+
+def _only_elements(element: ET.Element) -> None:
+    """No text between the elements of a container: a stray string breaks the format."""
+    children = list(element)
+    if children:
+        assert not (element.text or "").strip(), (element.tag, element.text)
+    for child in children:
+        assert not (child.tail or "").strip(), (child.tag, child.tail)
+        _only_elements(child)
+
+
+def test_atom_dates_authors_and_ids(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    root = ET.parse(site / "_site/feed.xml").getroot()
+    _only_elements(root)
+    entries = {e.findtext(f"{ATOM}title"): e for e in root.findall(f"{ATOM}entry")}
+    october = entries["The October issue"]  # a monthly issue: its first day
+    assert october.findtext(f"{ATOM}published") == "2025-10-01T00:00:00Z"
+    assert october.findtext(f"{ATOM}updated") == "2025-10-01T00:00:00Z"
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "The Curator"
+    # Without base_url and author: the site title is the author, ids are distinct UUIDs.
+    # An undated article has no `published`, and is as new as the feed.
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("base_url: https://digest.example.org/\n", "")
+                      .replace("author: The Curator\n", ""))
+    (site / "content/articles/undated.md").write_text("---\ntitle: Undated\n---\n\nText.\n")
+    build_site(site)
+    root = ET.parse(site / "_site/feed.xml").getroot()
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Fixture Digest"
+    ids = [e.findtext(f"{ATOM}id") or "" for e in root.findall(f"{ATOM}entry")]
+    assert len(set(ids)) == len(ids) and all(uuid_of(i) for i in ids)
+    undated = next(e for e in root.findall(f"{ATOM}entry")
+                   if e.findtext(f"{ATOM}title") == "Undated")
+    assert undated.find(f"{ATOM}published") is None
+    assert undated.findtext(f"{ATOM}updated") == root.findtext(f"{ATOM}updated")
+    # With an http:// base_url, ids are the pages' addresses.
+    config.write_text(config.read_text() + "base_url: http://digest.example.org/\n")
+    build_site(site)
+    root = ET.parse(site / "_site/feed.xml").getroot()
+    assert all((e.findtext(f"{ATOM}id") or "").startswith("http://digest.example.org/")
+               for e in root.findall(f"{ATOM}entry"))
+    assert "Sitemap: http://digest.example.org/sitemap.xml" in (
+        site / "_site/robots.txt").read_text()
+
+
+def uuid_of(text: str) -> bool:
+    import uuid
+
+    prefix = "urn:uuid:"
+    return text.startswith(prefix) and uuid.UUID(text.removeprefix(prefix)).version == 5
+
+
+def test_a_feed_of_undated_articles_is_as_old_as_the_epoch(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(articles={"a.md": "---\ntitle: Undated\n---\n\nText.\n"})
+    build_site(root)
+    feed = ET.parse(root / "_site/feed.xml").getroot()
+    assert feed.findtext(f"{ATOM}updated") == "1970-01-01T00:00:00Z"
+    assert [e.findtext(f"{ATOM}updated") for e in feed.findall(f"{ATOM}entry")] == [
+        "1970-01-01T00:00:00Z"]
