@@ -136,3 +136,13 @@ def test_a_template_error_is_reported_once_with_the_pages_it_broke(
     count = int(re.search(r"'foo' is undefined \(in (\d+) pages, e\.g\. /\S+/\)$",
                           problem.message)[1])  # type: ignore[index]
     assert count == len(published) > 1
+
+
+def test_raw_html_keeps_internal_links_without_rel_and_both_engines_agree() -> None:
+    # nh3 would add rel="noopener noreferrer" to every link: only external ones get rel.
+    text = "<b>bold</b> [home](/archive/) [out](https://x.example) <script>x()</script>"
+    html = markdown.render_markdown(text, raw_html=True)
+    assert '<a href="/archive/">home</a>' in html
+    assert '<a href="https://x.example" rel="noopener">out</a>' in html
+    assert "<b>bold</b>" in html and "<script>" not in html
+    assert markdown.render_python(text, raw_html=True) == html
