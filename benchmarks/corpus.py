@@ -3,12 +3,13 @@
 `write_corpus(iter_articles(n, seed), dests)` writes n front-matter Markdown
 articles, 700-900 words of filler each (6-10 paragraphs, one `##` heading, one
 bullet list, one link, some *emphasis*), to every destination: digest sites get
-`date: YYYY-MM-DD`, the Hugo copy gets a full timestamp plus the `days` taxonomy
-key Hugo 0.111 needs for per-day pages (digest refuses unknown front-matter keys,
-so the copies differ in front matter only).  Articles are generated one at a time
-and written to every destination at once, so a 50,000-article corpus never sits in
-memory.  `write_dumps(n, inbox)` writes n raw text dumps shaped like a Magzter app
-copy.  Same n and seed give byte-identical files.  Standard library only.
+`date: YYYY-MM-DD`, the Hugo copy gets a full timestamp plus the `days`, `months`
+and `archive` taxonomy keys Hugo 0.111 needs for per-day, per-month and per-year pages
+(digest refuses unknown front-matter keys, so the copies differ in front matter only).
+Articles are generated one at a time and written to every destination at once, so a
+50,000-article corpus never sits in memory.  `write_dumps(n, inbox)` writes n raw text
+dumps shaped like a Magzter app copy.  Same n and seed give byte-identical files.
+Standard library only.
 """
 
 from __future__ import annotations
@@ -86,7 +87,8 @@ class Article:
     def text(self, hugo: bool = False, title: str | None = None) -> str:
         title = title or self.title
         date = self.when.strftime("%Y-%m-%dT%H:%M:%S") if hugo else self.day
-        extra = f'days: ["{self.day}"]\n' if hugo else ""
+        extra = (f'days: ["{self.day}"]\nmonths: ["{self.day[:7]}"]\narchive: ["{self.day[:4]}"]\n'
+                 if hugo else "")
         return (f'---\ntitle: "{title}"\npublication: "{self.publication}"\n'
                 f"date: {date}\ntags: [{', '.join(self.tags)}]\n{extra}---\n\n{self.body}")
 

@@ -99,19 +99,23 @@ def digest_engine(name: str, site: Path, work: Path, jobs: int | None = None) ->
     )
 
 
-def hugo_engine(hugo: str, corpus: Path, work: Path) -> Engine:
-    """Hugo 0.111 with benchmarks/peers/hugo copied to work/ (the copy is what gets edited)."""
-    source = work / "hugo-site"
+def hugo_engine(hugo: str, corpus: Path, work: Path, mode: str = "minimal") -> Engine:
+    """Hugo 0.111 with its site copied to work/ (the copy is what gets edited).
+
+    The minimal mode's site is benchmarks/peers/hugo, the full mode's peers/hugo-full.
+    """
+    folder = "hugo" if mode == "minimal" else "hugo-full"
+    source = work / f"{folder}-site"
     if not source.exists():
-        shutil.copytree(HERE / "peers" / "hugo", source)
-    out, cache = work / "out-hugo", work / "cache-hugo"
+        shutil.copytree(HERE / "peers" / folder, source)
+    out, cache = work / f"out-{folder}", work / f"cache-{folder}"
     return Engine(
         name="hugo",
         cmd=[hugo, "--quiet", "--source", str(source), "--contentDir", str(corpus),
              "--destination", str(out), "--cacheDir", str(cache)],
         content=corpus, output=out, caches=[cache, source / "resources"],
         template=source / "layouts" / "_default" / "single.html",
-        comment=lambda k: f"{{{{/* edit {k} */}}}}", trash=work / "trash" / "hugo",
+        comment=lambda k: f"{{{{/* edit {k} */}}}}", trash=work / "trash" / folder,
     )
 
 

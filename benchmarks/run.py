@@ -40,8 +40,10 @@ CASES = ("cold", "cold --jobs 1", "nochange", "body", "title", "template")
 PEER_CASES = {"hugo": set(CASES) - {"cold --jobs 1"}, "pelican": {"cold", "nochange", "body"}}
 MODES = ("full", "minimal")
 
+# A full address, so that digest writes sitemap.xml, as Hugo's full-mode site does.
 FULL_SITE = """title: Benchmark digest
 description: Synthetic articles for the benchmarks.
+base_url: https://example.org/
 theme: default
 feeds:
   atom: true
@@ -146,12 +148,33 @@ def measure_case(
     return {name: Measure(tuple(s)) for name, s in samples.items()}
 
 
-def compare_pages(digest_out: Path, hugo_out: Path) -> str:
+def compare_pages(mode: str, digest_out: Path, hugo_out: Path) -> str:
     ours, theirs = pages(digest_out), pages(hugo_out)
     extra, missing = sorted(ours - theirs), sorted(theirs - ours)
-    return (f"minimal mode page set: digest {len(ours):,} HTML pages, Hugo {len(theirs):,}; "
+    text = (f"{mode} mode page set: digest {len(ours):,} HTML pages, Hugo {len(theirs):,}; "
             f"{len(ours & theirs):,} paths in common; digest only: {len(extra)} "
             f"{extra[:6]}; Hugo only: {len(missing)} {missing[:6]}")
+    if mode == "full":
+        stubs = sum(1 for page in theirs if page.endswith("/page/1/"))
+        text += (f"; of Hugo's pages, {stubs:,} are redirects from a list's page/1/ to the "
+                 f"list; other files: digest {other_files(digest_out)}, Hugo "
+                 f"{other_files(hugo_out)}")
+    return text
+
+
+def other_files(output: Path) -> str:
+    """What an output folder holds besides HTML pages, by kind: feeds, sitemap, search."""
+    kinds: dict[str, int] = {}
+    for path in output.rglob("*"):
+        if not path.is_file() or path.suffix == ".html":
+            continue
+        rel = path.relative_to(output).as_posix()
+        kind = ("search index" if rel.startswith("search/") else
+                "sitemap" if path.name == "sitemap.xml" else
+                "feeds" if path.suffix in (".xml", ".json") else
+                "robots.txt" if path.name == "robots.txt" else "assets")
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return ", ".join(f"{count:,} {kind}" for kind, count in sorted(kinds.items()))
 
 
 def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
@@ -175,8 +198,8 @@ def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
         site = work / f"site-{mode}"
         ours = digest_engine("digest", site, work)
         peers: list[Engine] = []
-        if mode == "minimal" and args.hugo:
-            peers.append(hugo_engine(args.hugo, work / "hugo-content", work))
+        if args.hugo:  # peers/hugo in the minimal mode, peers/hugo-full in the full mode
+            peers.append(hugo_engine(args.hugo, work / "hugo-content", work, mode))
         if mode == "minimal" and args.pelican:
             peers.append(pelican_engine(args.pelican, work / "hugo-content", work))
         pages_of: dict[str, int] = {}
@@ -200,7 +223,8 @@ def bench_size(n: int, args: argparse.Namespace, report: Report) -> None:
                 if note := memory_note(n, mode, case, engine.name, m, sampling):
                     report.notes.append(note)
         if peers and peers[0].name == "hugo" and "cold" in args.cases:
-            report.notes.append(f"N={n:,}: " + compare_pages(ours.output, peers[0].output))
+            report.notes.append(f"N={n:,}: " + compare_pages(mode, ours.output,
+                                                             peers[0].output))
         if args.watch_edits:
             article = ours.edited_article()
             log(f"   {mode:<7} watch          digest")
