@@ -124,3 +124,117 @@ def test_tree_pss_counts_forked_pages_once() -> None:
             assert sampler.rss_mib > 128 and 64 < sampler.pss_mib < 0.75 * sampler.rss_mib
         finally:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+_REPORT = """# digest benchmark
+
+Command: `python -m benchmarks run --sizes 1000,10000`; load average at the start 0.9.
+
+## Builds
+
+| N | mode | case | engine | wall s, median (min-max) | cpu s | pages | engine/Hugo, paired |
+|---|---|---|---|---|---|---|---|
+| 1,000 | full | cold | digest | 1.75 (1.68-2.18) | 2.9 | 1,586 | 0.80 (0.70-0.95) |
+| 1,000 | full | cold | hugo | 2.23 (1.64-2.52) | 2.1 | 1,677 |  |
+| 1,000 | full | cold --jobs 1 | digest | 2.91 (2.80-3.04) | 2.9 | 1,586 |  |
+| 1,000 | full | nochange | digest | 0.19 (0.18-0.19) | 0.19 | 1,586 | 0.10 (0.10-0.11) |
+| 1,000 | full | body | hugo | 2.02 | 2.3 | 1,677 |  |
+| 10,000 | minimal | cold | digest | 10.04 (9.83-13.26) | 17.05 | 10,473 |  |
+| 10,000 | minimal | body | digest | 0.57 (0.57-0.64) | 0.56 | 10,473 |  |
+
+## Watch mode: save one article -> reload
+
+| N | mode | engine | latency s, median (min-max) | first build s | peak MiB |
+|---|---|---|---|---|---|
+| 1,000 | full | digest | 0.094 (0.085-0.099) | 1.80 | 200 |
+"""
+
+
+def test_plot_reads_the_builds_table_by_its_columns(tmp_path: Path) -> None:
+    from benchmarks import plot
+
+    figures = {f.key: f for f in plot.parse_report(_REPORT, "r.md")}
+    assert set(figures) == {
+        (1000, "full", "cold", "digest"), (1000, "full", "cold", "hugo"),
+        (1000, "full", "cold --jobs 1", "digest"), (1000, "full", "nochange", "digest"),
+        (1000, "full", "body", "hugo"), (10000, "minimal", "cold", "digest"),
+        (10000, "minimal", "body", "digest")}
+    cold = figures[(1000, "full", "cold", "hugo")]
+    assert (cold.median, cold.low, cold.high) == (2.23, 1.64, 2.52)
+    one_run = figures[(1000, "full", "body", "hugo")]
+    assert (one_run.median, one_run.low, one_run.high) == (2.02, 2.02, 2.02)
+    # A later report (by the date it is named after, then its name) wins where both measured.
+    (tmp_path / "2026-11-30-vm-full.md").write_text(_REPORT, encoding="utf-8")
+    (tmp_path / "2026-11-30-vm-full-rerun.md").write_text(
+        _REPORT.replace("| 1.75 (1.68-2.18) |", "| 1.50 |"), encoding="utf-8")
+    (tmp_path / "2026-10-01-vm.md").write_text(
+        _REPORT.replace("| 0.57 (0.57-0.64) |", "| 9.00 |"), encoding="utf-8")
+    loaded = plot.load_results(tmp_path)
+    assert loaded[(1000, "full", "cold", "digest")].median == 1.50
+    assert loaded[(10000, "minimal", "body", "digest")].median == 0.57
+    # The reports kept in the repository give their figures too.
+    kept = plot.load_results(Path(plot.HERE) / "results")
+    assert {"digest", "hugo"} <= {f.engine for f in kept.values() if f.case == "cold"}
+
+
+def test_plot_writes_an_svg_of_the_figures(tmp_path: Path) -> None:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip("matplotlib is not installed: pip install -e '.[bench]'")
+    import xml.etree.ElementTree as ET
+
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "2026-11-30-vm.md").write_text(_REPORT, encoding="utf-8")
+    svg = tmp_path / "docs" / "performance.svg"
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "plot", "--results", str(results),
+         "--output", str(svg)],
+        cwd=Path(__file__).resolve().parent.parent, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    root = ET.parse(svg).getroot()
+    assert root.tag == "{http://www.w3.org/2000/svg}svg"
+    text = " ".join("".join(node.itertext()) for node in root.iter()
+                    if node.tag.endswith("text"))
+    for label in ("Cold build", "Nothing changed", "One article's body edited", "articles",
+                  "digest, full mode", "Hugo, full mode", "digest, minimal mode", "1k", "10k"):
+        assert label in text, label
+    assert not list(svg.parent.glob(".*partial"))
+
+
+def test_full_mode_pairs_digest_with_hugos_full_site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A stand-in for the hugo binary: writes one page naming the site it was given.
+    fake = tmp_path / "hugo"
+    fake.write_text(
+        f"#!{sys.executable}\n"
+        "import pathlib, sys\n"
+        "args = sys.argv[1:]\n"
+        "if args[:1] == ['version']:\n"
+        "    sys.exit(print('hugo v0.0 stand-in'))\n"
+        "out = pathlib.Path(args[args.index('--destination') + 1])\n"
+        "out.mkdir(parents=True, exist_ok=True)\n"
+        "(out / 'index.html').write_text(args[args.index('--source') + 1])\n",
+        encoding="utf-8")
+    fake.chmod(0o755)
+    work = tmp_path / "work"
+    path = run.main([
+        "run", "--sizes", "20", "--runs", "1", "--warmup", "0", "--hugo", str(fake),
+        "--pelican", "", "--dumps", "0", "--watch-edits", "0", "--modes", "full",
+        "--cases", "cold", "--work", str(work), "--results", str(tmp_path),
+    ])
+    capsys.readouterr()
+    text = path.read_text(encoding="utf-8")
+    rows = {tuple(line.split(" | ")[1:4]): line for line in text.splitlines()
+            if line.startswith("| 20 |")}
+    assert set(rows) == {("full", "cold", "digest"), ("full", "cold", "hugo")}
+    assert rows[("full", "cold", "digest")].rstrip(" |").endswith(")")  # the paired ratio
+    site = work / "n20" / "hugo-full-site"
+    assert (site / "hugo.toml").read_text(encoding="utf-8") == (
+        run.HERE / "peers" / "hugo-full" / "hugo.toml").read_text(encoding="utf-8")
+    assert (work / "n20" / "out-hugo-full" / "index.html").read_text() == str(site)
+    assert "full mode page set: digest" in text and "full: cold build vs Hugo's cold" in text
