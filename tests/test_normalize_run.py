@@ -233,3 +233,151 @@ def test_force_keeps_every_curator_field(make_site: Callable[..., Path]) -> None
     assert "ten farms" in text
     assert (meta.note, meta.featured, meta.status, meta.tags) == (
         "my note", True, "draft", ("food", "farming"))
+
+
+def test_an_unedited_article_follows_every_change_of_its_dump(
+    make_site: Callable[..., Path],
+) -> None:
+    # The state file must record each write: otherwise normalize's own last output
+    # looks like the curator's edit, and the next change of the dump is a conflict.
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    dump = root / "content" / "inbox" / "en.txt"
+    for farms in (b"nine farms", b"ten farms", b"a dozen farms"):
+        dump.write_bytes(EN.replace(b"eleven farms", farms))
+        report = run(root)
+        assert report.written == (EN_PATH,) and not report.conflicts, farms
+        assert farms.decode() in article.read_text()
+    state = json.loads((root / "content" / STATE_FILE).read_text())
+    assert state["dumps"]["inbox/en.txt"]["article"] == EN_PATH
+    state_mtime = (root / "content" / STATE_FILE).stat().st_mtime_ns
+    again = run(root)  # nothing new: the state file is not rewritten either
+    assert again.unchanged == (EN_PATH,) and not again.written and not again.notes
+    assert (root / "content" / STATE_FILE).stat().st_mtime_ns == state_mtime
+
+
+def test_a_renamed_dump_title_keeps_the_article_where_it_is(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    renamed = EN.replace(b"Orchard towns bet on cider", b"Orchard towns try cider")
+    assert renamed != EN
+    (root / "content" / "inbox" / "en.txt").write_bytes(renamed)
+    report = run(root)
+    assert report.written == (EN_PATH,)
+    assert [p.relative_to(root / "content").as_posix()
+            for p in (root / "content" / "articles").rglob("*.md")] == [EN_PATH]
+    assert "Orchard towns try cider" in (root / "content" / EN_PATH).read_text()
+
+
+def test_force_renormalises_an_edited_article_whose_dump_is_unchanged(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    article.write_text(article.read_text().replace("tags: []", "tags: [food]")
+                       .replace("eleven farms", "eleven small farms"))
+    assert run(root).unchanged == (EN_PATH,)  # without --force: left as edited
+    assert "eleven small farms" in article.read_text()
+    forced = run(root, force=True)
+    assert forced.written == (EN_PATH,)
+    text = article.read_text()
+    assert "eleven small farms" not in text and "tags: [food]" in text
+
+
+def test_stdout_prints_an_unchanged_dump_too(make_site: Callable[..., Path]) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    out = io.StringIO()
+    run(root, stdout=out)
+    assert out.getvalue().startswith("---\ntitle: Orchard towns bet on cider")
+
+
+def test_duplicates_across_runs_and_in_the_state_file(make_site: Callable[..., Path]) -> None:
+    import hashlib
+
+    root = make_site(inbox={"a.txt": EN})
+    run(root)
+    spaced = EN.replace(b"Growers in", b"Growers   in")
+    (root / "content" / "inbox" / "b.txt").write_bytes(spaced)  # a later, duplicate dump
+    report = run(root)
+    assert report.duplicates == ("inbox/b.txt: duplicate of inbox/a.txt",)
+    record = json.loads((root / "content" / STATE_FILE).read_text())["dumps"]["inbox/b.txt"]
+    assert record["duplicate_of"] == "inbox/a.txt"
+    assert record["sha256"] == hashlib.sha256(spaced).hexdigest()
+    assert record["text"] == json.loads(
+        (root / "content" / STATE_FILE).read_text())["dumps"]["inbox/a.txt"]["text"]
+    again = run(root)
+    assert again.duplicates == report.duplicates and again.unchanged == (EN_PATH,)
+    assert len(list((root / "content" / "articles").rglob("*.md"))) == 1
+
+
+def test_a_later_dump_with_the_same_title_gets_its_own_article(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(inbox={"a.txt": EN})
+    run(root)
+    first = (root / "content" / EN_PATH).read_bytes()
+    other = EN.replace(b"Growers in the upper valley", b"Farmers across the region")
+    (root / "content" / "inbox" / "b.txt").write_bytes(other)
+    report = run(root)
+    assert len(report.written) == 1 and report.written[0] != EN_PATH
+    assert (root / "content" / EN_PATH).read_bytes() == first
+    assert "Farmers across the region" in (root / "content" / report.written[0]).read_text()
+
+
+def test_dry_run_names_distinct_paths_and_records_nothing(
+    make_site: Callable[..., Path],
+) -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    other = EN.replace(b"Growers in the upper valley", b"Farmers across the region")
+    spaced = EN.replace(b"Growers in", b"Growers   in")
+    root = make_site(inbox={"a.txt": EN, "b.txt": other, "c.txt": spaced})
+    dry = run(root, dry_run=True)
+    assert len(set(dry.written)) == 2 and EN_PATH in dry.written
+    assert dry.summary() == ("normalize (dry run): 2 to write, 0 unchanged, 1 duplicate, "
+                             "0 conflicts, 0 errors")
+    assert not (root / "content" / STATE_FILE).exists()
+    result = CliRunner().invoke(main, ["normalize", "--site", str(root), "--dry-run"])
+    assert f"would write {EN_PATH}" in result.output
+    assert not list((root / "content" / "articles").rglob("*.md"))
+    run(root)
+    assert sorted(run(root, dry_run=True).unchanged) == sorted(dry.written)
+
+
+def test_paths_on_the_command_line(make_site: Callable[..., Path]) -> None:
+    root = make_site(inbox={"en.txt": EN, "de.txt": DE})
+    inbox = root / "content" / "inbox"
+    (inbox / "link.txt").symlink_to(inbox / "de.txt")
+    config = load_config(root)
+    report = normalize(config, [inbox / "en.txt", root / "missing.txt"], force=False,
+                       dry_run=False, stdout=None, progress=False)
+    assert report.written == (EN_PATH,)  # only the dump named
+    assert [(p.path, p.message) for p in report.problems] == [
+        (str(root / "missing.txt"), "no such file or folder")]
+    assert report.summary().endswith("0 conflicts, 1 error")
+    state = json.loads((root / "content" / STATE_FILE).read_text())
+    assert sorted(state["dumps"]) == ["inbox/en.txt"]
+    normalize(config, [inbox], force=False, dry_run=False, stdout=None, progress=False)
+    state = json.loads((root / "content" / STATE_FILE).read_text())
+    # A linked dump is known by the file it links to: one record, not a duplicate.
+    assert sorted(state["dumps"]) == ["inbox/de.txt", "inbox/en.txt"]
+
+
+def test_a_conflict_names_the_article_and_is_not_an_error(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    article.write_text(article.read_text() + "\nMine.\n")
+    (root / "content" / "inbox" / "en.txt").write_bytes(EN.replace(b"eleven", b"twelve"))
+    report = run(root)
+    assert [p.path for p in report.conflicts] == [EN_PATH] and not report.notes
+    assert report.summary().endswith("1 conflict, 0 errors")
