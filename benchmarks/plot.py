@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +34,7 @@ CAPTION = ("full mode: digest's default theme (feeds, archives, tags, pagination
 MODE_STYLES = {"full": "-", "minimal": "--"}
 _STATS = re.compile(r"^\s*([0-9.]+)\s*(?:\(\s*([0-9.]+)\s*-\s*([0-9.]+)\s*\))?\s*$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_MACHINE = re.compile(r"^Machine: (.+?), (\d+) cores", re.M)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class Figure:
     low: float
     high: float
     source: str  # the report's file name
+    machine: str = ""  # its CPU and cores: reports from other machines do not compare
 
     @property
     def key(self) -> tuple[int, str, str, str]:
@@ -60,6 +63,8 @@ def _cells(line: str) -> list[str]:
 def parse_report(text: str, source: str = "") -> list[Figure]:
     """The figures of the "## Builds" table of one report; other tables are ignored."""
     figures: list[Figure] = []
+    found = _MACHINE.search(text)
+    machine = f"{found.group(1)}, {found.group(2)} cores" if found else "machine unknown"
     in_builds = False
     columns: dict[str, int] | None = None
     for line in text.splitlines():
@@ -75,13 +80,14 @@ def parse_report(text: str, source: str = "") -> list[Figure]:
             continue
         if all(set(cell) <= set("-: ") for cell in cells):
             continue  # the separator row
-        figure = _figure(cells, columns, source)
+        figure = _figure(cells, columns, source, machine)
         if figure is not None:
             figures.append(figure)
     return figures
 
 
-def _figure(cells: list[str], columns: dict[str, int], source: str) -> Figure | None:
+def _figure(cells: list[str], columns: dict[str, int], source: str,
+            machine: str) -> Figure | None:
     wall_column = next((i for name, i in columns.items() if name.startswith("wall s")), None)
     try:
         size = int(cells[columns["N"]].replace(",", ""))
@@ -95,7 +101,7 @@ def _figure(cells: list[str], columns: dict[str, int], source: str) -> Figure | 
     median = float(wall.group(1))
     low = float(wall.group(2)) if wall.group(2) else median
     high = float(wall.group(3)) if wall.group(3) else median
-    return Figure(size, mode, case, engine, median, low, high, source)
+    return Figure(size, mode, case, engine, median, low, high, source, machine)
 
 
 def _newest_last(paths: Iterable[Path]) -> list[Path]:
@@ -129,6 +135,22 @@ def _series(figures: Iterable[Figure], case: str) -> dict[tuple[str, str], list[
 
 def _size_label(size: int) -> str:
     return f"{size // 1000}k" if size % 1000 == 0 else f"{size:,}"
+
+
+def sources_caption(figures: Iterable[Figure]) -> str:
+    """Which reports, sizes and machines the figures come from: a line per machine."""
+    by_machine: dict[str, tuple[set[int], set[str]]] = {}
+    for figure in figures:
+        sizes, sources = by_machine.setdefault(figure.machine, (set(), set()))
+        sizes.add(figure.size)
+        sources.add(Path(figure.source).stem)
+    lines = [f"{machine}: N = {', '.join(_size_label(s) for s in sorted(sizes))} "
+             f"({', '.join(sorted(sources))})"
+             for machine, (sizes, sources) in sorted(by_machine.items())]
+    if len(lines) > 1:
+        lines.append("Points from different machines: compare the engines at one size; a "
+                     "line's slope between machines is not the scaling.")
+    return "\n".join(textwrap.fill(line, 190) for line in lines)
 
 
 def draw(figures: dict[tuple[int, str, str, str], Figure], output: Path) -> None:
@@ -179,12 +201,19 @@ def draw(figures: dict[tuple[int, str, str, str], Figure], output: Path) -> None
             if label not in labels:
                 handles.append(handle)
                 labels.append(label)
-    legend_rows = (len(labels) + 2) // 3
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 3), frameon=False,
-               bbox_to_anchor=(0.5, 0.07))
-    fig.text(0.5, 0.01, CAPTION, ha="center", va="bottom", fontsize=8, color="#444444")
+    modes = len({f.mode for f in figures.values()})
+    legend_rows = -(-len(labels) // modes)  # a column per mode: digest above its peers
+    caption = f"{CAPTION}\n{sources_caption(figures.values())}"
+    caption_lines = caption.count("\n") + 1
+    fig.set_size_inches(13, 3.9 + 0.25 * legend_rows + 0.16 * caption_lines)
+    height = fig.get_size_inches()[1]
+    caption_top = (0.1 + 0.16 * caption_lines) / height
+    fig.legend(handles, labels, loc="lower center", ncol=modes, frameon=False,
+               bbox_to_anchor=(0.5, caption_top))
+    fig.text(0.5, 0.1 / height, caption, ha="center", va="bottom", fontsize=8,
+             color="#444444", linespacing=1.4)
     fig.suptitle("digest and its peers: build time against the number of articles")
-    fig.tight_layout(rect=(0, 0.1 + 0.045 * legend_rows, 1, 1))
+    fig.tight_layout(rect=(0, caption_top + (0.3 * legend_rows + 0.05) / height, 1, 1))
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(f".{output.name}.partial")
     fig.savefig(partial, format="svg", metadata={"Date": None})

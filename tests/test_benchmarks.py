@@ -128,6 +128,7 @@ def test_tree_pss_counts_forked_pages_once() -> None:
 
 _REPORT = """# digest benchmark
 
+Machine: Test CPU, 2 cores, 23.5 GiB RAM, Linux; Python 3.11.7; digest, version 0.1.0.
 Command: `python -m benchmarks run --sizes 1000,10000`; load average at the start 0.9.
 
 ## Builds
@@ -200,7 +201,8 @@ def test_plot_writes_an_svg_of_the_figures(tmp_path: Path) -> None:
     text = " ".join("".join(node.itertext()) for node in root.iter()
                     if node.tag.endswith("text"))
     for label in ("Cold build", "Nothing changed", "One article's body edited", "articles",
-                  "digest, full mode", "Hugo, full mode", "digest, minimal mode", "1k", "10k"):
+                  "digest, full mode", "Hugo, full mode", "digest, minimal mode", "1k", "10k",
+                  "Test CPU, 2 cores: N = 1k, 10k (2026-11-30-vm)"):
         assert label in text, label
     assert not list(svg.parent.glob(".*partial"))
 
