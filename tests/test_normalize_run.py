@@ -381,3 +381,52 @@ def test_a_conflict_names_the_article_and_is_not_an_error(
     report = run(root)
     assert [p.path for p in report.conflicts] == [EN_PATH] and not report.notes
     assert report.summary().endswith("1 conflict, 0 errors")
+
+
+def test_rewritten_articles_and_the_state_file_get_the_usual_permissions(
+    make_site: Callable[..., Path],
+) -> None:
+    # The first write makes the article's folder; these are written into folders that exist.
+    import os
+
+    root = make_site(inbox={"en.txt": EN})
+    umask = os.umask(0o022)
+    try:
+        run(root)
+        (root / "content" / "inbox" / "en.txt").write_bytes(EN.replace(b"eleven", b"nine"))
+        assert run(root).written == (EN_PATH,)
+    finally:
+        os.umask(umask)
+    for path in (root / "content" / EN_PATH, root / "content" / STATE_FILE):
+        assert path.stat().st_mode & 0o777 == 0o644, path
+
+
+def test_lost_state_file_and_a_new_dump_with_the_same_title(
+    make_site: Callable[..., Path],
+) -> None:
+    # The existing article is another dump's: the new one gets its own, with no conflict.
+    root = make_site(inbox={"a.txt": EN})
+    run(root)
+    first = (root / "content" / EN_PATH).read_bytes()
+    (root / "content" / STATE_FILE).unlink()
+    other = EN.replace(b"Growers in the upper valley", b"Farmers across the region")
+    (root / "content" / "inbox" / "b.txt").write_bytes(other)
+    dry = run(root, dry_run=True)
+    assert dry.unchanged == (EN_PATH,) and len(dry.written) == 1 and not dry.conflicts
+    report = run(root)
+    assert not report.conflicts and report.unchanged == (EN_PATH,)
+    assert len(report.written) == 1 and report.written[0] != EN_PATH
+    assert (root / "content" / EN_PATH).read_bytes() == first
+
+
+def test_a_duplicate_is_named_on_stderr(make_site: Callable[..., Path]) -> None:
+    from click.testing import CliRunner
+
+    from digest.cli import main
+
+    spaced = EN.replace(b"Growers in", b"Growers   in")
+    root = make_site(inbox={"a.txt": EN, "b.txt": spaced})
+    result = CliRunner().invoke(main, ["normalize", "--site", str(root), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "inbox/b.txt: duplicate of inbox/a.txt" in result.stderr
+    assert "duplicate of" not in result.stdout
