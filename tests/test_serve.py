@@ -327,6 +327,11 @@ def test_an_inbox_change_while_serving_never_overwrites_a_curator_edit(
         assert article.read_text() == edited
         status, body, _ = get(srv, "/")
         assert status == 500 and "edited since it was normalised" in body
+        terminal = srv.out.getvalue()  # type: ignore[attr-defined]
+        assert f"{first.written[0]}: edited since it was normalised" in terminal
+        # Saving the dump once more (an editor's second write) still leaves the edit.
+        srv.rebuild(Batch(frozenset({inbox_file}), time.monotonic()))
+        assert article.read_text() == edited
     finally:
         srv.stop()
 
