@@ -430,3 +430,19 @@ def test_a_duplicate_is_named_on_stderr(make_site: Callable[..., Path]) -> None:
     assert result.exit_code == 0, result.output
     assert "inbox/b.txt: duplicate of inbox/a.txt" in result.stderr
     assert "duplicate of" not in result.stdout
+
+
+def test_lost_state_file_and_only_the_new_dump_named(make_site: Callable[..., Path]) -> None:
+    # Nothing in this run claims the existing article: its `source` says whose it is.
+    root = make_site(inbox={"a.txt": EN})
+    run(root)
+    first = (root / "content" / EN_PATH).read_bytes()
+    (root / "content" / STATE_FILE).unlink()
+    other = EN.replace(b"Growers in the upper valley", b"Farmers across the region")
+    new = root / "content" / "inbox" / "b.txt"
+    new.write_bytes(other)
+    report = normalize(load_config(root), [new], force=False, dry_run=False, stdout=None,
+                       progress=False)
+    assert not report.conflicts and len(report.written) == 1
+    assert report.written[0] != EN_PATH
+    assert (root / "content" / EN_PATH).read_bytes() == first
