@@ -129,6 +129,11 @@ def test_the_mutation_is_caught(tmp_path: Path, mutation: Mutation) -> None:
     # Unmutated first: a copy that cannot pass them would make any mutation "caught".
     before = _pytest(copy, list(mutation.tests))
     assert before.returncode == 0, (mutation.name, before.stdout[-3000:], before.stderr[-2000:])
+    if " passed" not in before.stdout.splitlines()[-1]:  # skipped: chromium missing, say
+        message = f"the catching tests did not run: {before.stdout.splitlines()[-1]}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
     target = copy / mutation.path
     source = target.read_text(encoding="utf-8")
     assert source.count(mutation.old) == 1, mutation.name
