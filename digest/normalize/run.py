@@ -85,7 +85,7 @@ class _Run:
     conflicts: list[Problem] = dataclasses.field(default_factory=list)
     problems: list[Problem] = dataclasses.field(default_factory=list)
     dirty: bool = False
-    # No record of what normalize wrote, though articles exist: see _may_hold_edits.
+    # No record of what normalize wrote, though articles exist: named in a conflict.
     state_missing: bool = False
     content: str = ""  # the content folder, as a string for quick joins
 
@@ -258,7 +258,7 @@ def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
     if old is not None and run.force:
         assert document is not None  # parsed with keep_document under --force
         markdown = dump_document(_keep_curator_fields(document, old, rel))
-    elif old is not None and _may_hold_edits(run, record, rel, old, markdown):
+    elif old is not None and _may_hold_edits(record, rel, old, markdown):
         if record is not None and record.article == rel and record.sha256 == sha:
             run.unchanged.append(rel)  # edited, and its dump is as it was: nothing to do
         else:
@@ -281,9 +281,7 @@ def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
     run.claimed[rel] = key
 
 
-def _may_hold_edits(
-    run: _Run, record: DumpRecord | None, rel: str, old: bytes, markdown: str
-) -> bool:
+def _may_hold_edits(record: DumpRecord | None, rel: str, old: bytes, markdown: str) -> bool:
     """Whether the article on disk may hold the curator's edits, so must not be replaced.
 
     Only bytes the state file says normalize wrote are its own. Without that record (a
