@@ -152,5 +152,5 @@ def test_digest_check_prints_the_note_without_failing(make_site: Callable[..., P
     build_site(root)
     result = CliRunner().invoke(main, ["check", "--site", str(root)], prog_name="digest")
     assert result.exit_code == 0, result.output
-    assert "site.yaml: note: base_url '/digest/' is a path" in result.output
+    assert "site.yaml:2: note: base_url '/digest/' is a path" in result.output
     assert "no problems found" in result.output
