@@ -1,9 +1,13 @@
-"""build(config) -> BuildReport: run the stages in order and time them.
+"""build(config) -> BuildReport: the stages in order, each a call with typed values.
 
-load -> collect -> plan -> render+write (only stale pages) -> static -> search -> prune.
-State that makes rebuilds cheap (loaded articles, page fingerprints, the compiled theme)
-lives in a per-output session kept in this process, so the dev server can call build()
-again and again, and in the disposable cache next to the output for one-shot builds.
+    theme -> load -> collect -> plan -> render (stale pages only) -> static -> search -> prune
+
+A page is stale when it is new, its fingerprint (its place in the site, digest.plan)
+changed, its file is gone, or something it read when it was last rendered (digest.reads)
+has another value now. An edit that moves no article skips collect and plan altogether
+(digest.incremental). What makes rebuilds cheap (loaded articles, what each page read,
+the compiled theme) is a `BuildState`: kept in this process for the dev server, and in
+the disposable cache next to the output for one-shot builds; `digest check` shares it.
 """
 
 from __future__ import annotations
@@ -14,19 +18,21 @@ import hashlib
 import os
 import pickle
 import time
-from collections.abc import Callable, Iterator
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from digest import __version__
-from digest.cache import BuildCache, Stamp, open_cache
+from digest.cache import BuildCache, Stamp, open_cache, schema_key
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import article_files, files_stamp, plain_static, publish
 from digest.load import Article, Loaded, load, parse_article, rescan, scan
 from digest.markdown import engine
+from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
 from digest.write import (
@@ -39,7 +45,9 @@ from digest.write import (
 )
 
 if TYPE_CHECKING:
+    from digest.collect import Catalog
     from digest.incremental import Delta
+    from digest.plan import Plan
     from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
@@ -74,15 +82,42 @@ class BuildReport:
 
 
 @dataclass
-class _Session:
-    """What one process remembers between builds of one site (mutable, never shared)."""
+class BuildState:
+    """What one process remembers between builds of one site, and its build cache.
+
+    Mutable and never shared between sites; one per output folder (`BuildState.of`).
+    The cache's key says which cache rows this state may read: the digest version, the
+    Markdown engine, the site config and the shape of the pickled values (`state_key`).
+    """
 
     key: str
     cache: BuildCache
     stamps: dict[str, Stamp] | None = None  # of the article files, at the last build
-    _articles: dict[str, tuple[Stamp, Article]] | None = None
-    _pages: dict[str, str] | None = None
     theme: Theme | None = None
+    memo: dict[str, Any] = field(default_factory=dict)  # the snapshot head, unpickled once
+    _articles: dict[str, tuple[Stamp, Article]] | None = None
+    _pages: dict[str, tuple[str, bytes]] | None = None
+    _items: dict[Item, tuple[int, str | None]] | None = None
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> BuildState:
+        """The state of this site's output folder: the one kept in this process while its
+        key holds, else a new one on the cache."""
+        key = state_key(config)
+        out = config.output_dir.resolve()
+        state = _STATES.get(out)
+        if state is None or state.key != key:
+            if state is not None:
+                state.cache.close()
+            state = _STATES[out] = cls(key, open_cache(out, key))
+        return state
+
+    @staticmethod
+    def forget_all() -> None:
+        """Close every state's cache and forget them (what a new process starts with)."""
+        for state in _STATES.values():
+            state.cache.close()
+        _STATES.clear()
 
     # Read from the cache only when needed: a build with nothing to do never unpickles them.
     @property
@@ -92,35 +127,46 @@ class _Session:
         return self._articles
 
     @property
-    def pages(self) -> dict[str, str]:
+    def pages(self) -> dict[str, tuple[str, bytes]]:
+        """url -> (fingerprint, numbers of the items it read) of each page rendered."""
         if self._pages is None:
             self._pages = self.cache.pages()
         return self._pages
 
-    def record_changes(self, delta: Delta) -> None:
-        """An incremental build's articles and pages, here and in the cache. Its pages'
-        fingerprints are forgotten: the next complete plan renders them anew."""
-        stale = {spec.url: "" for spec in delta.stale}
-        self.cache.update(delta.rows, (), stale, ())
+    def items(self) -> dict[Item, tuple[int, str | None]]:
+        """(kind, name) -> (number, value digest) of every item pages read (digest.reads)."""
+        if self._items is None:
+            self._items = self.cache.items()
+        return self._items
+
+    def forget_items(self) -> None:
+        self._items = None
+
+    def record_pages(self, rows: dict[str, tuple[str, bytes]], dropped: Iterable[str] = ()
+                     ) -> None:
+        dropped = list(dropped)
         if self._pages is not None:
-            self._pages.update(stale)
-        if self._articles is not None:
-            self._articles.update((s, (st, a)) for s, st, a in delta.changed)
+            for url in dropped:
+                self._pages.pop(url, None)
+            self._pages.update(rows)
+        if rows or dropped:
+            self.cache.update((), (), rows, dropped)
 
 
-_SESSIONS: dict[Path, _Session] = {}
+# The process's memory between builds (the dev server builds again and again): the only
+# module state of the build, by output folder.
+_STATES: dict[Path, BuildState] = {}
 
 
-def _session(config: SiteConfig, key: str) -> _Session:
-    out = config.output_dir.resolve()
-    session = _SESSIONS.get(out)
-    if session is None or session.key != key:
-        if session is not None:
-            session.cache.close()
-        cache = open_cache(out, key)
-        session = _Session(key, cache)
-        _SESSIONS[out] = session
-    return session
+def state_key(config: SiteConfig) -> str:
+    """What the build cache's rows depend on besides the files they record."""
+    from digest.collect import Catalog
+    from digest.incremental import Snapshot
+    from digest.plan import PageSpec
+
+    schema = schema_key(Article, Catalog, PageSpec, Snapshot)
+    return (f"{__version__}|{schema}|{engine(config.raw_html)}|{config.fingerprint}"
+            f"|{config.raw_html}")
 
 
 def build(
@@ -179,179 +225,311 @@ def _build(
 
     jobs = jobs or os.cpu_count() or 1
     out = config.output_dir
-    problems: list[Problem] = []
     with stage("theme"):
         chain = theme_chain(config)
         check_output(config.root, out, chain[1:])
-        key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"
-        session = _session(config, key)
+        state = BuildState.of(config)
         stamp = theme_stamp(chain)
     with stage("load"):
-        force = frozenset(_sources(changed or frozenset(), config.root))
-        # The dev server says what changed; anything else is scanned for.
-        seen = session.stamps if changed is not None else None
-        stamps = (None if seen is None else
-                  rescan(seen, changed or (), config.articles_dir, config.root))
-        if stamps is None:
-            stamps = scan(config.articles_dir, config.root)
-        session.stamps = stamps
-        salt = f"{key}|serving={serving}|drafts={drafts}"
-        # The theme, config and flags, hashed; the articles' part is their cache rows,
-        # which hold the stamp of each file when it was last read.
-        # Files beside the articles (images) are copied by complete builds: any change to
-        # them gives another key, so the build does not stop early nor re-render only pages.
-        site_files = article_files(config.articles_dir)
-        build_key = hashlib.sha1(pickle.dumps((salt, stamp, files_stamp(site_files)),
-                                              protocol=5)).hexdigest()
-        known = session.cache.stamps()
-        last = session.cache.info("last_build")
-        if not force and last and last.startswith(build_key + " ") and known == stamps and (
-                has_manifest(out)):
-            # Nothing that any page depends on changed since a build without problems.
-            total = int(last.split()[1])
-            return BuildReport(0, total, total, (), timings)
-        session.cache.set_info("last_build", "")
+        inputs = _scan(config, state, changed, serving, drafts, stamp)
+        if inputs.unchanged is not None:  # nothing that any page reads changed
+            return BuildReport(0, inputs.unchanged, inputs.unchanged, (), timings)
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
-    from digest import dates
     from digest.collect import collect
-    from digest.incremental import replan, save_snapshot
+    from digest.incremental import replan
     from digest.plan import plan
-    from digest.render import Renderer, page_problems, render_all
-    from digest.theme import load_theme
 
     with stage("theme"):
-        if session.theme is None:
-            dates.load(session.cache)
-        if session.theme is None or session.theme.stamp != stamp:
-            session.theme = load_theme(config, serving=serving)
-        elif session.theme.env.globals["serving"] != serving:
-            session.theme.env.globals["serving"] = serving
-        theme = session.theme
+        theme = _theme(config, state, stamp, serving)
     with stage("replan"):
         # Like the nothing-changed check: an output folder that was emptied is built whole.
         delta = replan(
-            session.cache, build_key, known, config.root, stamps, force,
-            raw_html=config.raw_html,
-            article_pattern=config.permalinks["article"],
+            state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
+            inputs.force, raw_html=config.raw_html,
+            article_pattern=config.permalinks["article"], memo=state.memo,
         ) if has_manifest(out) else None
     if delta is not None:
-        report = _rebuild_changed(delta, session, config, theme, jobs, serving, stage, timings)
+        report = _rebuild_changed(delta, state, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
-                session.cache.set_info("last_build", f"{build_key} {report.pages_total}")
+                state.cache.set_info("last_build", f"{inputs.build_key} {report.pages_total}")
             return report
     # The complete build changes the cache's rows: until it ends well, no snapshot.
-    session.cache.drop_snapshot()
+    state.cache.drop_snapshot()
     with stage("load"):
-        loaded = load(config.articles_dir, config.root, session.articles,
-                      raw_html=config.raw_html, jobs=jobs, force=force, stamps=stamps,
-                      save=lambda rows: session.cache.update(articles=rows),
-                      keep_bodies=not session.cache.holds_bodies)
-        problems += loaded.problems
+        loaded = load(config.articles_dir, config.root, state.articles,
+                      raw_html=config.raw_html, jobs=jobs, force=inputs.force,
+                      stamps=inputs.stamps,
+                      save=lambda rows: state.cache.update(articles=rows),
+                      keep_bodies=not state.cache.holds_bodies)
     with stage("collect"):
         catalog = collect(loaded.articles, config, drafts=drafts)
     with stage("plan"):
-        site_plan = plan(catalog, config, theme.template_hash, theme.body_templates, salt)
-        problems += site_plan.problems
+        site_plan = plan(catalog, config, inputs.salt)
         prepare_output(out)
         previous = read_manifest(out)
-        rendered_before = session.pages
+    resume_collector()
+    rendered = _render(site_plan, catalog, config, theme, state, jobs, progress, previous,
+                       stage)
+    with stage("static"):
+        static = _static(config, theme, site_plan, inputs.site_files)
+    searched = _search(config, catalog, state, previous, jobs, stage)
+    with stage("write"):
+        files = {*rendered.files, *static.files, *searched.files}
+        pruned = {"/" + rel.removesuffix("index.html")
+                  for rel in finish_output(out, files, previous)}
+    problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems,
+                *searched.problems)
+    with stage("cache"):
+        _remember(state, site_plan, catalog, rendered, loaded, inputs.build_key,
+                  saved=not problems)
+    if not problems:
+        state.cache.set_info("last_build", f"{inputs.build_key} {len(site_plan.pages)}")
+    return BuildReport(
+        pages_written=rendered.written,
+        pages_unchanged=len(site_plan.pages) - rendered.written,
+        pages_total=len(site_plan.pages),
+        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
+        timings=timings,
+        changed_urls=frozenset(rendered.changed | static.changed | searched.changed | pruned),
+    )
+
+
+@dataclass(frozen=True)
+class _Inputs:
+    """What the build reads before anything else: the article files' stamps, and the key
+    of everything else pages depend on (theme files, config, flags, files beside them)."""
+
+    stamps: dict[str, Stamp]
+    known: dict[str, tuple[int, int]]  # the stamps the cache holds articles for
+    force: frozenset[str]  # files the dev server says changed, whatever their stamps
+    salt: str
+    build_key: str
+    site_files: dict[str, Path]
+    unchanged: int | None  # pages of the last build, when nothing changed since
+
+
+def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
+          serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...]) -> _Inputs:
+    force = frozenset(_sources(changed or frozenset(), config.root))
+    # The dev server says what changed; anything else is scanned for.
+    seen = state.stamps if changed is not None else None
+    stamps = (None if seen is None else
+              rescan(seen, changed or (), config.articles_dir, config.root))
+    if stamps is None:
+        stamps = scan(config.articles_dir, config.root)
+    state.stamps = stamps
+    salt = f"{state.key}|serving={serving}|drafts={drafts}"
+    # The theme, config and flags, hashed; the articles' part is their cache rows,
+    # which hold the stamp of each file when it was last read.
+    # Files beside the articles (images) are copied by complete builds: any change to
+    # them gives another key, so the build does not stop early nor re-render only pages.
+    site_files = article_files(config.articles_dir)
+    build_key = hashlib.sha1(pickle.dumps((salt, stamp, files_stamp(site_files)),
+                                          protocol=5)).hexdigest()
+    known = state.cache.stamps()
+    last = state.cache.info("last_build")
+    unchanged = None
+    if not force and last and last.startswith(build_key + " ") and known == stamps and (
+            has_manifest(config.output_dir)):
+        unchanged = int(last.split()[1])  # since a build without problems
+    else:
+        state.cache.set_info("last_build", "")
+    return _Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
+
+
+def _theme(config: SiteConfig, state: BuildState, stamp: tuple[tuple[str, int, int], ...],
+           serving: bool) -> Theme:
+    from digest import dates
+    from digest.theme import load_theme
+
+    if state.theme is None:
+        dates.load(state.cache)
+    if state.theme is None or state.theme.stamp != stamp:
+        state.theme = load_theme(config, serving=serving)
+    elif state.theme.env.globals["serving"] != serving:
+        state.theme.env.globals["serving"] = serving
+    return state.theme
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    files: set[str]  # the output files of the plan's pages (less new ones that failed)
+    written: int
+    changed: set[str]  # URLs written
+    rows: dict[str, tuple[str, bytes]]  # cache rows of the pages rendered without problems
+    failed: set[str]  # URLs of pages that could not be rendered (rendered again next time)
+    items: _Items  # what they read
+    problems: tuple[Problem, ...]
+
+
+def _render(
+    site_plan: Plan, catalog: Catalog, config: SiteConfig, theme: Theme, state: BuildState,
+    jobs: int, progress: bool, previous: set[str],
+    stage: Callable[[str], contextlib.AbstractContextManager[None]],
+) -> _Rendered:
+    """Render and write the stale pages: new, moved, or having read what changed."""
+    from digest import dates
+    from digest.render import Renderer, page_problems, render_all
+
+    out = config.output_dir
+    renderer = Renderer(catalog, config, theme, _bodies(state, config))
+    with stage("plan"):
+        before = state.pages
+        items = _Items(state.items(), renderer.value)
+        changed_items = items.changed()
         folder = str(out)
         stale = [
             s for s in site_plan.pages
-            if rendered_before.get(s.url) != s.fingerprint
+            if (row := before.get(s.url)) is None or row[0] != s.fingerprint
+            or (changed_items and not changed_items.isdisjoint(_numbers(row[1])))
             or not os.path.exists(os.path.join(folder, output_file(s.url)))
         ]
     files = {output_file(s.url) for s in site_plan.pages}
     changed_urls: set[str] = set()
     written = 0
-    rendered: dict[str, str] = {}
-    fingerprint_of = {s.url: s.fingerprint for s in stale}
-    resume_collector()
+    rows: dict[str, tuple[str, bytes]] = {}
+    fingerprint = {s.url: s.fingerprint for s in stale}
     failed: list[tuple[str, Problem]] = []
-    with stage("render"):
-        renderer = Renderer(catalog, config, theme, _bodies(session, config))
-        with _progress(progress, len(stale)) as advance:
-            for outcome in render_all(stale, renderer, out, jobs, advance,
-                                      previous):
-                if outcome.problem is not None:
-                    failed.append((outcome.url, outcome.problem))
-                    session.pages.pop(outcome.url, None)  # retried next build
-                    if outcome.file not in previous:
-                        files.discard(outcome.file)  # keep an older good copy, if any
-                    continue
-                rendered[outcome.url] = fingerprint_of[outcome.url]
-                if outcome.written:
-                    written += 1
-                    changed_urls.add(outcome.url)
-    problems += page_problems(failed)
-    dates.save(session.cache)
-    with stage("static"):
-        for _name, (path, site_path) in sorted(theme.assets.items()):
-            rel = site_path.lstrip("/")
-            files.add(rel)
-            try:
-                if write_file(out, rel, path.read_bytes()):
-                    changed_urls.add(site_path)
-            except OSError as exc:  # a full disk or a read-only output, like pages
-                problems.append(Problem(rel, f"cannot write: {exc}"))
-        copied, copied_now, copy_problems = publish(
-            out, (*plain_static(theme.assets), *site_files.items()),
-            {output_file(s.url) for s in site_plan.pages}, config.root)
-        files |= copied
-        changed_urls |= {"/" + rel for rel in copied_now}
-        problems += copy_problems
-    if config.search:
-        with stage("search"):
-            from digest.search import index_site
+    with stage("render"), _progress(progress, len(stale)) as advance:
+        for outcome in render_all(stale, renderer, out, jobs, advance, previous,
+                                  items.number):
+            if outcome.problem is not None:
+                failed.append((outcome.url, outcome.problem))
+                if outcome.file not in previous:
+                    files.discard(outcome.file)  # keep an older good copy, if any
+                continue
+            # Numbered at once: 12,000 pages' sets of items would hold ~70 MB until the end.
+            numbers = outcome.numbers
+            if numbers is None:
+                numbers = items.numbers(outcome.reads)
+            rows[outcome.url] = (fingerprint[outcome.url], numbers)
+            if outcome.written:
+                written += 1
+                changed_urls.add(outcome.url)
+    dates.save(state.cache)
+    return _Rendered(files, written, changed_urls, rows, {url for url, _ in failed}, items,
+                     tuple(page_problems(failed)))
 
-            search_files, search_written, problem = index_site(
-                out, catalog.entries, _bodies(session, config), session.cache, previous, jobs)
-            files |= search_files
-            changed_urls |= {"/" + f for f in search_written}
-            problems += [problem] if problem is not None else []
-    with stage("write"):
-        for rel in finish_output(out, files, previous):
-            changed_urls.add("/" + rel.removesuffix("index.html"))
-    with stage("cache"):
-        _remember(session, {s.url for s in site_plan.pages}, rendered, loaded)
-    if not problems:
-        with stage("cache"):
-            save_snapshot(session.cache, build_key, catalog, site_plan)
-        session.cache.set_info("last_build", f"{build_key} {len(site_plan.pages)}")
-    return BuildReport(
-        pages_written=written,
-        pages_unchanged=len(site_plan.pages) - written,
-        pages_total=len(site_plan.pages),
-        problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
-        timings=timings,
-        changed_urls=frozenset(changed_urls),
-    )
+
+class _Items:
+    """The items pages read (digest.reads), numbered as in the cache's items table, with
+    the value each had when the pages that read it were rendered."""
+
+    def __init__(self, known: dict[Item, tuple[int, str | None]],
+                 value: Callable[[Item], str | None]) -> None:
+        self.known = known
+        self.value = value  # now
+        self.last = max((n for n, _ in known.values()), default=0)
+        self.new: list[Item] = []
+
+    def changed(self) -> set[int]:
+        """The numbers of the known items whose value is another now."""
+        value = self.value
+        return {n for item, (n, before) in self.known.items()
+                if (now := value(item)) is None or now != before}
+
+    def number(self, item: Item) -> int:
+        entry = self.known.get(item)
+        if entry is None:
+            self.last += 1
+            entry = self.known[item] = (self.last, None)
+            self.new.append(item)
+        return entry[0]
+
+    def numbers(self, reads: Iterable[Item]) -> bytes:
+        return array("I", [self.number(item) for item in reads]).tobytes()
+
+    def rows(self) -> list[tuple[int, str, str, str | None]]:
+        """Cache rows of the items new since the table was read, and of those whose
+        value changed; `known` holds the values now."""
+        fresh = set(self.new)
+        out = []
+        for item, (n, before) in self.known.items():
+            now = self.value(item)
+            if item in fresh or (now != before and now is not None):
+                self.known[item] = (n, now)
+                out.append((n, item[0], item[1], now))
+        self.new = []
+        return out
+
+
+def _numbers(data: bytes) -> array[int]:
+    numbers = array("I")
+    numbers.frombytes(data)
+    return numbers
+
+
+@dataclass(frozen=True)
+class _Static:
+    files: set[str]
+    changed: set[str]
+    problems: tuple[Problem, ...]
+
+
+def _static(config: SiteConfig, theme: Theme, site_plan: Plan,
+            site_files: dict[str, Path]) -> _Static:
+    """The theme's assets under hashed names, and files published under their own."""
+    out = config.output_dir
+    files: set[str] = set()
+    changed: set[str] = set()
+    problems: list[Problem] = []
+    for _name, (path, site_path) in sorted(theme.assets.items()):
+        rel = site_path.lstrip("/")
+        files.add(rel)
+        try:
+            if write_file(out, rel, path.read_bytes()):
+                changed.add(site_path)
+        except OSError as exc:  # a full disk or a read-only output, like pages
+            problems.append(Problem(rel, f"cannot write: {exc}"))
+    copied, copied_now, copy_problems = publish(
+        out, (*plain_static(theme.assets), *site_files.items()),
+        {output_file(s.url) for s in site_plan.pages}, config.root)
+    return _Static(files | copied, changed | {"/" + rel for rel in copied_now},
+                   (*problems, *copy_problems))
+
+
+def _search(
+    config: SiteConfig, catalog: Catalog, state: BuildState, previous: set[str],
+    jobs: int, stage: Callable[[str], contextlib.AbstractContextManager[None]],
+) -> _Static:
+    if not config.search:
+        return _Static(set(), set(), ())
+    from digest.search import index_site
+
+    with stage("search"):
+        files, written, problem = index_site(
+            config.output_dir, catalog.entries, _bodies(state, config), state.cache,
+            previous, jobs)
+    return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())
 
 
 def _rebuild_changed(
-    delta: Delta, session: _Session, config: SiteConfig, theme: Theme, jobs: int,
+    delta: Delta, state: BuildState, config: SiteConfig, theme: Theme, jobs: int,
     serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
     timings: dict[str, float],
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
     from digest import dates
+    from digest.incremental import add_readers
     from digest.render import Renderer, render_all
 
     out = config.output_dir
     changed_urls: set[str] = set()
+    reads: dict[str, frozenset[Item]] = {}
     with stage("render"):
-        renderer = Renderer(delta.catalog, config, theme, _bodies(session, config),
+        renderer = Renderer(delta.catalog, config, theme, _bodies(state, config),
                             memoise=len(delta.stale) >= _MEMOISE_FROM)
         try:
             for outcome in render_all(list(delta.stale), renderer, out, jobs):
                 if outcome.problem is not None:
                     return None  # the complete build reports it with its context
+                reads[outcome.url] = outcome.reads
                 if outcome.written:
                     changed_urls.add(outcome.url)
         except LookupError:  # the cache lost an entry after all
             return None
-    dates.save(session.cache)
+    dates.save(state.cache)
     pages_written = len(changed_urls)
     pending = None
     if config.search:
@@ -362,7 +540,7 @@ def _rebuild_changed(
             # to be checked; a one-shot build runs the complete build instead.
             return update_index(
                 out, [a for _, _, a in delta.changed], delta.catalog.entries,
-                _bodies(session, config), session.cache, config.permalinks["article"],
+                _bodies(state, config), state.cache, config.permalinks["article"],
                 or_all=serving)
 
         if serving:
@@ -376,7 +554,30 @@ def _rebuild_changed(
                 return None
             changed_urls |= {"/" + f for f in written}
     with stage("cache"):
-        session.record_changes(delta)
+        state.cache.update(delta.rows)
+        if state._articles is not None:
+            state._articles.update((s, (st, a)) for s, st, a in delta.changed)
+        known = state.cache.items_of({name for items in reads.values() for _, name in items})
+        stored = dict(known)
+
+        def values(item: Item) -> str | None:
+            # The edit kept every placement: only the articles' own items can have changed.
+            if item[0] != "summary" and item[0] != "body" and item in stored:
+                return stored[item][1]
+            return renderer.value(item)
+
+        items = _Items(known, values)
+        items.last = max(items.last, state.cache.last_item())
+        fingerprint = {s.url: s.fingerprint for s in delta.stale}
+        rows = {url: (fingerprint[url], items.numbers(page_reads))
+                for url, page_reads in reads.items()}
+        state.cache.set_items(items.rows())
+        state.forget_items()
+        state.record_pages(rows)
+        number = {spec.url: n for spec, n in zip(delta.stale, delta.numbers, strict=True)}
+        if not add_readers(state.cache, delta.catalog.entries.sources,  # type: ignore[attr-defined]
+                           {number[url]: items for url, items in reads.items()}):
+            state.cache.drop_snapshot()
     return BuildReport(
         pages_written=pages_written,
         pages_unchanged=delta.pages - pages_written,
@@ -389,18 +590,33 @@ def _rebuild_changed(
 
 
 def _remember(
-    session: _Session, planned: set[str], rendered: dict[str, str], loaded: Loaded
+    state: BuildState, site_plan: Plan, catalog: Catalog, rendered: _Rendered,
+    loaded: Loaded, build_key: str, *, saved: bool,
 ) -> None:
-    """Record this build in the session and, for the next process, in the cache."""
-    dropped_pages = [url for url in session.pages if url not in planned]
-    for url in dropped_pages:
-        del session.pages[url]
-    session.pages.update(rendered)
-    if loaded.gone or rendered or dropped_pages:
-        session.cache.update((), loaded.gone, rendered, dropped_pages)
+    """Record this build in the state and, for the next process, in the cache: the pages
+    rendered and what they read, the values of the items they read, and (for a build
+    without problems) the snapshot incremental builds start from."""
+    from digest.incremental import save_snapshot
+
+    planned = {s.url for s in site_plan.pages}
+    dropped = [url for url in state.pages if url not in planned or url in rendered.failed]
+    if loaded.gone:
+        state.cache.update((), loaded.gone)
+    state.cache.set_items(rendered.items.rows())
+    state.record_pages(rendered.rows, dropped)
+    if not saved:
+        return
+    every = {n: item for item, (n, _) in rendered.items.known.items()
+             if item[0] == "summary" or item[0] == "body"}
+    pages = state.pages
+    reads: list[list[Item]] = []
+    for spec in site_plan.pages:
+        row = pages.get(spec.url)
+        reads.append([every[n] for n in _numbers(row[1]) if n in every] if row else [])
+    save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads)
 
 
-def _bodies(session: _Session, config: SiteConfig) -> Callable[[Article], str]:
+def _bodies(session: BuildState, config: SiteConfig) -> Callable[[Article], str]:
     """Where pages get article bodies: parsed this time, or read from the build cache."""
 
     def body_of(article: Article) -> str:

@@ -1,10 +1,12 @@
 """The disposable build cache: `.digest-cache/` next to the output folder.
 
 One SQLite file holds, per article file, its stamp (mtime_ns, size) and the loaded
-article, and, per page, the fingerprint of the inputs it was rendered from. The whole
-file is keyed on the digest version, the Markdown engine and the config fingerprint: a
-different key, a corrupt file or any read error means an empty cache, never a wrong site.
-SQLite (rather than one pickle) lets a one-article rebuild update one row.
+article; per page, its fingerprint (its place in the site) and what it read while it
+rendered, as numbers of `items`; per item read (digest.reads), a digest of its value
+then. The whole file is keyed on the digest version, the Markdown engine, the config
+fingerprint and the shape of the values it pickles (`schema_key`): a different key, a
+corrupt file or any read error means an empty cache, never a wrong site. SQLite (rather
+than one pickle) lets a one-article rebuild update a few rows.
 """
 
 from __future__ import annotations
@@ -27,14 +29,43 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 -- Every stamp at once without walking the rows' pages (an incremental build's first read).
 CREATE INDEX IF NOT EXISTS article_stamps ON articles (source, mtime_ns, size);
-CREATE TABLE IF NOT EXISTS pages (url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pages (
+    url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, reads BLOB NOT NULL
+);
+CREATE TABLE IF NOT EXISTS items (
+    id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, value TEXT,
+    UNIQUE (name, kind)
+);
 CREATE TABLE IF NOT EXISTS blobs (key TEXT PRIMARY KEY, value BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS specs (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS readers (chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);
 """
-_TABLES = ("articles", "pages", "blobs", "specs", "readers")
-_LAYOUT = "6"  # part of the key: a cache with other tables is dropped, not misread
+_TABLES = ("articles", "pages", "items", "blobs", "specs", "readers")
 CACHE_DIR = ".digest-cache"
+
+
+def schema_key(*kinds: type) -> str:
+    """A digest of the tables and of the fields of the dataclasses the cache pickles (and
+    of those their fields hold, recursively): a change to either gives another key, so an
+    older cache is dropped rather than unpickled into the wrong shape."""
+    import dataclasses
+    import hashlib
+
+    seen: set[type] = set()
+    parts = [_SCHEMA]
+    todo = list(kinds)
+    while todo:
+        kind = todo.pop()
+        if kind in seen or not dataclasses.is_dataclass(kind):
+            continue
+        seen.add(kind)
+        parts.append(f"{kind.__module__}.{kind.__qualname__}")
+        for f in dataclasses.fields(kind):
+            parts.append(f"{f.name}:{f.type}")
+        module = __import__(kind.__module__, fromlist=["_"])
+        todo += [v for v in vars(module).values()
+                 if isinstance(v, type) and dataclasses.is_dataclass(v)]
+    return hashlib.sha1("\n".join(sorted(parts)).encode()).hexdigest()[:16]
 
 
 class Stamp(NamedTuple):
@@ -57,7 +88,7 @@ class BuildCache:
         self._reader: tuple[int, sqlite3.Connection] | None = None
         if folder is not None:
             self._path = folder / "cache.sqlite"
-            self._db = self._open(self._path, f"{key}|{_LAYOUT}")
+            self._db = self._open(self._path, key)
 
     @staticmethod
     def _open(path: Path, key: str) -> sqlite3.Connection | None:
@@ -218,14 +249,51 @@ class BuildCache:
         except sqlite3.Error:
             self._forget()
 
-    def pages(self) -> dict[str, str]:
-        return dict(self._rows("SELECT url, fingerprint FROM pages"))
+    def pages(self) -> dict[str, tuple[str, bytes]]:
+        """url -> (fingerprint, the numbers of the items it read, as array('I') bytes)."""
+        return {url: (fp, bytes(reads))
+                for url, fp, reads in self._rows("SELECT url, fingerprint, reads FROM pages")}
+
+    def items(self) -> dict[tuple[str, str], tuple[int, str | None]]:
+        """(kind, name) -> (number, value digest) of every item pages read."""
+        return {(kind, name): (n, value)
+                for n, kind, name, value in self._rows("SELECT id, kind, name, value FROM items")}
+
+    def items_of(self, names: Iterable[str]) -> dict[tuple[str, str], tuple[int, str | None]]:
+        """The items with these names (of any kind)."""
+        wanted = sorted(set(names))
+        out: dict[tuple[str, str], tuple[int, str | None]] = {}
+        for start in range(0, len(wanted), 500):
+            part = tuple(wanted[start:start + 500])
+            marks = ",".join("?" * len(part))
+            for n, kind, name, value in self._rows(
+                    f"SELECT id, kind, name, value FROM items WHERE name IN ({marks})", part):
+                out[(kind, name)] = (n, value)
+        return out
+
+    def last_item(self) -> int:
+        rows = self._rows("SELECT max(id) FROM items")
+        return int(rows[0][0] or 0) if rows else 0
+
+    def set_items(self, rows: Iterable[tuple[int, str, str, str | None]]) -> None:
+        """(number, kind, name, value) rows, added or replaced."""
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT OR REPLACE INTO items VALUES (?, ?, ?, ?)", rows)
+
+        self._transaction(write)
+
+    def set_chunks(self, table: str, chunks: Mapping[int, bytes]) -> None:
+        assert table in ("specs", "readers")
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?)", chunks.items())
+
+        self._transaction(write)
 
     def update(
         self,
         articles: Iterable[tuple[str, Stamp, bytes, str]] = (),  # (source, stamp, row, body)
         dropped_articles: Iterable[str] = (),
-        pages: Mapping[str, str] | None = None,
+        pages: Mapping[str, tuple[str, bytes]] | None = None,
         dropped_pages: Iterable[str] = (),
     ) -> None:
         def write(db: sqlite3.Connection) -> None:
@@ -236,7 +304,8 @@ class BuildCache:
             )
             db.executemany("DELETE FROM pages WHERE url=?", ((u,) for u in dropped_pages))
             if pages:
-                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?)", pages.items())
+                db.executemany("INSERT OR REPLACE INTO pages VALUES (?, ?, ?)",
+                               ((url, fp, reads) for url, (fp, reads) in pages.items()))
 
         self._transaction(write)
 

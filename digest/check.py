@@ -10,13 +10,12 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from digest.build import _session
+from digest.build import BuildState
 from digest.collect import collect
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import DigestError, Problem, display_path
 from digest.link_sources import BadLink, LinkSources, PageSource, page_sources, report
 from digest.load import load
-from digest.markdown import engine
 from digest.plan import plan
 from digest.search import SUBDIR as SEARCH_DATA
 from digest.theme_files import theme_chain
@@ -41,11 +40,8 @@ def check(config: SiteConfig) -> list[Problem]:
 
 
 def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
-    from digest import __version__
-
-    key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"
-    session = _session(config, key)
-    loaded = load(config.articles_dir, config.root, session.articles,
+    state = BuildState.of(config)
+    loaded = load(config.articles_dir, config.root, state.articles,
                   raw_html=config.raw_html, jobs=os.cpu_count() or 1)
     problems = list(loaded.problems)
     sources = {a.source.rsplit("/", 1)[-1].removesuffix(".md") for a in loaded.articles}
@@ -68,7 +64,7 @@ def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
             problems.append(Problem(article.source, f"needs review: {flag}",
                                     hint="fix it, then remove the entry from `review`"))
     catalog = collect(loaded.articles, config, drafts=False)
-    site_plan = plan(catalog, config, lambda _name: "", frozenset(), "")
+    site_plan = plan(catalog, config, "")
     problems += site_plan.problems
     return problems, page_sources(site_plan.pages, catalog)
 

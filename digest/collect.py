@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from digest.config import SiteConfig
 from digest.load import Article
@@ -18,6 +19,28 @@ from digest.model import EditionPeriod, PartialDate
 from digest.urls import article_url, fill, iso_week, slugify
 
 UNSORTED = "Unsorted"  # the publication of articles that name none (check reports them)
+
+
+class Placement(NamedTuple):
+    """Everything of an article that decides where it appears in the site and in which
+    order: collect groups and sorts by these fields only (as `Entry.where`), and an
+    incremental build re-renders only the pages that read an edited article while every
+    edited article keeps its placement (digest.incremental). A new field that places
+    articles (an editorial order, rights per publication) is added here, and only here."""
+
+    source: str
+    slug: str
+    date: PartialDate | None
+    publication: str | None
+    tags: tuple[str, ...]
+    status: str
+    featured: bool
+
+
+def placement(article: Article) -> Placement:
+    meta = article.meta
+    return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
+                     meta.status, meta.featured)
 
 
 @dataclass(frozen=True)
@@ -28,6 +51,7 @@ class Entry:
     url: str
     publication: str  # slug
     draft: bool
+    where: Placement
 
 
 @dataclass(frozen=True)
@@ -80,19 +104,13 @@ class Catalog:
 def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) -> Catalog:
     """Place, sort and group the articles that will be published."""
     links = config.permalinks
-    entries = sorted(
-        (
-            place(a, links["article"])
-            for a in articles
-            if drafts or a.meta.status != "draft"
-        ),
-        key=_newest_first,
-    )
+    placed = (place(a, links["article"]) for a in articles)
+    entries = sorted((e for e in placed if drafts or not e.draft), key=_newest_first)
     period = config.edition_period
     by_key: dict[str, list[int]] = defaultdict(list)
     issues: list[int] = []
     for index, entry in enumerate(entries):
-        date = entry.article.meta.date
+        date = entry.where.date
         if date is None:
             continue
         if date.day is None and period != "monthly":
@@ -107,7 +125,7 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) ->
         lambda slug: fill(links["publication"], publication=slug),
     )
     tags = _groups(
-        ((slugify(t), t, i) for i, e in enumerate(entries) for t in e.article.meta.tags),
+        ((slugify(t), t, i) for i, e in enumerate(entries) for t in e.where.tags),
         lambda slug: fill(links["tag"], tag=slug),
     )
     months = _months(editions, issues, entries, period, links["month"])
@@ -131,14 +149,15 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) ->
 
 
 def _publication_name(entry: Entry) -> str:
-    return entry.article.meta.publication or UNSORTED
+    return entry.where.publication or UNSORTED
 
 
 def place(article: Article, pattern: str) -> Entry:
     """The entry of one article, whose URL comes from the `article` permalink pattern."""
-    pub = slugify(article.meta.publication or UNSORTED)
-    url = article_url(pattern, pub, article.meta.date, article.slug)
-    return Entry(article, url, pub, article.meta.status == "draft")
+    where = placement(article)
+    pub = slugify(where.publication or UNSORTED)
+    url = article_url(pattern, pub, where.date, where.slug)
+    return Entry(article, url, pub, where.status == "draft", where)
 
 
 def _newest_first(entry: Entry) -> tuple[int, int, int, str]:
@@ -148,8 +167,9 @@ def _newest_first(entry: Entry) -> tuple[int, int, int, str]:
     named with) rather than the title: retitling an article never reshuffles its edition,
     and an edit that keeps an article's date and publication keeps the site's structure.
     """
-    year, month, day = entry.article.meta.date.sort_key if entry.article.meta.date else (0, 0, 0)
-    return (-year, -month, -day, entry.article.source)
+    date = entry.where.date
+    year, month, day = date.sort_key if date else (0, 0, 0)
+    return (-year, -month, -day, entry.where.source)
 
 
 def _edition_key(date: PartialDate, period: EditionPeriod) -> str:
@@ -185,10 +205,10 @@ def _edition(
     for i in items:
         by_pub[entries[i].publication].append(i)
     for group in by_pub.values():
-        group.sort(key=lambda i: (not entries[i].article.meta.featured, i))
+        group.sort(key=lambda i: (not entries[i].where.featured, i))
     names = {slug: _publication_name(entries[g[0]]).casefold() for slug, g in by_pub.items()}
     order = sorted(
-        by_pub, key=lambda s: (not entries[by_pub[s][0]].article.meta.featured, names[s], s)
+        by_pub, key=lambda s: (not entries[by_pub[s][0]].where.featured, names[s], s)
     )
     return Edition(key, period, url, start, end, month, tuple((s, tuple(by_pub[s])) for s in order))
 
@@ -217,7 +237,7 @@ def _months(
     for n, edition in enumerate(editions):
         editions_in[edition.month].append(n)
     for i in issues:
-        date = entries[i].article.meta.date
+        date = entries[i].where.date
         assert date is not None
         issues_in[(date.year, date.month)].append(i)
     keys = sorted(set(editions_in) | set(issues_in), reverse=True)

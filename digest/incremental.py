@@ -1,14 +1,13 @@
 """Changed article files -> the pages to render again, without collecting or planning.
 
-When every changed file keeps its place in the site (same date, publication, tags,
-status, featured flag and slug: the catalog's order is by date and path, not by title),
-the site has the structure the last complete build planned. The pages
-to render again are then exactly those whose inputs showed a changed article
-(`Plan.shows`: in full for a body edit, or its summary too), and everything rendering
-them needs is in the snapshot that build left in the cache: the catalog without its
-entries, the specs of its pages and, per article, the pages that show it. Entries are
-read from the cache only when a page being rendered asks for them, so a one-article
-edit costs a few rows, not the whole site.
+When every changed file keeps its placement (`collect.placement`: the one list of what
+decides where an article appears), the site has the structure the last complete build
+planned. The pages to render again are then exactly those that read a changed article
+when they were last rendered (digest.reads: its body, or its summary when that changed
+too), and everything rendering them needs is in the snapshot that build left in the
+cache: the catalog without its entries, the specs of its pages and, per article, the
+pages that read it. Entries are read from the cache only when a page being rendered asks
+for them, so a one-article edit costs a few rows, not the whole site.
 
 Anything else (an added, deleted or moved article, a changed theme, config or flag, a
 file with problems, a missing or unreadable snapshot) gives None: the complete build
@@ -20,15 +19,16 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
 from digest.cache import BuildCache, Stamp
-from digest.collect import Catalog, Entry, place
+from digest.collect import Catalog, Entry, place, placement
 from digest.load import Article, parse_article, row_of
-from digest.plan import PageSpec, Plan
+from digest.plan import PageSpec
+from digest.reads import Item
 
 _MAX_CHANGED = 64  # beyond this, a complete build is as quick and simpler to trust
 _CHUNK = 64  # pages or entries per stored chunk of the snapshot
@@ -48,23 +48,27 @@ class Snapshot:
 class Delta:
     catalog: Catalog  # entries read from the cache on demand
     stale: tuple[PageSpec, ...]
+    numbers: tuple[int, ...]  # of the stale pages, in the snapshot
     changed: tuple[tuple[str, Stamp, Article], ...]
     rows: tuple[tuple[str, Stamp, bytes, str], ...]  # the changed articles' cache rows
     pages: int  # pages in the whole site
 
 
-def save_snapshot(cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan) -> None:
-    """Record the structure of a complete build without problems."""
-    pages = site_plan.pages
-    ids = {spec.url: n for n, spec in enumerate(pages)}
+def save_snapshot(
+    cache: BuildCache, key: str, catalog: Catalog, pages: Sequence[PageSpec],
+    reads: Sequence[Iterable[Item]],
+) -> None:
+    """Record the structure of a complete build without problems; `reads[n]`: what page
+    n read (only its articles' summaries and bodies matter here)."""
+    position = {e.article.source: i for i, e in enumerate(catalog.entries)}
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
-    for url, shows in site_plan.shows.items():
-        n = ids[url]
-        for i in shows.full:
-            full[i].append(n)
-        for i in shows.summary:
-            summary[i].append(n)
+    for n, items in enumerate(reads):
+        for kind, name in items:
+            if kind == "body" or kind == "summary":
+                i = position.get(name)
+                if i is not None:
+                    (full if kind == "body" else summary)[i].append(n)
     entries = len(catalog.entries)
     head = Snapshot(key, dataclasses.replace(catalog, entries=()),
                     tuple(e.article.source for e in catalog.entries), len(pages))
@@ -79,6 +83,41 @@ def save_snapshot(cache: BuildCache, key: str, catalog: Catalog, site_plan: Plan
     )
 
 
+def add_readers(cache: BuildCache, sources: Sequence[str],
+                reads: Mapping[int, Iterable[Item]]) -> bool:
+    """Note in the snapshot what the pages an incremental build rendered read now (a page
+    may read another article's body than before). Readers are only ever added: a page
+    noted for an article it no longer reads is rendered again for nothing, never missed.
+    False when the snapshot could not be updated."""
+    position = {s: i for i, s in enumerate(sources)}
+    wanted: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
+    for n, items in reads.items():
+        for kind, name in items:
+            if kind == "body" or kind == "summary":
+                i = position.get(name)
+                if i is not None:
+                    wanted[i // _CHUNK].append((i % _CHUNK, n, kind == "body"))
+    if not wanted:
+        return True
+    chunks = cache.chunks("readers", wanted)
+    changed: dict[int, bytes] = {}
+    try:
+        for c, notes in wanted.items():
+            table = pickle.loads(chunks[c])
+            before = repr(table)
+            for at, n, body in notes:
+                pages = table[at][0 if body else 1]
+                if n not in pages:
+                    pages.append(n)
+            if repr(table) != before:
+                changed[c] = pickle.dumps(table, protocol=5)
+    except Exception:
+        return False
+    if changed:
+        cache.set_chunks("readers", changed)
+    return True
+
+
 def replan(
     cache: BuildCache,
     key: str,
@@ -89,11 +128,12 @@ def replan(
     *,
     raw_html: bool,
     article_pattern: str,
+    memo: MutableMapping[str, Any],
 ) -> Delta | None:
     """The pages to render again after article edits, or None when a complete build must run.
 
     `known` holds the stamps of the cached articles (`BuildCache.stamps`)."""
-    head = _head(cache, key)
+    head = _head(cache, key, memo)
     # The files the snapshot was made from are those of the cached rows: a complete build
     # drops the snapshot before it changes any row, and an incremental one updates the
     # rows of the files it read only after writing their pages.
@@ -112,7 +152,7 @@ def replan(
         old = cache.article(source)
         if not isinstance(new, Article) or not isinstance(old, Article):
             return None  # problems are reported by the complete build
-        if _placement(old) != _placement(new):
+        if placement(old) != placement(new):
             return None
         changed.append((source, stamps[source], new))
         rows.append((source, stamps[source], *row_of(new)))
@@ -121,10 +161,11 @@ def replan(
             shown.append((position[source], old.summary_digest != new.summary_digest))
     stale = _readers(cache, shown)
     specs = _specs(cache, stale) if stale is not None else None
-    if specs is None:
+    if specs is None or stale is None:
         return None
     catalog = dataclasses.replace(head.skeleton, entries=entries)
-    return Delta(catalog, tuple(specs), tuple(changed), tuple(rows), head.pages)
+    return Delta(catalog, tuple(specs), tuple(sorted(stale)), tuple(changed), tuple(rows),
+                 head.pages)
 
 
 def _readers(cache: BuildCache, shown: list[tuple[int, bool]]) -> set[int] | None:
@@ -152,13 +193,13 @@ def _specs(cache: BuildCache, numbers: set[int]) -> list[PageSpec] | None:
     return specs if all(isinstance(s, PageSpec) for s in specs) else None
 
 
-def _head(cache: BuildCache, key: str) -> Snapshot | None:
-    global _LAST_HEAD
+def _head(cache: BuildCache, key: str, memo: MutableMapping[str, Any]) -> Snapshot | None:
     data = cache.snapshot()
     if data is None:
         return None
-    if _LAST_HEAD is not None and _LAST_HEAD[0] == data:
-        head: object = _LAST_HEAD[1]  # the dev server's builds: unpickled once per snapshot
+    last = memo.get("head")
+    if last is not None and last[0] == data:
+        head: object = last[1]  # the dev server's builds: unpickled once per snapshot
     else:
         try:
             head = pickle.loads(data)
@@ -166,23 +207,15 @@ def _head(cache: BuildCache, key: str) -> Snapshot | None:
             return None
     if not isinstance(head, Snapshot):
         return None
-    _LAST_HEAD = (data, head)
+    memo["head"] = (data, head)
     return head if head.key == key else None
-
-
-_LAST_HEAD: tuple[bytes, Snapshot] | None = None
-
-
-def _placement(article: Article) -> tuple[Any, ...]:
-    """What decides where and in which order an article is listed (see collect)."""
-    meta = article.meta
-    return (meta.date, meta.publication, meta.tags, meta.status, meta.featured, article.slug)
 
 
 class _Entries(Sequence[Entry]):
     """The catalog's entries, each read from the build cache the first time it is asked for."""
 
     def __init__(self, sources: tuple[str, ...], cache: BuildCache, pattern: str) -> None:
+        self.sources = sources  # each entry's source, without reading it
         self._sources = sources
         self._cache = cache
         self._pattern = pattern

@@ -1,36 +1,48 @@
-"""Catalog + config -> every page of the site, declared with the inputs it shows.
+"""Catalog + config -> every page of the site, each declared by its place in the site.
 
-A page's fingerprint hashes everything that can change its bytes: the template files it
-uses (transitively), the UI strings and assets, the config, and the articles it shows
-(their bodies only when its templates show bodies). A page whose fingerprint matches the
-last build, and whose file is still there, is not rendered at all.
+A page's fingerprint is its structure: its URL, kind and template, the build's salt, and
+its data with every index into the catalog replaced by what it points at (an article's
+source, an edition's key), found from the fields' declared types (`EntryIx`,
+`EditionIx`). What the page shows of those articles, editions and templates is not
+predicted here: the page records it while it renders (digest.reads).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
-from collections.abc import Callable
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from digest.collect import Catalog
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import Problem
-from digest.urls import slugify
 
 _MORE = 5
 _HOME_EARLIER = 30
 
+# Indexes into Catalog.entries and Catalog.editions. A field of a page's data declared
+# with one of these (alone, optional or in a tuple) is resolved to the article's source
+# or the edition's key in the page's fingerprint: indexes shift when an article is added.
+# Everything of a page's structure is in its data: the renderer derives no neighbours
+# or lists from an index, so the fingerprint covers all of it.
+EntryIx = int
+EditionIx = int
+
 
 @dataclass(frozen=True)
 class HomePage:
-    edition: int | None
-    issues: tuple[int, ...]
-    earlier: tuple[int, ...]
+    edition: EditionIx | None
+    issues: tuple[EntryIx, ...]
+    earlier: tuple[EditionIx, ...]
 
 
 @dataclass(frozen=True)
 class EditionPage:
-    index: int
+    index: EditionIx
+    previous: EditionIx | None  # the older edition
+    next: EditionIx | None
 
 
 @dataclass(frozen=True)
@@ -38,26 +50,26 @@ class ArchivePage:
     level: str  # month, year, all
     year: int
     month: int
-    editions: tuple[int, ...]
-    issues: tuple[int, ...]
+    editions: tuple[EditionIx, ...]
+    issues: tuple[EntryIx, ...]
     children: tuple[tuple[int, int, str, int], ...]  # (year, month or 0, url, count)
 
 
 @dataclass(frozen=True)
 class ListPage:
     group: str  # publication, tag
-    index: int
+    slug: str
     page: int
     pages: int
-    entries: tuple[int, ...]
+    entries: tuple[EntryIx, ...]
 
 
 @dataclass(frozen=True)
 class ArticlePage:
-    index: int
-    previous: int | None
-    next: int | None
-    more: tuple[int, ...]
+    index: EntryIx
+    previous: EntryIx | None
+    next: EntryIx | None
+    more: tuple[EntryIx, ...]
 
 
 @dataclass(frozen=True)
@@ -70,7 +82,7 @@ class FeedPage:
     format: str  # atom, json
     title: str
     link: str  # the HTML page the feed belongs to
-    entries: tuple[int, ...]
+    entries: tuple[EntryIx, ...]
 
 
 @dataclass(frozen=True)
@@ -95,35 +107,15 @@ class PageSpec:
 
 
 @dataclass(frozen=True)
-class Shows:
-    """The catalog entries a page shows: in full (body included), or their summary only."""
-
-    # Tuples, not frozensets: one Shows per page, and at 10,000 pages frozensets (216
-    # bytes even for one entry) held 13 MB of the planner's memory during render.
-    full: tuple[int, ...]
-    summary: tuple[int, ...]
-
-
-@dataclass(frozen=True)
 class Plan:
     pages: tuple[PageSpec, ...]
     problems: tuple[Problem, ...]
-    # Per page URL; made from the same inputs as the fingerprints, so an incremental
-    # build that re-renders the pages showing an article re-renders every page it changes.
-    shows: dict[str, Shows]
 
 
-def plan(
-    catalog: Catalog,
-    config: SiteConfig,
-    template_hash: Callable[[str], str],
-    body_templates: frozenset[str],
-    salt: str,
-) -> Plan:
+def plan(catalog: Catalog, config: SiteConfig, salt: str) -> Plan:
     """Declare every output; a path claimed twice is a problem naming both sources."""
-    planner = _Planner(catalog, config, template_hash, body_templates, salt)
+    planner = _Planner(catalog, config, salt)
     specs = planner.all()
-    shows = planner.shows
     seen: dict[str, PageSpec] = {}
     problems: list[Problem] = []
     for spec in specs:
@@ -135,65 +127,66 @@ def plan(
                 spec.origin, f"{spec.url} is also the page of {first.origin}",
                 hint="rename one of them, or change `permalinks` in site.yaml",
             ))
-    return Plan(tuple(seen.values()), tuple(problems),
-                {url: shows[url] for url in seen} if not problems else {})
+    return Plan(tuple(seen.values()), tuple(problems))
+
+
+def _index_fields(kind: type) -> tuple[tuple[str, str], ...]:
+    """The fields of a page data class that hold catalog indexes: (name, EntryIx|EditionIx)."""
+    found = _INDEX_FIELDS.get(kind)
+    if found is None:
+        found = _INDEX_FIELDS[kind] = tuple(
+            (f.name, "EntryIx" if "EntryIx" in str(f.type) else "EditionIx")
+            for f in dataclasses.fields(kind)
+            if "EntryIx" in str(f.type) or "EditionIx" in str(f.type))
+    return found
+
+
+_INDEX_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def resolved(data: PageData, catalog: Catalog) -> dict[str, Any]:
+    """The page's data with its catalog indexes replaced by what they point at."""
+    out = dict(data.__dict__)
+    entries = catalog.entries
+    editions = catalog.editions
+    for name, kind in _index_fields(type(data)):
+        value = out[name]
+        if kind == "EntryIx":
+            out[name] = (None if value is None else entries[value].article.source
+                         if isinstance(value, int)
+                         else tuple(entries[i].article.source for i in value))
+        elif isinstance(value, int):
+            out[name] = editions[value].key if 0 <= value < len(editions) else None
+        elif value is not None:
+            out[name] = tuple(editions[i].key for i in value)
+    return out
+
+
+def shown_entries(data: PageData, catalog: Catalog) -> Iterator[int]:
+    """Every article the page's data points at, directly or through an edition."""
+    for name, kind in _index_fields(type(data)):
+        value = getattr(data, name)
+        values = () if value is None else (value,) if isinstance(value, int) else value
+        for i in values:
+            if kind == "EntryIx":
+                yield i
+            elif 0 <= i < len(catalog.editions):
+                yield from catalog.editions[i].entries
 
 
 class _Planner:
-    def __init__(
-        self, catalog: Catalog, config: SiteConfig, template_hash: Callable[[str], str],
-        body_templates: frozenset[str], salt: str,
-    ) -> None:
+    def __init__(self, catalog: Catalog, config: SiteConfig, salt: str) -> None:
         self.c = catalog
         self.config = config
-        self.template_hash = template_hash
-        self.body_templates = body_templates
         self.salt = salt
         self._at: dict[int, int] = {}
-        self.shows: dict[str, Shows] = {}
-        # The entries the inputs of the page being declared read (see `spec`).
-        self._full: set[int] = set()
-        self._summary: set[int] = set()
         self._issues_of: dict[tuple[int, int], tuple[int, ...]] = {}
-        tag_counts = {g.slug: len(g.entries) for g in catalog.tags}
-        pub_names = {g.slug: g.name for g in catalog.publications}
-        # What a list shows of each article: its summary, its publication's name and the
-        # counts of its tags (all visible in an ArticleView).
-        self.summary: list[str] = []
-        self.full: list[str] = []
-        for entry in catalog.entries:
-            extra = pub_names[entry.publication] + repr(
-                [tag_counts.get(slugify(t)) for t in entry.article.meta.tags]
-            )
-            self.summary.append(entry.article.summary_digest + extra)
-            self.full.append(entry.article.digest + extra)
 
-    def spec(self, url: str, kind: str, template: str | None, origin: str, data: PageData,
-             *inputs: str) -> PageSpec:
-        uses = template or ""
-        if url not in self.shows:  # a clashing second page is reported, not planned
-            self.shows[url] = Shows(tuple(self._full), tuple(self._summary))
-        self._full.clear()
-        self._summary.clear()
-        # Every page's navigation links to the tags index only while there is one.
-        text = "\0".join((self.salt, url, kind, uses, self.template_hash(uses) if uses else "",
-                          _describe(data), repr(bool(self.c.tags)), *inputs))
+    def spec(self, url: str, kind: str, template: str | None, origin: str,
+             data: PageData) -> PageSpec:
+        text = "\0".join((self.salt, url, kind, template or "", type(data).__name__,
+                          repr(resolved(data, self.c))))
         return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
-
-    def sigs(self, template: str, indexes: tuple[int, ...]) -> str:
-        return self.shown(template in self.body_templates, indexes)
-
-    def shown(self, full: bool, indexes: tuple[int, ...] | list[int]) -> str:
-        """The inputs of showing these entries, noted for the page being declared."""
-        (self._full if full else self._summary).update(indexes)
-        table = self.full if full else self.summary
-        return "|".join(table[i] for i in indexes)
-
-    def edition_sig(self, template: str, index: int | None) -> str:
-        if index is None or not 0 <= index < len(self.c.editions):
-            return "-"
-        ed = self.c.editions[index]
-        return ed.key + ":" + self.sigs(template, ed.entries)
 
     def all(self) -> list[PageSpec]:
         c = self.c
@@ -219,12 +212,11 @@ class _Planner:
             if not page.template or page.kind == "404":
                 continue
             if isinstance(page.data, ArticlePage):
-                shown: tuple[int, ...] = (page.data.index,)
+                shown: tuple[int, ...] | Iterator[int] = (page.data.index,)
             elif isinstance(page.data, EditionPage):  # not the neighbours it links to
                 shown = self.c.editions[page.data.index].entries
             else:
-                seen = self.shows.get(page.url)
-                shown = (*seen.full, *seen.summary) if seen else ()
+                shown = shown_entries(page.data, self.c)
             dates = [d for i in shown if (d := entries[i].article.meta.date) is not None]
             newest = max(dates, key=lambda d: d.sort_key).iso if dates else None
             urls.append((page.url, newest))
@@ -242,17 +234,13 @@ class _Planner:
             if (d := c.entries[i].article.meta.date) is not None and (d.year, d.month) == month
         )
         earlier = tuple(range(1, min(len(c.editions), _HOME_EARLIER + 1)))
-        data = HomePage(latest, issues, earlier)
-        t = "home.html"
-        return self.spec("/", "home", t, "home page", data, self.edition_sig(t, latest),
-                         self.sigs(t, issues), *(self.edition_sig(t, n) for n in earlier))
+        return self.spec("/", "home", "home.html", "home page", HomePage(latest, issues, earlier))
 
     def edition(self, n: int) -> PageSpec:
-        t = "edition.html"
         ed = self.c.editions[n]
-        return self.spec(ed.url, "edition", t, f"edition {ed.key}", EditionPage(n),
-                         self.edition_sig(t, n), self.edition_sig(t, n + 1),
-                         self.edition_sig(t, n - 1 if n else None))
+        data = EditionPage(n, n + 1 if n + 1 < len(self.c.editions) else None,
+                           n - 1 if n else None)
+        return self.spec(ed.url, "edition", "edition.html", f"edition {ed.key}", data)
 
     def archives(self) -> list[PageSpec]:
         c = self.c
@@ -262,11 +250,9 @@ class _Planner:
         for month in c.months:
             if month.url in edition_urls:
                 continue  # monthly editions are their month's page
-            count = sum(len(c.editions[n].entries) for n in month.editions) + len(month.issues)
             data = ArchivePage("month", month.year, month.month, month.editions, month.issues, ())
-            out.append(self.spec(month.url, "archive", t, f"archive {month.year}-{month.month:02d}",
-                                 data, str(count), self.sigs(t, month.issues),
-                                 *(self.edition_sig(t, n) for n in month.editions)))
+            out.append(self.spec(month.url, "archive", t,
+                                 f"archive {month.year}-{month.month:02d}", data))
         years = []
         for year, url, month_ids in c.years:
             months = [c.months[m] for m in month_ids]
@@ -279,44 +265,33 @@ class _Planner:
             issues = tuple(i for m in months for i in m.issues)
             years.append((year, url, sum(ch[3] for ch in children)))
             data = ArchivePage("year", year, 0, editions, issues, children)
-            out.append(self.spec(url, "archive", t, f"archive {year}", data,
-                                 self.sigs(t, issues), *(self.edition_sig(t, n) for n in editions)))
+            out.append(self.spec(url, "archive", t, f"archive {year}", data))
         data = ArchivePage("all", 0, 0, tuple(range(len(c.editions))), c.issues,
                            tuple((y, 0, url, count) for y, url, count in years))
-        out.append(self.spec("/archive/", "archive", t, "archive", data, self.sigs(t, c.issues),
-                             *(self.edition_sig(t, n) for n in range(len(c.editions)))))
+        out.append(self.spec("/archive/", "archive", t, "archive", data))
         return out
 
     def lists(self) -> list[PageSpec]:
         c = self.c
         out = [self.spec("/publications/", "publications", "publications.html",
-                         "publications page", IndexPage(),
-                         repr([(g.name, g.slug, len(g.entries),
-                                c.entries[g.entries[0]].article.meta.date)
-                               for g in c.publications]))]
+                         "publications page", IndexPage())]
         if c.tags:
-            out.append(self.spec("/tags/", "tags", "tags.html", "tags page", IndexPage(),
-                                 repr([(g.name, g.slug, len(g.entries)) for g in c.tags])))
+            out.append(self.spec("/tags/", "tags", "tags.html", "tags page", IndexPage()))
         for kind, groups in (("publication", c.publications), ("tag", c.tags)):
             template = f"{kind}.html"
-            for n, group in enumerate(groups):
+            for group in groups:
                 size = self.config.page_size
                 pages = max(1, -(-len(group.entries) // size))
                 for page in range(1, pages + 1):
                     items = group.entries[(page - 1) * size : page * size]
                     url = group.url if page == 1 else f"{group.url}page/{page}/"
-                    data = ListPage(kind, n, page, pages, items)
-                    # The page shows the group's size too, which changes with articles on
-                    # other pages of the group.
-                    out.append(self.spec(url, kind, template, f"{kind} {group.name!r}", data,
-                                         group.name, str(len(group.entries)),
-                                         self.sigs(template, items)))
+                    data = ListPage(kind, group.slug, page, pages, items)
+                    out.append(self.spec(url, kind, template, f"{kind} {group.name!r}", data))
         return out
 
     def articles(self) -> list[PageSpec]:
         c = self.c
         t = "article.html"
-        body = t in self.body_templates
         out = []
         # Positions computed once: looking each article up in its lists was quadratic.
         self._at.clear()
@@ -334,14 +309,8 @@ class _Planner:
             at = _position(siblings, i)
             prev = siblings[at - 1] if at > 0 else None
             nxt = siblings[at + 1] if 0 <= at < len(siblings) - 1 else None
-            more = self._more(i)
-            shown = [x for x in (prev, nxt) if x is not None] + list(more)
-            data = ArticlePage(i, prev, nxt, more)
-            out.append(self.spec(
-                entry.url, "article", t, entry.article.source, data,
-                self.shown(True, [i]), self.shown(body, shown),
-                repr((prev is not None, nxt is not None, len(more))),
-            ))
+            data = ArticlePage(i, prev, nxt, self._more(i))
+            out.append(self.spec(entry.url, "article", t, entry.article.source, data))
         return out
 
     def _siblings(self, i: int) -> tuple[int, ...]:
@@ -379,8 +348,7 @@ class _Planner:
         return out
 
     def _feed(self, url: str, fmt: str, title: str, link: str, items: tuple[int, ...]) -> PageSpec:
-        data = FeedPage(fmt, title, link, items)
-        return self.spec(url, "feed", None, f"feed {url}", data, self.shown(True, items))
+        return self.spec(url, "feed", None, f"feed {url}", FeedPage(fmt, title, link, items))
 
 
 def _position(items: tuple[int, ...], x: int) -> int:
@@ -388,17 +356,3 @@ def _position(items: tuple[int, ...], x: int) -> int:
         return items.index(x)
     except ValueError:
         return -1
-
-
-def _describe(data: PageData) -> str:
-    """What of a page's data changes its bytes, leaving out indexes into the catalog
-    (they shift whenever an article is added; the articles' own digests are inputs)."""
-    if isinstance(data, ListPage):
-        return repr((data.group, data.page, data.pages))
-    if isinstance(data, ArchivePage):
-        return repr((data.level, data.year, data.month, data.children))
-    if isinstance(data, FeedPage):
-        return repr((data.format, data.title, data.link))
-    if isinstance(data, SitemapPage):
-        return repr(data)
-    return type(data).__name__

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import os
 import re
 import sys
-from collections.abc import Callable, Container, Iterator
+from array import array
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,16 @@ from digest.config import SiteConfig
 from digest.errors import Problem, display_path
 from digest.files import link_files_from_page
 from digest.load import Article
-from digest.plan import ArchivePage, ArticlePage, EditionPage, HomePage, ListPage, PageSpec
+from digest.plan import (
+    ArchivePage,
+    ArticlePage,
+    EditionPage,
+    FeedPage,
+    HomePage,
+    ListPage,
+    PageSpec,
+)
+from digest.reads import Item, record, recording
 from digest.template_calls import forget_macros, memoise_macros, stop_memoising
 from digest.theme import Theme
 from digest.theme_files import shown_path
@@ -42,6 +53,10 @@ class Outcome:
     file: str
     written: bool
     problem: Problem | None = None
+    # What the page read (digest.reads): as items when rendered here; from a forked worker,
+    # as the numbers `render_all`'s `number` gave them (array('I') bytes).
+    reads: frozenset[Item] = frozenset()
+    numbers: bytes | None = None
 
 
 class Renderer:
@@ -60,11 +75,57 @@ class Renderer:
         # Keeping macro results pays across many pages; for a few it costs more (each
         # macro template is parsed once to prove it pure) than it saves.
         self.memoise = memoise
+        self._values: dict[Item, str | None] = {}
+        # A forked worker's numbering of the items its pages read (empty in the parent).
+        self._local: dict[Item, int] = {}
+        self._new: list[tuple[Item, str | None]] = []
 
-    def render(self, spec: PageSpec) -> bytes | Problem:
+    def value(self, item: Item) -> str | None:
+        """What an item pages can read is worth now (digest.reads), from the stage that owns
+        it: the theme for templates, strings and assets, the views for the rest."""
+        try:
+            return self._values[item]
+        except KeyError:
+            kind = item[0]
+            found = self._values[item] = (
+                self.theme.value(item) if kind in ("template", "string", "asset")
+                else self.views.value(item))
+            return found
+
+    def add_values(self, values: Iterable[tuple[Item, str | None]]) -> None:
+        self._values.update(values)
+
+    def local_numbers(self, reads: frozenset[Item]) -> bytes:
+        """In a forked worker: the page's reads as numbers of this worker's own; items met
+        for the first time wait in `_new` to be sent once, with their values."""
+        local = self._local
+        numbers = array("I")
+        for item in reads:
+            n = local.get(item)
+            if n is None:
+                n = local[item] = len(local)
+                self._new.append((item, self.value(item)))
+            numbers.append(n)
+        return numbers.tobytes()
+
+    def sent(self) -> list[tuple[Item, str | None]]:
+        new, self._new = self._new, []
+        return new
+
+    def render(self, spec: PageSpec) -> tuple[bytes | Problem, frozenset[Item]]:
+        """The page's bytes (or what went wrong), and what it read."""
+        with recording() as reads:
+            result = self._render(spec)
+        return result, frozenset(reads)
+
+    def _render(self, spec: PageSpec) -> bytes | Problem:
         if spec.template is None:
             from digest.feeds import render_feed  # a body edit in a new process needs no feed
 
+            if isinstance(spec.data, FeedPage):  # digest's own code: it reads the articles
+                entries = self.catalog.entries
+                for i in spec.data.entries:
+                    record(("body", entries[i].article.source))
             return render_feed(spec, self.catalog, self.config, self.bodies)
         try:
             template = self.theme.env.get_template(spec.template)
@@ -107,15 +168,14 @@ class Renderer:
         elif isinstance(data, EditionPage):
             edition = v.edition(data.index)
             assert edition is not None
-            ctx = {"edition": edition, "previous": v.edition(data.index + 1),
-                   "next": v.edition(data.index - 1) if data.index else None}
+            ctx = {"edition": edition, "previous": v.edition(data.previous),
+                   "next": v.edition(data.next)}
             title = edition.label
         elif isinstance(data, ArchivePage):
             ctx = self._archive(data)
             title = ctx["label"]
         elif isinstance(data, ListPage):
-            groups = c.publications if data.group == "publication" else c.tags
-            group = groups[data.index]
+            group = v.group(data.group, data.slug)
             first = group.url
             page_url: Callable[[int], str] = lambda n: first if n == 1 else f"{first}page/{n}/"  # noqa: E731
             ctx = {
@@ -137,16 +197,16 @@ class Renderer:
                                         self.articles_prefix, spec.url)
             if 'href="/' in body or 'src="/' in body:
                 body = _relative_links(body, spec.url)
-            article = dataclasses.replace(article, load_body=lambda: body)
+            article = dataclasses.replace(article, _load_body=lambda: body)
             ctx = {"article": article,
                    "previous": None if data.previous is None else v.article(data.previous),
                    "next": None if data.next is None else v.article(data.next),
                    "more": v.articles(data.more)}
             title, lang = article.title, article.lang
         elif spec.kind == "publications":
-            ctx = {"publications": tuple(v.publication_summary(g) for g in c.publications)}
+            ctx = {"publications": v.publication_summaries()}
         elif spec.kind == "tags":
-            ctx = {"tags": tuple(v.tag_ref(g) for g in c.tags)}
+            ctx = {"tags": v.tag_refs()}
         ctx["page"] = PageView(spec.url, spec.kind, title, lang,
                                canonical_url(self.config.base_url, spec.url))
         ctx["indexes"] = v.indexes
@@ -216,13 +276,16 @@ def _template_frame(exc: BaseException) -> tuple[str, int] | None:
 def render_all(
     specs: list[PageSpec], renderer: Renderer, out_dir: Path, jobs: int,
     advance: Callable[[int], None] | None = None, previous: Container[str] | None = None,
+    number: Callable[[Item], int] | None = None,
 ) -> Iterator[Outcome]:
     """Render and write every spec, in `jobs` forked processes when it pays off.
 
     `previous`: the files the last build wrote (its manifest); a page not among them is
-    written without first comparing it with what is on disk."""
+    written without first comparing it with what is on disk. `number`: the parent's
+    numbering of items, which pages rendered by workers come back with (`Outcome.numbers`:
+    a worker numbers items its own way and sends each item once, with its value)."""
     try:
-        yield from _render_all(specs, renderer, out_dir, jobs, advance, previous)
+        yield from _render_all(specs, renderer, out_dir, jobs, advance, previous, number)
     finally:
         forget_macros()
 
@@ -230,6 +293,7 @@ def render_all(
 def _render_all(
     specs: list[PageSpec], renderer: Renderer, out_dir: Path, jobs: int,
     advance: Callable[[int], None] | None, previous: Container[str] | None,
+    number: Callable[[Item], int] | None,
 ) -> Iterator[Outcome]:
     global _WORKER
     if jobs <= 1 or len(specs) < _PARALLEL_MIN:
@@ -250,11 +314,31 @@ def _render_all(
     chunk = max(16, min(256, len(specs) // (jobs * 8)))
     batches = [(start, min(start + chunk, len(specs))) for start in range(0, len(specs), chunk)]
     context = multiprocessing.get_context("fork")
+    numbering: dict[int, list[int]] = {}  # per worker: its numbers -> the parent's
+    items: dict[int, list[Item]] = {}  # per worker: its numbers -> items
     try:
         with context.Pool(jobs) as pool:
-            for outcomes, labels in pool.imap_unordered(_render_batch, batches):
+            for outcomes, labels, pid, new in pool.imap_unordered(_render_batch, batches):
                 dates.add(labels)  # kept in the parent's build cache for the next build
-                yield from outcomes
+                renderer.add_values(new)
+                if number is not None:
+                    numbering.setdefault(pid, []).extend(number(item) for item, _ in new)
+                else:
+                    items.setdefault(pid, []).extend(item for item, _ in new)
+                for outcome in outcomes:
+                    if outcome.numbers is None:
+                        yield outcome
+                        continue
+                    local = array("I")
+                    local.frombytes(outcome.numbers)
+                    if number is not None:
+                        table = numbering[pid]
+                        yield dataclasses.replace(
+                            outcome, numbers=array("I", [table[n] for n in local]).tobytes())
+                    else:
+                        known = items[pid]
+                        yield dataclasses.replace(
+                            outcome, reads=frozenset(known[n] for n in local), numbers=None)
                 if advance:
                     advance(len(outcomes))
     finally:
@@ -264,18 +348,22 @@ def _render_all(
 _WORKER: tuple[Renderer, Path, list[PageSpec], Container[str] | None] | None = None
 
 
-def _render_batch(bounds: tuple[int, int]) -> tuple[list[Outcome], dict[Any, str]]:
+def _render_batch(
+    bounds: tuple[int, int]
+) -> tuple[list[Outcome], dict[Any, str], int, list[tuple[Item, str | None]]]:
     assert _WORKER is not None
     renderer, out_dir, specs, previous = _WORKER
-    outcomes = [_render_and_write(renderer, out_dir, specs[i], previous) for i in range(*bounds)]
-    return outcomes, dates.unsaved()
+    outcomes = [_render_and_write(renderer, out_dir, specs[i], previous, local=True)
+                for i in range(*bounds)]
+    return outcomes, dates.unsaved(), os.getpid(), renderer.sent()
 
 
 def _render_and_write(
-    renderer: Renderer, out_dir: Path, spec: PageSpec, previous: Container[str] | None = None
+    renderer: Renderer, out_dir: Path, spec: PageSpec, previous: Container[str] | None = None,
+    *, local: bool = False,
 ) -> Outcome:
     file = output_file(spec.url)
-    result = renderer.render(spec)
+    result, reads = renderer.render(spec)
     if isinstance(result, Problem):
         return Outcome(spec.url, file, False, result)
     try:
@@ -283,7 +371,9 @@ def _render_and_write(
                              fresh=previous is not None and file not in previous)
     except OSError as exc:
         return Outcome(spec.url, file, False, Problem(file, f"cannot write: {exc}"))
-    return Outcome(spec.url, file, written)
+    if local:  # in a worker: numbers travel back, not sets of tuples of strings
+        return Outcome(spec.url, file, written, None, frozenset(), renderer.local_numbers(reads))
+    return Outcome(spec.url, file, written, None, reads)
 
 
 if sys.platform == "win32":  # pragma: no cover - fork is not available there

@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
 import jinja2.meta
+import jinja2.nodes
 import jinja2.runtime
 from markupsafe import Markup
 
 from digest.model import PartialDate
+from digest.reads import record, record_all, start_recording, stop_recording
 from digest.urls import output_file, relative
 
 
@@ -122,7 +125,8 @@ class _MacroMemo:
             return macro(*args, **kwargs)
         hit = table.get(key)
         if hit is not None:
-            result, links = hit
+            result, links, reads = hit
+            record_all(reads)  # a kept result read what it read when it was made
             if not links:
                 return result
             if self.marking:
@@ -132,15 +136,17 @@ class _MacroMemo:
         outer = (self.links, self.tainted)
         self.links, self.tainted = 0, False
         self.marking += 1
+        reads, page = start_recording()
         try:
             result = macro(*args, **kwargs)
         finally:
+            stop_recording(reads, page)
             self.marking -= 1
             links, tainted = self.links, self.tainted
             self.links, self.tainted = outer[0] + links, outer[1] or tainted
         exact = not links or (type(result) is Markup and result.count(_ROOT) == links)
         if exact and not tainted and self.size < _KEEP_CHARS:
-            table[key] = (result, links)
+            table[key] = (result, links, frozenset(reads))
             self.size += len(result)
         if not links or self.marking:
             if not exact:
@@ -215,8 +221,47 @@ def forget_macros() -> None:
 _PASS_CONTEXT = getattr(jinja2.pass_context(lambda: None), "jinja_pass_arg")  # noqa: B009
 
 
+class _CodeGenerator(jinja2.compiler.CodeGenerator):
+    """Jinja's compiler, refusing `x._name` (and so `x.__class__`...): checked once, when
+    a template is compiled, rather than at each of the millions of attribute reads."""
+
+    def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: jinja2.compiler.Frame) -> None:
+        if node.attr[:1] == "_":
+            self.fail(f"{node.attr!r}: names starting with `_` are private to digest",
+                      node.lineno)
+        super().visit_Getattr(node, frame)
+
+
 class TemplateEnvironment(jinja2.Environment):
+    """The theme's environment: every template it loads for a page is recorded as read by
+    that page (includes, imports and macros too, even when compiled templates are kept),
+    and names starting with `_` are out of templates' reach (`x._name` does not compile;
+    `x["_name"]`, `attr` and the filters that take an attribute give undefined), so that
+    data reaches templates only through the recording views (digest.reads)."""
+
     context_class = _Context
+    code_generator_class = _CodeGenerator
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.filters["attr"] = self._attr
+
+    def _load_template(
+        self, name: str, globals: Any
+    ) -> jinja2.Template:
+        record(("template", name))
+        return super()._load_template(name, globals)
+
+    def _attr(self, obj: Any, name: str) -> Any:
+        if name[:1] == "_":
+            return self.undefined(obj=obj, name=name)
+        return self.getattr(obj, name)
+
+    def getitem(self, obj: Any, argument: Any) -> Any:
+        # Also what `map(attribute=...)`, `sort(attribute=...)` and friends read through.
+        if type(argument) is str and argument[:1] == "_":
+            return self.undefined(obj=obj, name=argument)
+        return super().getitem(obj, argument)
 
 
 @jinja2.pass_context
@@ -253,6 +298,7 @@ def _target(path: str) -> str:
 def asset_linker(assets: dict[str, tuple[Path, str]]) -> Any:
     @jinja2.pass_context
     def asset(context: Any, name: str) -> str:
+        record(("asset", name))
         if name not in assets:
             raise jinja2.TemplateRuntimeError(f"asset({name!r}): no such file in static/")
         return str(link(context, assets[name][1]))

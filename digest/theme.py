@@ -1,19 +1,15 @@
 """The Jinja2 environment of a theme: site overrides -> theme -> parent themes.
 
 Also what the build needs to know about the theme before rendering: the hashed URL of
-every static file, and per template a fingerprint of every template it pulls in
-(transitively), its UI strings and its assets, so that a template edit re-renders only
-the pages that use it.
+every static file, and the value of each template, UI string and asset a page can read
+(`Theme.value`), so that a template edit re-renders only the pages that read it.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
-import json
-import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +25,7 @@ from digest.dates import SKELETONS, format_style
 from digest.errors import DigestError
 from digest.frontmatter import SafeLoader
 from digest.model import PartialDate
+from digest.reads import record
 from digest.template_calls import TemplateEnvironment, asset_linker, link
 from digest.theme_files import files_below, theme_chain, theme_stamp, ui_languages
 from digest.urls import absolute
@@ -57,13 +54,32 @@ class Theme:
     env: jinja2.Environment
     folders: tuple[Path, ...]  # where to look, in order: the site itself, theme, parents
     assets: dict[str, tuple[Path, str]]  # static name -> (file, hashed site path)
-    template_hashes: dict[str, str]
-    body_templates: frozenset[str]  # templates that (transitively) show article bodies
+    strings: dict[str, str]
     stamp: tuple[tuple[str, int, int], ...]  # every file, to notice edits between builds
+    _values: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False,
+                                                       repr=False)
 
-    def template_hash(self, name: str) -> str:
-        # An unknown template gets a fresh value: it fails to render and is retried.
-        return self.template_hashes.get(name) or os.urandom(8).hex()
+    def value(self, item: tuple[str, str]) -> str | None:
+        """A digest of the template, UI string or asset `item` names (digest.reads), as
+        the theme resolves it now; None for any other item."""
+        if item in self._values:
+            return self._values[item]
+        kind, name = item
+        found: str | None = None
+        if kind == "template":
+            assert self.env.loader is not None
+            try:
+                # The source alone: which folder it came from does not change a page.
+                source, _, _ = self.env.loader.get_source(self.env, name)
+                found = hashlib.sha1(source.encode()).hexdigest()
+            except jinja2.TemplateNotFound:
+                found = "missing"
+        elif kind == "string":
+            found = hashlib.sha1(repr(self.strings.get(name)).encode()).hexdigest()
+        elif kind == "asset":
+            found = repr(self.assets[name][1] if name in self.assets else None)
+        self._values[item] = found
+        return found
 
 
 def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
@@ -92,10 +108,7 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
         format_date=_date_formatter(config.language),
     )
     env.globals["_base_path"] = _base_path(config.base_url)
-    shared = hashlib.sha1(repr((sorted(strings.items()), sorted(
-        (k, v[1]) for k, v in assets.items()))).encode()).hexdigest()
-    hashes, body = _template_hashes(env, shared, _refs_file(config))
-    return Theme(config.theme, env, chain, assets, hashes, body, stamp)
+    return Theme(config.theme, env, chain, assets, strings, stamp)
 
 
 def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
@@ -108,7 +121,8 @@ def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{__version__}-%s.cache")
+    # "r": compiled by the environment that refuses private names (template_calls).
+    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{__version__}-r-%s.cache")
 
 
 def _site_view(config: SiteConfig) -> SiteView:
@@ -130,6 +144,7 @@ def _base_path(base_url: str) -> str:
 
 def _translator(strings: dict[str, str]) -> Any:
     def t(key: str, **values: Any) -> str:
+        record(("string", key))
         if key not in strings:
             raise jinja2.TemplateRuntimeError(f"t({key!r}): no such UI string in i18n/")
         text = strings[key]
@@ -190,80 +205,6 @@ def _assets(chain: tuple[Path, ...]) -> dict[str, tuple[Path, str]]:
             hashed = f"{stem}.{digest}.{ext}" if dot and "/" not in ext else f"{name}.{digest}"
             assets[name] = (path, "/static/" + hashed)
     return assets
-
-
-def _refs_file(config: SiteConfig) -> Path:
-    from digest.cache import CACHE_DIR
-
-    return config.output_dir.resolve().parent / CACHE_DIR / f"template-refs-{__version__}.json"
-
-
-def _template_hashes(
-    env: jinja2.Environment, shared: str, memo_file: Path | None = None
-) -> tuple[dict[str, str], frozenset[str]]:
-    assert env.loader is not None
-    sources: dict[str, str] = {}
-    refs: dict[str, set[str] | None] = {}
-    # What each template references depends on its source only: parsing every template
-    # again in each new process cost more than the rest of a nothing-to-do build.
-    memo: dict[str, list[str] | None] = {}
-    if memo_file is not None:
-        try:
-            loaded = json.loads(memo_file.read_text(encoding="utf-8"))
-            memo = loaded if isinstance(loaded, dict) else {}
-        except (OSError, ValueError):
-            memo = {}
-    added = False
-    for name in env.loader.list_templates():
-        try:
-            source, _, _ = env.loader.get_source(env, name)
-        except jinja2.TemplateNotFound:
-            continue
-        sources[name] = source
-        key = hashlib.sha1(source.encode()).hexdigest()
-        known = memo.get(key, False)
-        if known is None or (isinstance(known, list) and all(isinstance(k, str) for k in known)):
-            refs[name] = None if known is None else set(known)
-            continue
-        try:
-            found = set(jinja2.meta.find_referenced_templates(env.parse(source)))
-            refs[name] = None if None in found else {str(f) for f in found}
-        except jinja2.TemplateSyntaxError:
-            refs[name] = set()  # rendering reports it; the hash still follows the source
-        found_refs = refs[name]
-        memo[key] = None if found_refs is None else sorted(found_refs)
-        added = True
-    if added and len(memo) > 1000:  # edits pile up: keep what the theme has now
-        current = {hashlib.sha1(src.encode()).hexdigest() for src in sources.values()}
-        memo = {k: v for k, v in memo.items() if k in current}
-    if added and memo_file is not None:
-        with contextlib.suppress(OSError):
-            memo_file.parent.mkdir(parents=True, exist_ok=True)
-            temp = memo_file.with_name(f"{memo_file.name}.{os.getpid()}.tmp")
-            temp.write_text(json.dumps(memo), encoding="utf-8")
-            os.replace(temp, memo_file)
-    hashes: dict[str, str] = {}
-    body: set[str] = set()
-    for name in sources:
-        closure = _closure(name, refs, set(sources))
-        text = "".join(f"{n}\0{sources.get(n, '')}\0" for n in sorted(closure))
-        hashes[name] = hashlib.sha1((shared + text).encode()).hexdigest()
-        if "body_html" in text:
-            body.add(name)
-    return hashes, frozenset(body)
-
-
-def _closure(name: str, refs: dict[str, set[str] | None], every: set[str]) -> set[str]:
-    seen = {name}
-    stack = [name]
-    while stack:
-        found = refs.get(stack.pop(), set())
-        # A computed template name could be anything: depend on every template.
-        for ref in every if found is None else found:
-            if ref not in seen:
-                seen.add(ref)
-                stack.append(ref)
-    return seen
 
 
 def safe(html: str) -> Markup:

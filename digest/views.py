@@ -3,6 +3,13 @@
 Views are frozen and built on demand, once per process: an edition's article list is
 only materialised when a template reads `groups`, so an archive that shows labels and
 counts stays cheap.
+
+Views are the only door from templates to the catalog, and every door notes what it
+opened for the page being rendered (digest.reads): handing out an article's view notes
+its summary, reading its body notes the body, an edition notes the edition, and so on.
+`Views.value` gives the digest of each such item now, which is what a later build
+compares to decide which pages to render again. Fields starting with `_` are private:
+templates cannot read them (digest.template_calls).
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from digest.collect import Catalog, Edition, Group
 from digest.dates import format_style, format_week
 from digest.load import Article
 from digest.model import EditionPeriod, PartialDate, RelatedStory
+from digest.reads import Item, record
 from digest.urls import absolute
 
 
@@ -81,8 +89,10 @@ class ArticleView:
     featured: bool
     draft: bool
     extra: dict[str, Any]
-    # The body is fetched when a page shows it (from memory, or from the build cache).
-    load_body: Callable[[], str] = field(repr=False, compare=False)
+    # The body is fetched when a page shows it (from memory, or from the build cache);
+    # reading it is recorded as reading ("body", source).
+    _load_body: Callable[[], str] = field(repr=False, compare=False)
+    _body_item: Item = field(repr=False, compare=False)
 
     @property
     def edition_label(self) -> str | None:
@@ -97,13 +107,15 @@ class ArticleView:
 
     @property
     def body(self) -> str:
-        return self.load_body()
+        record(self._body_item)
+        return self._load_body()
 
     @property
     def body_html(self) -> Markup:
         # Marked safe on access: Markup() copies the string, and keeping a second copy of
         # every body in memory would cost ~60 MB on a 10,000-article site.
-        return Markup(self.load_body())
+        record(self._body_item)
+        return Markup(self._load_body())
 
 
 @dataclass(frozen=True)
@@ -122,12 +134,9 @@ class EditionView:
     _views: Views = field(repr=False, compare=False)
     _edition: Edition = field(repr=False, compare=False)
 
-    @cached_property
+    @property
     def groups(self) -> tuple[EditionGroup, ...]:
-        return tuple(
-            EditionGroup(self._views.publication_ref(slug), self._views.articles(items))
-            for slug, items in self._edition.groups
-        )
+        return self._views.edition_groups(self._edition)
 
     @cached_property
     def publications(self) -> tuple[PublicationRef, ...]:
@@ -230,9 +239,22 @@ class Views:
         # results can be kept per view (see digest.theme._MacroMemo).
         self.stable: dict[int, object] = {}
         self._tag_index = {g.slug: g for g in catalog.tags}
-        self.indexes = Indexes(tags=bool(catalog.tags))
+        self._indexes = Indexes(tags=bool(catalog.tags))
+        self._groups: dict[str, tuple[EditionGroup, ...]] = {}
+        self._positions: dict[str, int] | None = None
+        self._edition_at: dict[str, int] | None = None
+
+    @property
+    def indexes(self) -> Indexes:
+        record(("indexes", ""))
+        return self._indexes
 
     def article(self, index: int) -> ArticleView:
+        view = self._view(index)
+        record(("summary", view._body_item[1]))
+        return view
+
+    def _view(self, index: int) -> ArticleView:
         view = self._articles.get(index)
         if view is None:
             view = self._articles[index] = self._article(index)
@@ -265,22 +287,56 @@ class Views:
             reading_time=article.reading_time, truncated=meta.truncated, source_url=meta.url,
             tags=tuple(tags), related=tuple(_related(s) for s in meta.related), note=meta.note,
             featured=meta.featured, draft=entry.draft, extra=dict(meta.extra or {}),
-            load_body=functools.partial(self.bodies, article),
+            _load_body=functools.partial(self.bodies, article),
+            _body_item=("body", article.source),
         )
 
+    def edition_groups(self, edition: Edition) -> tuple[EditionGroup, ...]:
+        groups = self._groups.get(edition.key)
+        if groups is None:
+            groups = self._groups[edition.key] = tuple(
+                EditionGroup(self.publication_ref(slug), self.articles(items))
+                for slug, items in edition.groups
+            )
+        else:  # made for another page: this one reads the same articles
+            for group in groups:
+                for view in group.articles:
+                    record(("summary", view._body_item[1]))
+        return groups
+
     def publication_ref(self, slug: str) -> PublicationRef:
+        # Only shown as part of an article or an edition, whose values include it.
         group = self.catalog.publications[self.catalog.publication_index[slug]]
         return PublicationRef(group.name, group.slug, group.url)
 
     def publication_summary(self, group: Group) -> PublicationSummary:
+        record(("publication", group.slug))
+        return self._publication_summary(group)
+
+    def _publication_summary(self, group: Group) -> PublicationSummary:
         latest = self.catalog.entries[group.entries[0]].article.meta.date
         feed = group.url + "feed.xml" if self.feed_atom else None
         return PublicationSummary(
             group.name, group.slug, group.url, len(group.entries), latest, feed
         )
 
+    def publication_summaries(self) -> tuple[PublicationSummary, ...]:
+        record(("publications", ""))
+        return tuple(self.publication_summary(g) for g in self.catalog.publications)
+
     def tag_ref(self, group: Group) -> TagRef:
+        record(("tag", group.slug))
         return TagRef(group.name, group.slug, group.url, len(group.entries))
+
+    def tag_refs(self) -> tuple[TagRef, ...]:
+        record(("tags", ""))
+        return tuple(self.tag_ref(g) for g in self.catalog.tags)
+
+    def group(self, kind: str, slug: str) -> Group:
+        """The publication or tag a list page shows (see `publication_summary`, `tag_ref`)."""
+        if kind == "publication":
+            return self.catalog.publications[self.catalog.publication_index[slug]]
+        return self._tag_index[slug]
 
     def edition(self, index: int | None) -> EditionView | None:
         if index is None or not 0 <= index < len(self.catalog.editions):
@@ -292,6 +348,7 @@ class Views:
                                len(ed.entries), self, ed)
             self._editions[index] = view
             self.stable[id(view)] = view
+        record(("edition", view.key))
         return view
 
     def editions(self, indexes: tuple[int, ...]) -> tuple[EditionView, ...]:
@@ -306,3 +363,64 @@ class Views:
 
     def month_label(self, year: int, month: int) -> str:
         return format_style(datetime.date(year, month, 1), "month", self.language)
+
+    # What each recorded item is worth now. Reprs of the views themselves, so that a field
+    # added to a view is part of its value without being listed anywhere else.
+
+    def value(self, item: Item) -> str | None:
+        """A digest of what `item` shows now; None when the catalog has no such thing."""
+        kind, name = item
+        if kind in ("summary", "body"):
+            index = self.position(name)
+            if index is None:
+                return None
+            if kind == "body":
+                return self.catalog.entries[index].article.digest
+            return _hash(repr(self._view(index)))
+        if kind == "edition":
+            if self._edition_at is None:
+                self._edition_at = {e.key: n for n, e in enumerate(self.catalog.editions)}
+            at = self._edition_at.get(name)
+            if at is None:
+                return None
+            ed = self.catalog.editions[at]
+            source = self._source_of
+            return _hash(repr((
+                ed.period, ed.url, ed.start, ed.end, self.edition_label(ed),
+                [(self.publication_ref(slug), [source(i) for i in items])
+                 for slug, items in ed.groups])))
+        if kind == "publication":
+            pub = self.catalog.publication_index.get(name)
+            if pub is None:
+                return None
+            return _hash(repr(self._publication_summary(self.catalog.publications[pub])))
+        if kind == "tag":
+            group = self._tag_index.get(name)
+            return None if group is None else _hash(repr(self.tag_ref(group)))
+        if kind == "publications":
+            return _hash(repr([g.slug for g in self.catalog.publications]))
+        if kind == "tags":
+            return _hash(repr([g.slug for g in self.catalog.tags]))
+        if kind == "indexes":
+            return _hash(repr(self._indexes))
+        return None
+
+    def position(self, source: str) -> int | None:
+        if self._positions is None:
+            sources = getattr(self.catalog.entries, "sources", None)
+            if sources is None:
+                sources = [e.article.source for e in self.catalog.entries]
+            self._positions = {s: i for i, s in enumerate(sources)}
+        return self._positions.get(source)
+
+    def _source_of(self, index: int) -> str:
+        # An incremental build's entries know their sources without reading the entry.
+        sources = getattr(self.catalog.entries, "sources", None)
+        return str(sources[index]) if sources is not None else (
+            self.catalog.entries[index].article.source)
+
+
+def _hash(text: str) -> str:
+    import hashlib
+
+    return hashlib.blake2b(text.encode(), digest_size=12).hexdigest()

@@ -272,7 +272,7 @@ def test_corrupt_cache_means_a_clean_build(site: Path) -> None:
         path.write_bytes(b"not a database")
     from digest import build as build_module
 
-    build_module._SESSIONS.clear()
+    build_module.BuildState.forget_all()
     report = build_site(site)
     assert report.problems == () and tree(site / "_site") == before
 

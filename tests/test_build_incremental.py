@@ -280,9 +280,7 @@ def test_session_picks_up_theme_edits_between_calls(tmp_path: Path) -> None:
 def _new_process() -> None:
     from digest import build as build_module
 
-    for session in build_module._SESSIONS.values():
-        session.cache.close()
-    build_module._SESSIONS.clear()
+    build_module.BuildState.forget_all()
 
 
 def test_a_new_process_renders_bodies_from_the_cache(tmp_path: Path) -> None:

@@ -34,8 +34,8 @@ MUTATIONS = (
     Mutation(
         "the configuration's hash left out of the build key",
         "digest/build.py",
-        'key = f"{__version__}|{engine(config.raw_html)}|{config.fingerprint}|{config.raw_html}"',
-        'key = f"{__version__}|{engine(config.raw_html)}|{config.raw_html}"',
+        'f"{__version__}|{schema}|{engine(config.raw_html)}|{config.fingerprint}"',
+        'f"{__version__}|{schema}|{engine(config.raw_html)}"',
         ("test_build_incremental.py::test_a_site_yaml_change_builds_the_same_site_as_a_clean_build",),
     ),
     Mutation(
@@ -61,9 +61,9 @@ MUTATIONS = (
     ),
     Mutation(
         "a status change keeps the article's place in the site",
-        "digest/incremental.py",
-        "return (meta.date, meta.publication, meta.tags, meta.status, meta.featured, article.slug)",
-        "return (meta.date, meta.publication, meta.tags, meta.featured, article.slug)",
+        "digest/collect.py",
+        "meta.status, meta.featured)",
+        '"published" if meta.status == "draft" else meta.status, meta.featured)',
         ("test_build_incremental.py::test_publishing_and_unpublishing_a_draft_equals_a_clean_build",),
     ),
     Mutation(
@@ -79,6 +79,20 @@ MUTATIONS = (
         "select.append(new Option(name, name));",
         'select.insertAdjacentHTML("beforeend", `<option>${name}</option>`);',
         ("test_browser_site.py::test_search_filter_shows_a_publication_name_as_text",),
+    ),
+    Mutation(
+        "reading an article's body through `body` is not recorded",
+        "digest/views.py",
+        "    def body(self) -> str:\n        record(self._body_item)\n",
+        "    def body(self) -> str:\n",
+        ("test_incremental_machine.py::test_bodies_shown_in_lists_through_article_body",),
+    ),
+    Mutation(
+        "a kept macro result forgets what it read",
+        "digest/template_calls.py",
+        "record_all(reads)  # a kept result read what it read when it was made",
+        "pass",
+        ("test_reads.py::test_kept_macro_results_replay_their_reads",),
     ),
 )
 
