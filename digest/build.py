@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import __version__
-from digest.cache import BuildCache, Stamp, open_cache, schema_key
+from digest.cache import BuildCache, Stamp, code_key, open_cache
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import article_files, files_stamp, plain_static, publish
@@ -160,12 +160,7 @@ _STATES: dict[Path, BuildState] = {}
 
 def state_key(config: SiteConfig) -> str:
     """What the build cache's rows depend on besides the files they record."""
-    from digest.collect import Catalog
-    from digest.incremental import Snapshot
-    from digest.plan import PageSpec
-
-    schema = schema_key(Article, Catalog, PageSpec, Snapshot)
-    return (f"{__version__}|{schema}|{engine(config.raw_html)}|{config.fingerprint}"
+    return (f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"
             f"|{config.raw_html}")
 
 

@@ -34,8 +34,8 @@ MUTATIONS = (
     Mutation(
         "the configuration's hash left out of the build key",
         "digest/build.py",
-        'f"{__version__}|{schema}|{engine(config.raw_html)}|{config.fingerprint}"',
-        'f"{__version__}|{schema}|{engine(config.raw_html)}"',
+        'f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"',
+        'f"{__version__}|{code_key()}|{engine(config.raw_html)}"',
         ("test_build_incremental.py::test_a_site_yaml_change_builds_the_same_site_as_a_clean_build",),
     ),
     Mutation(

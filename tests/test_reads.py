@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import shutil
-import sys
-import types
 from pathlib import Path
 
 from test_build_support import SITES, build_site
 
 from digest.build import BuildState
-from digest.cache import BuildCache, schema_key
+from digest.cache import BuildCache, code_key
 from digest.config import load_config
 from digest.reads import record, recording
 
@@ -90,21 +87,18 @@ def test_kept_macro_results_replay_their_reads(tmp_path: Path) -> None:
         assert ("body", source) in reads[url], url
 
 
-def test_the_schema_key_follows_the_pickled_dataclasses() -> None:
-    module = types.ModuleType("digest_schema_probe")
-    sys.modules[module.__name__] = module
-    try:
-        exec("from dataclasses import dataclass\n"
-             "@dataclass(frozen=True)\nclass Row:\n    a: int\n", module.__dict__)
-        before = schema_key(module.Row)
-        assert schema_key(module.Row) == before
-        exec("from dataclasses import dataclass\n"
-             "@dataclass(frozen=True)\nclass Row:\n    a: int\n    b: str = ''\n",
-             module.__dict__)
-        assert schema_key(module.Row) != before
-        assert dataclasses.is_dataclass(module.Row)
-    finally:
-        del sys.modules[module.__name__]
+def test_the_cache_key_follows_the_code(tmp_path: Path) -> None:
+    import digest
+
+    package = tmp_path / "digest"
+    shutil.copytree(Path(digest.__file__).parent, package,
+                    ignore=shutil.ignore_patterns("__pycache__", "normalize", "skeleton"))
+    before = code_key(package)
+    assert before == code_key(Path(digest.__file__).parent)
+    plan = package / "plan.py"
+    plan.write_text(plan.read_text().replace("    more: tuple[EntryIx, ...]\n",
+                                             "    more: tuple[EntryIx, ...]\n    extra: int = 0\n"))
+    assert code_key(package) != before
 
 
 def test_a_cache_with_another_key_is_dropped_not_read(tmp_path: Path) -> None:
