@@ -384,7 +384,7 @@ def _render(
     changed_urls: set[str] = set()
     written = 0
     rows: dict[str, tuple[str, bytes]] = {}
-    fingerprint = {s.url: s.fingerprint for s in stale}
+    spec_of = {s.url: s for s in stale}
     failed: list[tuple[str, Problem]] = []
     with stage("render"), _progress(progress, len(stale)) as advance:
         for outcome in render_all(stale, renderer, out, jobs, advance, previous,
@@ -398,7 +398,8 @@ def _render(
             numbers = outcome.numbers
             if numbers is None:
                 numbers = items.numbers(outcome.reads)
-            rows[outcome.url] = (fingerprint[outcome.url], numbers)
+            spec = spec_of[outcome.url]  # its URL string, not the worker's copy
+            rows[spec.url] = (spec.fingerprint, numbers)
             if outcome.written:
                 written += 1
                 changed_urls.add(outcome.url)

@@ -21,7 +21,7 @@ workers each have their own copy.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 Item = tuple[str, str]
@@ -36,7 +36,7 @@ def record(item: Item) -> None:
         current.add(item)
 
 
-def record_all(items: set[Item] | frozenset[Item]) -> None:
+def record_all(items: Iterable[Item]) -> None:
     """Note several items at once: the reads a kept macro result made when it was made."""
     current = _current
     if current is not None:

@@ -86,11 +86,13 @@ class Renderer:
         try:
             return self._values[item]
         except KeyError:
-            kind = item[0]
-            found = self._values[item] = (
-                self.theme.value(item) if kind in ("template", "string", "asset")
-                else self.views.value(item))
+            found = self._values[item] = self._value(item)
             return found
+
+    def _value(self, item: Item) -> str | None:
+        if item[0] in ("template", "string", "asset"):
+            return self.theme.value(item)
+        return self.views.value(item)
 
     def add_values(self, values: Iterable[tuple[Item, str | None]]) -> None:
         self._values.update(values)
@@ -102,9 +104,9 @@ class Renderer:
         numbers = array("I")
         for item in reads:
             n = local.get(item)
-            if n is None:
+            if n is None:  # once per item and worker: its value is not kept here
                 n = local[item] = len(local)
-                self._new.append((item, self.value(item)))
+                self._new.append((item, self._value(item)))
             numbers.append(n)
         return numbers.tobytes()
 

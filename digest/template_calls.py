@@ -146,7 +146,7 @@ class _MacroMemo:
             self.links, self.tainted = outer[0] + links, outer[1] or tainted
         exact = not links or (type(result) is Markup and result.count(_ROOT) == links)
         if exact and not tainted and self.size < _KEEP_CHARS:
-            table[key] = (result, links, frozenset(reads))
+            table[key] = (result, links, tuple(reads))  # a tuple: a third of a set's size
             self.size += len(result)
         if not links or self.marking:
             if not exact:
@@ -245,11 +245,15 @@ class TemplateEnvironment(jinja2.Environment):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self.filters["attr"] = self._attr
+        self._items: dict[str, tuple[str, str]] = {}
 
     def _load_template(
         self, name: str, globals: Any
     ) -> jinja2.Template:
-        record(("template", name))
+        item = self._items.get(name)
+        if item is None:
+            item = self._items[name] = ("template", name)
+        record(item)
         return super()._load_template(name, globals)
 
     def _attr(self, obj: Any, name: str) -> Any:
@@ -296,9 +300,11 @@ def _target(path: str) -> str:
 
 
 def asset_linker(assets: dict[str, tuple[Path, str]]) -> Any:
+    items = {name: ("asset", name) for name in assets}
+
     @jinja2.pass_context
     def asset(context: Any, name: str) -> str:
-        record(("asset", name))
+        record(items.get(name) or ("asset", name))
         if name not in assets:
             raise jinja2.TemplateRuntimeError(f"asset({name!r}): no such file in static/")
         return str(link(context, assets[name][1]))

@@ -143,8 +143,13 @@ def _base_path(base_url: str) -> str:
 
 
 def _translator(strings: dict[str, str]) -> Any:
+    items: dict[str, tuple[str, str]] = {}  # made once each (see digest.reads)
+
     def t(key: str, **values: Any) -> str:
-        record(("string", key))
+        item = items.get(key)
+        if item is None:
+            item = items[key] = ("string", key)
+        record(item)
         if key not in strings:
             raise jinja2.TemplateRuntimeError(f"t({key!r}): no such UI string in i18n/")
         text = strings[key]

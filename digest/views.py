@@ -93,6 +93,8 @@ class ArticleView:
     # reading it is recorded as reading ("body", source).
     _load_body: Callable[[], str] = field(repr=False, compare=False)
     _body_item: Item = field(repr=False, compare=False)
+    # The items are made once per view: the records of kept macro results share them.
+    _summary_item: Item = field(repr=False, compare=False)
 
     @property
     def edition_label(self) -> str | None:
@@ -260,7 +262,7 @@ class Views:
 
     def article(self, index: int) -> ArticleView:
         view = self._view(index)
-        record(("summary", view._body_item[1]))
+        record(view._summary_item)
         return view
 
     def _view(self, index: int) -> ArticleView:
@@ -307,6 +309,7 @@ class Views:
             featured=meta.featured, draft=made.draft, extra=dict(meta.extra or {}),
             _load_body=functools.partial(self.bodies, article),
             _body_item=("body", article.source),
+            _summary_item=("summary", article.source),
         )
 
     def edition_groups(self, edition: Edition) -> tuple[EditionGroup, ...]:
@@ -319,7 +322,7 @@ class Views:
         else:  # made for another page: this one reads the same articles
             for group in groups:
                 for view in group.articles:
-                    record(("summary", view._body_item[1]))
+                    record(view._summary_item)
         return groups
 
     def publication_ref(self, slug: str) -> PublicationRef:
