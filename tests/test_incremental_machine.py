@@ -226,17 +226,23 @@ IncrementalBuilds.TestCase.settings = settings(
 test_incremental_builds_equal_clean_builds = IncrementalBuilds.TestCase
 
 
-def test_bodies_shown_in_lists_through_article_body(tmp_path: Path) -> None:
-    """A site card showing `{{ article.body }}` (no `body_html` in its text): a body edit
-    that leaves the summary as it was (the excerpt is the standfirst) re-renders every list
-    that shows the body, as a clean build would. Found by what the card read, not by
-    searching template text."""
+def _site_with_card(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The fixture site on the default theme, with a site override of the list card:
+    (site, the override's path, the default card's text)."""
     site = tmp_path / "site"
     shutil.copytree(SITES / "basic", site)
     _set(site, "theme", "default")
     card = site / "templates" / CARD
     card.parent.mkdir(parents=True)
-    text = (bundled_themes() / "default/templates" / CARD).read_text()
+    return site, card, (bundled_themes() / "default/templates" / CARD).read_text()
+
+
+def test_bodies_shown_in_lists_through_article_body(tmp_path: Path) -> None:
+    """A site card showing `{{ article.body }}` (no `body_html` in its text): a body edit
+    that leaves the summary as it was (the excerpt is the standfirst) re-renders every list
+    that shows the body, as a clean build would. Found by what the card read, not by
+    searching template text."""
+    site, card, text = _site_with_card(tmp_path)
     card.write_text(text.replace("</article>", "<div>{{ article.body }}</div></article>", 1))
     BuildState.forget_all()
     build_site(site)
@@ -256,12 +262,7 @@ def test_bodies_shown_in_lists_through_article_body(tmp_path: Path) -> None:
 def test_templates_cannot_reach_private_fields(tmp_path: Path) -> None:
     """Views' private fields (the catalog behind an edition, an article's body loader) are
     out of a template's reach: data reaches templates only through recorded views."""
-    site = tmp_path / "site"
-    shutil.copytree(SITES / "basic", site)
-    _set(site, "theme", "default")
-    card = site / "templates" / CARD
-    card.parent.mkdir(parents=True)
-    text = (bundled_themes() / "default/templates" / CARD).read_text()
+    site, card, text = _site_with_card(tmp_path)
     for reach in ("article._load_body()", "article['_load_body']()",
                   "(article|attr('_load_body'))()", "article.__class__",
                   "[article]|map(attribute='_body_item')|first"):
