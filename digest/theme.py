@@ -17,7 +17,6 @@ import jinja2
 import jinja2.meta
 import jinja2.runtime
 import yaml
-from markupsafe import Markup
 
 from digest import __version__
 from digest.config import SiteConfig
@@ -211,6 +210,3 @@ def _assets(chain: tuple[Path, ...]) -> dict[str, tuple[Path, str]]:
             assets[name] = (path, "/static/" + hashed)
     return assets
 
-
-def safe(html: str) -> Markup:
-    return Markup(html)
