@@ -18,20 +18,18 @@ import hashlib
 import os
 import pickle
 import time
-from array import array
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from digest import __version__
-from digest.cache import BuildCache, Stamp, code_key, open_cache
+from digest.build_state import BuildState, ItemTable, item_numbers
+from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import article_files, files_stamp, plain_static, publish
 from digest.load import Article, Loaded, load, parse_article, rescan, scan
-from digest.markdown import engine
 from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -79,89 +77,6 @@ class BuildReport:
         if self.problems:
             text += f"; {len(self.problems)} problem(s)"
         return text
-
-
-@dataclass
-class BuildState:
-    """What one process remembers between builds of one site, and its build cache.
-
-    Mutable and never shared between sites; one per output folder (`BuildState.of`).
-    The cache's key says which cache rows this state may read: the digest version, the
-    Markdown engine, the site config and the shape of the pickled values (`state_key`).
-    """
-
-    key: str
-    cache: BuildCache
-    stamps: dict[str, Stamp] | None = None  # of the article files, at the last build
-    theme: Theme | None = None
-    memo: dict[str, Any] = field(default_factory=dict)  # the snapshot head, unpickled once
-    _articles: dict[str, tuple[Stamp, Article]] | None = None
-    _pages: dict[str, tuple[str, bytes]] | None = None
-    _items: dict[Item, tuple[int, str | None]] | None = None
-
-    @classmethod
-    def of(cls, config: SiteConfig) -> BuildState:
-        """The state of this site's output folder: the one kept in this process while its
-        key holds, else a new one on the cache."""
-        key = state_key(config)
-        out = config.output_dir.resolve()
-        state = _STATES.get(out)
-        if state is None or state.key != key:
-            if state is not None:
-                state.cache.close()
-            state = _STATES[out] = cls(key, open_cache(out, key))
-        return state
-
-    @staticmethod
-    def forget_all() -> None:
-        """Close every state's cache and forget them (what a new process starts with)."""
-        for state in _STATES.values():
-            state.cache.close()
-        _STATES.clear()
-
-    # Read from the cache only when needed: a build with nothing to do never unpickles them.
-    @property
-    def articles(self) -> dict[str, tuple[Stamp, Article]]:
-        if self._articles is None:
-            self._articles = self.cache.articles()
-        return self._articles
-
-    @property
-    def pages(self) -> dict[str, tuple[str, bytes]]:
-        """url -> (fingerprint, numbers of the items it read) of each page rendered."""
-        if self._pages is None:
-            self._pages = self.cache.pages()
-        return self._pages
-
-    def items(self) -> dict[Item, tuple[int, str | None]]:
-        """(kind, name) -> (number, value digest) of every item pages read (digest.reads)."""
-        if self._items is None:
-            self._items = self.cache.items()
-        return self._items
-
-    def forget_items(self) -> None:
-        self._items = None
-
-    def record_pages(self, rows: dict[str, tuple[str, bytes]], dropped: Iterable[str] = ()
-                     ) -> None:
-        dropped = list(dropped)
-        if self._pages is not None:
-            for url in dropped:
-                self._pages.pop(url, None)
-            self._pages.update(rows)
-        if rows or dropped:
-            self.cache.update((), (), rows, dropped)
-
-
-# The process's memory between builds (the dev server builds again and again): the only
-# module state of the build, by output folder.
-_STATES: dict[Path, BuildState] = {}
-
-
-def state_key(config: SiteConfig) -> str:
-    """What the build cache's rows depend on besides the files they record."""
-    return (f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"
-            f"|{config.raw_html}")
 
 
 def build(
@@ -354,7 +269,7 @@ class _Rendered:
     changed: set[str]  # URLs written
     rows: dict[str, tuple[str, bytes]]  # cache rows of the pages rendered without problems
     failed: set[str]  # URLs of pages that could not be rendered (rendered again next time)
-    items: _Items  # what they read
+    items: ItemTable  # what they read
     problems: tuple[Problem, ...]
 
 
@@ -371,13 +286,13 @@ def _render(
     renderer = Renderer(catalog, config, theme, _bodies(state, config))
     with stage("plan"):
         before = state.pages
-        items = _Items(state.items(), renderer.value)
+        items = ItemTable(state.items(), renderer.value)
         changed_items = items.changed()
         folder = str(out)
         stale = [
             s for s in site_plan.pages
             if (row := before.get(s.url)) is None or row[0] != s.fingerprint
-            or (changed_items and not changed_items.isdisjoint(_numbers(row[1])))
+            or (changed_items and not changed_items.isdisjoint(item_numbers(row[1])))
             or not os.path.exists(os.path.join(folder, output_file(s.url)))
         ]
     files = {output_file(s.url) for s in site_plan.pages}
@@ -406,54 +321,6 @@ def _render(
     dates.save(state.cache)
     return _Rendered(files, written, changed_urls, rows, {url for url, _ in failed}, items,
                      tuple(page_problems(failed)))
-
-
-class _Items:
-    """The items pages read (digest.reads), numbered as in the cache's items table, with
-    the value each had when the pages that read it were rendered."""
-
-    def __init__(self, known: dict[Item, tuple[int, str | None]],
-                 value: Callable[[Item], str | None]) -> None:
-        self.known = known
-        self.value = value  # now
-        self.last = max((n for n, _ in known.values()), default=0)
-        self.new: list[Item] = []
-
-    def changed(self) -> set[int]:
-        """The numbers of the known items whose value is another now."""
-        value = self.value
-        return {n for item, (n, before) in self.known.items()
-                if (now := value(item)) is None or now != before}
-
-    def number(self, item: Item) -> int:
-        entry = self.known.get(item)
-        if entry is None:
-            self.last += 1
-            entry = self.known[item] = (self.last, None)
-            self.new.append(item)
-        return entry[0]
-
-    def numbers(self, reads: Iterable[Item]) -> bytes:
-        return array("I", [self.number(item) for item in reads]).tobytes()
-
-    def rows(self) -> list[tuple[int, str, str, str | None]]:
-        """Cache rows of the items new since the table was read, and of those whose
-        value changed; `known` holds the values now."""
-        fresh = set(self.new)
-        out = []
-        for item, (n, before) in self.known.items():
-            now = self.value(item)
-            if item in fresh or (now != before and now is not None):
-                self.known[item] = (n, now)
-                out.append((n, item[0], item[1], now))
-        self.new = []
-        return out
-
-
-def _numbers(data: bytes) -> array[int]:
-    numbers = array("I")
-    numbers.frombytes(data)
-    return numbers
 
 
 @dataclass(frozen=True)
@@ -562,7 +429,7 @@ def _rebuild_changed(
                 return stored[item][1]
             return renderer.value(item)
 
-        items = _Items(known, values)
+        items = ItemTable(known, values)
         items.last = max(items.last, state.cache.last_item())
         fingerprint = {s.url: s.fingerprint for s in delta.stale}
         rows = {url: (fingerprint[url], items.numbers(page_reads))
@@ -608,7 +475,7 @@ def _remember(
     reads: list[list[Item]] = []
     for spec in site_plan.pages:
         row = pages.get(spec.url)
-        reads.append([every[n] for n in _numbers(row[1]) if n in every] if row else [])
+        reads.append([every[n] for n in item_numbers(row[1]) if n in every] if row else [])
     save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads)
 
 

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from digest.build import BuildState
+from digest.build_state import BuildState
 from digest.collect import collect
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import DigestError, Problem, display_path

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 from test_build_support import SITES, build_site, tree
 
-from digest.build import BuildState
+from digest.build_state import BuildState
 from digest.theme_files import bundled_themes
 
 STRESS = os.environ.get("DIGEST_STRESS", "") not in ("", "0")

@@ -33,7 +33,7 @@ class Mutation:
 MUTATIONS = (
     Mutation(
         "the configuration's hash left out of the build key",
-        "digest/build.py",
+        "digest/build_state.py",
         'f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"',
         'f"{__version__}|{code_key()}|{engine(config.raw_html)}"',
         ("test_build_incremental.py::test_a_site_yaml_change_builds_the_same_site_as_a_clean_build",),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from test_build_support import SITES, build_site
 
-from digest.build import BuildState
+from digest.build_state import BuildState
 from digest.cache import BuildCache, code_key
 from digest.config import load_config
 from digest.reads import record, recording

@@ -1,0 +1,154 @@
+"""What one process remembers between builds of one site: `BuildState`, and its cache key.
+
+`digest build` and `digest check` share it; the dev server keeps one per output folder
+for as long as it runs, so its rebuilds read nothing twice.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest import __version__
+from digest.cache import BuildCache, Stamp, code_key, open_cache
+from digest.config import SiteConfig
+from digest.load import Article
+from digest.markdown import engine
+from digest.reads import Item
+
+if TYPE_CHECKING:
+    from digest.theme import Theme
+
+
+@dataclass
+class BuildState:
+    """What one process remembers between builds of one site, and its build cache.
+
+    Mutable and never shared between sites; one per output folder (`BuildState.of`).
+    The cache's key says which cache rows this state may read: the digest version, the
+    Markdown engine, the site config and the shape of the pickled values (`state_key`).
+    """
+
+    key: str
+    cache: BuildCache
+    stamps: dict[str, Stamp] | None = None  # of the article files, at the last build
+    theme: Theme | None = None
+    memo: dict[str, Any] = field(default_factory=dict)  # the snapshot head, unpickled once
+    _articles: dict[str, tuple[Stamp, Article]] | None = None
+    _pages: dict[str, tuple[str, bytes]] | None = None
+    _items: dict[Item, tuple[int, str | None]] | None = None
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> BuildState:
+        """The state of this site's output folder: the one kept in this process while its
+        key holds, else a new one on the cache."""
+        key = state_key(config)
+        out = config.output_dir.resolve()
+        state = _STATES.get(out)
+        if state is None or state.key != key:
+            if state is not None:
+                state.cache.close()
+            state = _STATES[out] = cls(key, open_cache(out, key))
+        return state
+
+    @staticmethod
+    def forget_all() -> None:
+        """Close every state's cache and forget them (what a new process starts with)."""
+        for state in _STATES.values():
+            state.cache.close()
+        _STATES.clear()
+
+    # Read from the cache only when needed: a build with nothing to do never unpickles them.
+    @property
+    def articles(self) -> dict[str, tuple[Stamp, Article]]:
+        if self._articles is None:
+            self._articles = self.cache.articles()
+        return self._articles
+
+    @property
+    def pages(self) -> dict[str, tuple[str, bytes]]:
+        """url -> (fingerprint, numbers of the items it read) of each page rendered."""
+        if self._pages is None:
+            self._pages = self.cache.pages()
+        return self._pages
+
+    def items(self) -> dict[Item, tuple[int, str | None]]:
+        """(kind, name) -> (number, value digest) of every item pages read (digest.reads)."""
+        if self._items is None:
+            self._items = self.cache.items()
+        return self._items
+
+    def forget_items(self) -> None:
+        self._items = None
+
+    def record_pages(self, rows: dict[str, tuple[str, bytes]], dropped: Iterable[str] = ()
+                     ) -> None:
+        dropped = list(dropped)
+        if self._pages is not None:
+            for url in dropped:
+                self._pages.pop(url, None)
+            self._pages.update(rows)
+        if rows or dropped:
+            self.cache.update((), (), rows, dropped)
+
+
+# The process's memory between builds (the dev server builds again and again): the only
+# module state of the build, by output folder.
+_STATES: dict[Path, BuildState] = {}
+
+
+def state_key(config: SiteConfig) -> str:
+    """What the build cache's rows depend on besides the files they record."""
+    return (f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"
+            f"|{config.raw_html}")
+
+
+class ItemTable:
+    """The items pages read (digest.reads), numbered as in the cache's items table, with
+    the value each had when the pages that read it were rendered."""
+
+    def __init__(self, known: dict[Item, tuple[int, str | None]],
+                 value: Callable[[Item], str | None]) -> None:
+        self.known = known
+        self.value = value  # now
+        self.last = max((n for n, _ in known.values()), default=0)
+        self.new: list[Item] = []
+
+    def changed(self) -> set[int]:
+        """The numbers of the known items whose value is another now."""
+        value = self.value
+        return {n for item, (n, before) in self.known.items()
+                if (now := value(item)) is None or now != before}
+
+    def number(self, item: Item) -> int:
+        entry = self.known.get(item)
+        if entry is None:
+            self.last += 1
+            entry = self.known[item] = (self.last, None)
+            self.new.append(item)
+        return entry[0]
+
+    def numbers(self, reads: Iterable[Item]) -> bytes:
+        return array("I", [self.number(item) for item in reads]).tobytes()
+
+    def rows(self) -> list[tuple[int, str, str, str | None]]:
+        """Cache rows of the items new since the table was read, and of those whose
+        value changed; `known` holds the values now."""
+        fresh = set(self.new)
+        out = []
+        for item, (n, before) in self.known.items():
+            now = self.value(item)
+            if item in fresh or (now != before and now is not None):
+                self.known[item] = (n, now)
+                out.append((n, item[0], item[1], now))
+        self.new = []
+        return out
+
+
+def item_numbers(data: bytes) -> array[int]:
+    numbers = array("I")
+    numbers.frombytes(data)
+    return numbers
