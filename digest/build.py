@@ -29,7 +29,7 @@ from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import article_files, files_stamp, plain_static, publish
-from digest.load import Article, Loaded, load, parse_article, rescan, scan
+from digest.load import Article, Loaded, ReadOptions, load, parse_article, rescan, scan
 from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -65,6 +65,8 @@ class BuildReport:
     problems: tuple[Problem, ...]
     timings: dict[str, float] = field(hash=False)
     changed_urls: frozenset[str] = frozenset()
+    # Articles kept off the site, by status: (held, 2), (rejected, 1)...
+    withheld: tuple[tuple[str, int], ...] = ()
     # Work a serving build leaves for after the reload (updating the search index):
     # returns its problems. A one-shot build does everything before it returns.
     pending: Callable[[], tuple[Problem, ...]] | None = field(
@@ -74,6 +76,9 @@ class BuildReport:
         seconds = sum(self.timings.values())
         text = (f"built {self.pages_total:,} pages ({self.pages_written:,} written, "
                 f"{self.pages_unchanged:,} unchanged) in {seconds:.2f} s")
+        if self.withheld:
+            kept = ", ".join(f"{n:,} {status}" for status, n in self.withheld)
+            text += f"; not published: {kept} (digest check lists them)"
         if self.problems:
             text += f"; {len(self.problems)} problem(s)"
         return text
@@ -143,9 +148,10 @@ def _build(
     with stage("load"):
         inputs = _scan(config, state, changed, serving, drafts, stamp)
         if inputs.unchanged is not None:  # nothing that any page reads changed
-            return BuildReport(0, inputs.unchanged, inputs.unchanged, (), timings)
+            pages, withheld = inputs.unchanged
+            return BuildReport(0, pages, pages, (), timings, withheld=withheld)
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
-    from digest.collect import collect
+    from digest.collect import collect, shown_statuses
     from digest.incremental import replan
     from digest.plan import plan
 
@@ -155,25 +161,26 @@ def _build(
         # Like the nothing-changed check: an output folder that was emptied is built whole.
         delta = replan(
             state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
-            inputs.force, raw_html=config.raw_html,
+            inputs.force, options=ReadOptions.of(config),
             article_pattern=config.permalinks["article"], memo=state.memo,
         ) if has_manifest(out) else None
     if delta is not None:
         report = _rebuild_changed(delta, state, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
-                state.cache.set_info("last_build", f"{inputs.build_key} {report.pages_total}")
+                _note_last_build(state, inputs.build_key, report)
             return report
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     state.cache.drop_snapshot()
     with stage("load"):
         loaded = load(config.articles_dir, config.root, state.articles,
-                      raw_html=config.raw_html, jobs=jobs, force=inputs.force,
+                      options=ReadOptions.of(config), jobs=jobs, force=inputs.force,
                       stamps=inputs.stamps,
                       save=lambda rows: state.cache.update(articles=rows),
                       keep_bodies=not state.cache.holds_bodies)
     with stage("collect"):
-        catalog = collect(loaded.articles, config, drafts=drafts)
+        catalog = collect(loaded.articles, config,
+                          shown=shown_statuses(drafts=drafts, serving=serving))
     with stage("plan"):
         site_plan = plan(catalog, config, inputs.salt)
         prepare_output(out)
@@ -193,16 +200,30 @@ def _build(
     with stage("cache"):
         _remember(state, site_plan, catalog, rendered, loaded, inputs.build_key,
                   saved=not problems)
-    if not problems:
-        state.cache.set_info("last_build", f"{inputs.build_key} {len(site_plan.pages)}")
-    return BuildReport(
+    report = BuildReport(
         pages_written=rendered.written,
         pages_unchanged=len(site_plan.pages) - rendered.written,
         pages_total=len(site_plan.pages),
         problems=tuple(sorted(problems, key=lambda p: (p.path, p.line or 0, p.message))),
         timings=timings,
         changed_urls=frozenset(rendered.changed | static.changed | searched.changed | pruned),
+        withheld=catalog.withheld,
     )
+    if not problems:
+        _note_last_build(state, inputs.build_key, report)
+    return report
+
+
+def _note_last_build(state: BuildState, build_key: str, report: BuildReport) -> None:
+    """What a build with nothing to do reports again: the pages, and what is withheld."""
+    withheld = ",".join(f"{status}={n}" for status, n in report.withheld)
+    state.cache.set_info("last_build", f"{build_key} {report.pages_total} {withheld}".strip())
+
+
+def _last_build(text: str) -> tuple[int, tuple[tuple[str, int], ...]]:
+    pages, _, withheld = text.partition(" ")
+    counts = (item.partition("=") for item in withheld.split(",") if item)
+    return int(pages), tuple((status, int(n)) for status, _, n in counts)
 
 
 @dataclass(frozen=True)
@@ -216,7 +237,8 @@ class _Inputs:
     salt: str
     build_key: str
     site_files: dict[str, Path]
-    unchanged: int | None  # pages of the last build, when nothing changed since
+    # pages of the last build and what it withheld, when nothing changed since
+    unchanged: tuple[int, tuple[tuple[str, int], ...]] | None
 
 
 def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
@@ -242,7 +264,7 @@ def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None
     unchanged = None
     if not force and last and last.startswith(build_key + " ") and known == stamps and (
             has_manifest(config.output_dir)):
-        unchanged = int(last.split()[1])  # since a build without problems
+        unchanged = _last_build(last.removeprefix(build_key + " "))  # since one without problems
     else:
         state.cache.set_info("last_build", "")
     return _Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
@@ -448,6 +470,7 @@ def _rebuild_changed(
         problems=(),
         timings=timings,
         changed_urls=frozenset(changed_urls),
+        withheld=delta.catalog.withheld,
         pending=pending,
     )
 
@@ -487,7 +510,7 @@ def _bodies(session: BuildState, config: SiteConfig) -> Callable[[Article], str]
             return article.body_html
         body = session.cache.body(article.source)
         if body is None:  # the cache could not say after all: parse the file again
-            again = parse_article(config.root, article.source, config.raw_html)
+            again = parse_article(config.root, article.source, ReadOptions.of(config))
             body = (again.body_html or "") if isinstance(again, Article) else ""
         return body
 

@@ -15,8 +15,9 @@ from digest.collect import collect
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import DigestError, Problem, display_path
 from digest.link_sources import BadLink, LinkSources, PageSource, page_sources, report
-from digest.load import load
+from digest.load import Loaded, ReadOptions, load
 from digest.plan import plan
+from digest.rights import publishing_notes
 from digest.search import SUBDIR as SEARCH_DATA
 from digest.theme_files import theme_chain
 from digest.write import check_output
@@ -39,10 +40,14 @@ def check(config: SiteConfig) -> list[Problem]:
     return problems
 
 
+def _load(config: SiteConfig) -> Loaded:
+    # The second call in a process reads nothing again: the state keeps the articles.
+    return load(config.articles_dir, config.root, BuildState.of(config).articles,
+                options=ReadOptions.of(config), jobs=os.cpu_count() or 1)
+
+
 def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
-    state = BuildState.of(config)
-    loaded = load(config.articles_dir, config.root, state.articles,
-                  raw_html=config.raw_html, jobs=os.cpu_count() or 1)
+    loaded = _load(config)
     problems = list(loaded.problems)
     sources = {a.source.rsplit("/", 1)[-1].removesuffix(".md") for a in loaded.articles}
     for article in loaded.articles:
@@ -60,25 +65,31 @@ def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
                 + ("" if known else " (which does not exist)"),
                 hint="delete one of the two, or remove `duplicate_of`",
             ))
+        held = meta.effective_status == "held"
         for flag in meta.review:
-            problems.append(Problem(article.source, f"needs review: {flag}",
-                                    hint="fix it, then remove the entry from `review`"))
-    catalog = collect(loaded.articles, config, drafts=False)
+            problems.append(Problem(
+                article.source, ("held, not published: " if held else "") + f"needs review: {flag}",
+                hint="fix it, then remove the entry from `review`"
+                + (" (with no entry left, the article is published)" if held else "")))
+    catalog = collect(loaded.articles, config, shown=frozenset({"published"}))
     site_plan = plan(catalog, config, "")
     problems += site_plan.problems
     return problems, page_sources(site_plan.pages, catalog)
 
 
 def notes(config: SiteConfig) -> list[Problem]:
-    """What is worth knowing about the site but is not wrong (printed, not counted)."""
-    if is_absolute_url(config.base_url):
-        return []
-    return [Problem(
-        "site.yaml", f"note: base_url {config.base_url!r} is a path, so pages have no "
-        "canonical link and no sitemap.xml is written (a sitemap lists full addresses)",
-        line=config.key_lines.get("base_url"),
-        hint="set `base_url:` to the site's full address, such as https://example.org/digest/",
-    )]
+    """What is worth knowing about the site but does not stop it from being published
+    (printed, not counted): what is kept off the site, and what its rights policy risks."""
+    found: list[Problem] = []
+    if not is_absolute_url(config.base_url):
+        found.append(Problem(
+            "site.yaml", f"note: base_url {config.base_url!r} is a path, so pages have no "
+            "canonical link and no sitemap.xml is written (a sitemap lists full addresses)",
+            line=config.key_lines.get("base_url"),
+            hint="set `base_url:` to the site's full address, such as https://example.org/digest/",
+        ))
+    found += publishing_notes(config, _load(config).articles)
+    return found
 
 
 class _Links(HTMLParser):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from digest.config import SiteConfig
 from digest.load import Article
-from digest.model import EditionPeriod, PartialDate
+from digest.model import STATUSES, EditionPeriod, PartialDate, Status
 from digest.urls import article_url, fill, iso_week, slugify
 
 UNSORTED = "Unsorted"  # the publication of articles that name none (check reports them)
@@ -33,14 +33,26 @@ class Placement(NamedTuple):
     date: PartialDate | None
     publication: str | None
     tags: tuple[str, ...]
-    status: str
+    status: Status  # the effective one: a hold ends with its review notes
     featured: bool
 
 
 def placement(article: Article) -> Placement:
     meta = article.meta
     return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
-                     meta.status, meta.featured)
+                     meta.effective_status, meta.featured)
+
+
+def shown_statuses(*, drafts: bool, serving: bool) -> frozenset[Status]:
+    """The statuses a build shows. Only what is published leaves the machine (drafts when
+    asked for); the dev server shows held articles too, each marked, so the curator sees
+    what waits. Rejected articles are shown nowhere."""
+    shown: set[Status] = {"published"}
+    if drafts:
+        shown.add("draft")
+    if serving and drafts:
+        shown.add("held")
+    return frozenset(shown)
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,11 @@ class Entry:
     article: Article
     url: str
     publication: str  # slug
-    draft: bool
     where: Placement
+
+    @property
+    def status(self) -> Status:
+        return self.where.status
 
 
 @dataclass(frozen=True)
@@ -99,13 +114,18 @@ class Catalog:
     tags: tuple[Group, ...]  # by name
     months: tuple[Month, ...]  # newest first; empty months are left out
     years: tuple[tuple[int, str, tuple[int, ...]], ...]  # (year, url, month indexes)
+    # How many articles are kept off this site, by status (build's summary says so).
+    withheld: tuple[tuple[Status, int], ...] = ()
 
 
-def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) -> Catalog:
-    """Place, sort and group the articles that will be published."""
+def collect(articles: Iterable[Article], config: SiteConfig, *, shown: frozenset[Status]
+            ) -> Catalog:
+    """Place, sort and group the articles of the statuses shown."""
     links = config.permalinks
-    placed = (place(a, links["article"]) for a in articles)
-    entries = sorted((e for e in placed if drafts or not e.draft), key=_newest_first)
+    placed = [place(a, links["article"]) for a in articles]
+    entries = sorted((e for e in placed if e.status in shown), key=_newest_first)
+    left_out = [e.status for e in placed if e.status not in shown]
+    withheld = tuple((s, n) for s in STATUSES if (n := left_out.count(s)))
     period = config.edition_period
     by_key: dict[str, list[int]] = defaultdict(list)
     issues: list[int] = []
@@ -145,6 +165,7 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, drafts: bool) ->
             (y, fill(links["year"], year=f"{y:04d}"), tuple(ms))
             for y, ms in sorted(years.items(), reverse=True)
         ),
+        withheld=withheld,
     )
 
 
@@ -157,7 +178,7 @@ def place(article: Article, pattern: str) -> Entry:
     where = placement(article)
     pub = slugify(where.publication or UNSORTED)
     url = article_url(pattern, pub, where.date, where.slug)
-    return Entry(article, url, pub, where.status == "draft", where)
+    return Entry(article, url, pub, where)
 
 
 def _newest_first(entry: Entry) -> tuple[int, int, int, str]:

@@ -20,6 +20,7 @@ import yaml
 from digest.errors import DigestError, Problem
 from digest.frontmatter import compose, mapping_items, suggest, to_python
 from digest.model import EditionPeriod
+from digest.rights import RightsPolicy, parse_policy
 from digest.theme_files import THEME_HINT as _THEME_HINT
 from digest.theme_files import unknown_theme
 
@@ -70,6 +71,7 @@ class SiteConfig:
     search: bool = True
     raw_html: bool = False
     author: str = ""
+    rights: RightsPolicy = field(default_factory=RightsPolicy)
     # sha256 of the config file's bytes: part of every cache key.
     fingerprint: str = ""
     # The line of each key in site.yaml, for problems found after reading it.
@@ -99,7 +101,7 @@ class SiteConfig:
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "theme": str,
     "output": str, "edition_period": str, "page_size": int, "feeds": dict,
-    "permalinks": dict, "search": bool, "raw_html": bool, "author": str,
+    "permalinks": dict, "search": bool, "raw_html": bool, "author": str, "rights": dict,
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}
 
@@ -157,6 +159,11 @@ def _check_entry(
     if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
         return [Problem(name, f"{key} must be {_TYPE_NAMES[expected]}", line)]  # type: ignore[index]
     value = typing.cast(Any, value)  # isinstance() above narrowed it to `object`
+    if key == "rights":
+        policy, problems = parse_policy(node, name)
+        if policy is not None:
+            values["rights"] = policy
+        return problems
     if key in ("feeds", "permalinks"):
         assert isinstance(node, yaml.MappingNode)  # a dict value comes from a mapping node
         try:

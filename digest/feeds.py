@@ -11,7 +11,7 @@ import uuid
 from collections.abc import Callable
 
 from digest import __version__
-from digest.collect import Catalog, Entry
+from digest.collect import UNSORTED, Catalog, Entry
 from digest.config import SiteConfig
 from digest.load import Article
 from digest.model import PartialDate
@@ -110,9 +110,12 @@ def _atom(
                    f"href={quoteattr(absolute(config.base_url, entry.url))}/>\n")
         for tag in meta.tags:
             out.append(f"    <category term={quoteattr(tag)}/>\n")
+        if meta.url:
+            out.append(f'    <link rel="related" type="text/html" href={quoteattr(meta.url)}'
+                       f" title={quoteattr(_publication(entry))}/>\n")
         if entry.article.excerpt:
             out.append(f"    <summary>{escape(entry.article.excerpt)}</summary>\n")
-        out.append(f'    <content type="html">{escape(bodies(entry.article))}</content>\n')
+        out.append(f'    <content type="html">{escape(_content(entry, bodies))}</content>\n')
         out.append("  </entry>\n")
     out.append("</feed>\n")
     return "".join(out)
@@ -140,7 +143,8 @@ def _json_feed(
             "id": _id(config, entry.url),
             "url": absolute(config.base_url, entry.url),
             "title": meta.title,
-            "content_html": bodies(entry.article),
+            "content_html": _content(entry, bodies),
+            "_digest": {"publication": _publication(entry), "rights": entry.article.rights},
         }
         if entry.article.excerpt:
             item["summary"] = entry.article.excerpt
@@ -157,6 +161,33 @@ def _json_feed(
         items.append(item)
     feed["items"] = items
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def _publication(entry: Entry) -> str:
+    return entry.where.publication or UNSORTED
+
+
+def _content(entry: Entry, bodies: Callable[[Article], str]) -> str:
+    """An entry's HTML: the curator's note, the text its rights allow (digest.rights), and
+    in every mode who published it, when, and the link to the original. No words of the
+    site's language here (feeds have no theme): names, the date and the address."""
+    from html import escape as html_escape
+
+    meta = entry.article.meta
+    parts = []
+    if meta.note:
+        parts.append(f'<aside class="note"><p>{html_escape(meta.note)}</p></aside>\n')
+    parts.append(bodies(entry.article))
+    source = [f"<cite>{html_escape(_publication(entry))}</cite>"]
+    if meta.author:
+        source.append(html_escape(meta.author))
+    if meta.date is not None:
+        source.append(meta.date.iso)
+    if meta.url:
+        shown = meta.url.split("://", 1)[-1].rstrip("/")
+        source.append(f'<a href="{html_escape(meta.url)}">{html_escape(shown)}</a>')
+    parts.append(f'<p class="attribution">— {" · ".join(source)}</p>\n')
+    return "".join(parts)
 
 
 def _sitemap(data: SitemapPage, config: SiteConfig) -> str:

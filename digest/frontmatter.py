@@ -17,6 +17,8 @@ import yaml
 
 from digest.errors import DigestError, Problem
 from digest.model import (
+    RIGHTS_MODES,
+    STATUSES,
     ArticleDocument,
     ArticleMeta,
     PartialDate,
@@ -287,9 +289,14 @@ def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise wrong(path, "`reading_time` must be a whole number of minutes", line)
         return value
-    if key == "status":
-        if value not in ("published", "draft"):
-            raise wrong(path, "`status` must be `published` or `draft`", line)
+    if key in ("status", "rights"):
+        allowed = STATUSES if key == "status" else RIGHTS_MODES
+        if key == "rights" and value is None:
+            return None
+        if value not in allowed:
+            hint = suggest(str(value), allowed) if isinstance(value, str) else ""
+            raise wrong(path, f"`{key}` must be " + ", ".join(f"`{a}`" for a in allowed),
+                        line, hint or None)
         return value
     if key in ("tags", "review"):
         if value is None:
@@ -374,7 +381,8 @@ def _opt_str(value: Any) -> str | None:
 
 _ORDER = (
     "title", "kicker", "publication", "date", "edition", "lang", "author", "standfirst", "url",
-    "reading_time", "truncated", "tags", "note", "featured", "status", "related", "source",
+    "reading_time", "truncated", "tags", "note", "featured", "status", "rights", "related",
+    "source",
     "review", "duplicate_of", "extra",
 )
 

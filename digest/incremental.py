@@ -26,7 +26,7 @@ from typing import Any, overload
 
 from digest.cache import BuildCache, Stamp
 from digest.collect import Catalog, Entry, place, placement
-from digest.load import Article, parse_article, row_of
+from digest.load import Article, ReadOptions, parse_article, row_of
 from digest.plan import PageSpec
 from digest.reads import Item
 
@@ -126,7 +126,7 @@ def replan(
     stamps: Mapping[str, Stamp],
     force: frozenset[str],
     *,
-    raw_html: bool,
+    options: ReadOptions,
     article_pattern: str,
     memo: MutableMapping[str, Any],
 ) -> Delta | None:
@@ -148,7 +148,7 @@ def replan(
     rows: list[tuple[str, Stamp, bytes, str]] = []
     shown: list[tuple[int, bool]] = []  # (entry, whether lists show it differently too)
     for source in todo:
-        new = parse_article(root, source, raw_html)
+        new = parse_article(root, source, options)
         old = cache.article(source)
         if not isinstance(new, Article) or not isinstance(old, Article):
             return None  # problems are reported by the complete build

@@ -15,16 +15,20 @@ import pickle
 import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.cache import Stamp
 from digest.errors import DigestError, Problem
 from digest.frontmatter import parse_document
 from digest.markdown import render_markdown
-from digest.model import ArticleMeta
+from digest.model import ArticleMeta, RightsMode
+from digest.rights import RightsPolicy, publishable
 from digest.urls import article_slug
+
+if TYPE_CHECKING:
+    from digest.config import SiteConfig
 
 _TAG = re.compile(r"<[^>]+>")
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -34,8 +38,20 @@ _PARALLEL_MIN = 48  # below this, forking costs more than it saves
 
 
 @dataclass(frozen=True)
+class ReadOptions:
+    """What decides how an article file becomes an Article, besides the file."""
+
+    raw_html: bool = False
+    rights: RightsPolicy = field(default_factory=RightsPolicy)
+
+    @classmethod
+    def of(cls, config: SiteConfig) -> ReadOptions:
+        return cls(config.raw_html, config.rights)
+
+
+@dataclass(frozen=True)
 class Article:
-    """One loaded article file."""
+    """One loaded article file: only what may be published of it (digest.rights)."""
 
     source: str  # site-relative posix path, as shown in problems
     meta: ArticleMeta
@@ -48,6 +64,7 @@ class Article:
     # Hashes of what pages show of this article: everything, and everything but the body.
     digest: str
     summary_digest: str
+    rights: RightsMode = "full"  # how much of the text `body_html` and `excerpt` hold
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled without its body: the cache stores bodies apart (see row_of), and a
@@ -68,7 +85,7 @@ def load(
     root: Path,
     cached: dict[str, tuple[Stamp, Article]],
     *,
-    raw_html: bool,
+    options: ReadOptions,
     jobs: int,
     force: frozenset[str] = frozenset(),
     stamps: dict[str, Stamp] | None = None,
@@ -94,7 +111,7 @@ def load(
     ]
     problems: list[Problem] = []
     batch: list[tuple[str, Stamp, bytes, str]] = []
-    for source, result in _parse_all(todo, root, raw_html, jobs):
+    for source, result in _parse_all(todo, root, options, jobs):
         if not isinstance(result, _Parsed):
             cached.pop(source, None)
             problems.extend(result)
@@ -232,13 +249,13 @@ _Result = _Parsed | tuple[Problem, ...]
 
 
 def _parse_all(
-    todo: list[str], root: Path, raw_html: bool, jobs: int
+    todo: list[str], root: Path, options: ReadOptions, jobs: int
 ) -> Iterator[tuple[str, _Result]]:
     # Articles come back pickled (a worker has to pickle them anyway to send them), which
     # is also the form the cache stores: the parent gets its cache rows for free.
     if jobs <= 1 or len(todo) < _PARALLEL_MIN:
         for source in todo:
-            result = parse_article(root, source, raw_html)
+            result = parse_article(root, source, options)
             if isinstance(result, Article):
                 yield source, _Parsed(result, *row_of(result))
             else:
@@ -249,7 +266,7 @@ def _parse_all(
     context = multiprocessing.get_context("fork")
     chunk = max(8, min(256, len(todo) // (jobs * 8)))
     global _WORKER_ARGS
-    _WORKER_ARGS = (root, raw_html)
+    _WORKER_ARGS = (root, options)
     with context.Pool(jobs) as pool:
         for source, sent in zip(
             todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True
@@ -260,12 +277,12 @@ def _parse_all(
                 yield source, sent
 
 
-_WORKER_ARGS: tuple[Path, bool] = (Path("."), False)
+_WORKER_ARGS: tuple[Path, ReadOptions] = (Path("."), ReadOptions())
 
 
 def _parse_in_worker(source: str) -> list[Any] | tuple[Problem, ...]:
-    root, raw_html = _WORKER_ARGS
-    result = parse_article(root, source, raw_html)
+    root, options = _WORKER_ARGS
+    result = parse_article(root, source, options)
     return list(row_of(result)) if isinstance(result, Article) else result
 
 
@@ -286,7 +303,8 @@ def _read_regular_file(path: Path) -> bytes:
         os.close(fd)
 
 
-def parse_article(root: Path, source: str, raw_html: bool) -> Article | tuple[Problem, ...]:
+def parse_article(root: Path, source: str, options: ReadOptions
+                  ) -> Article | tuple[Problem, ...]:
     """Read and parse one file; problems name the file (site-relative) and line."""
     try:
         text = _read_regular_file(root / source).decode("utf-8-sig")
@@ -301,11 +319,11 @@ def parse_article(root: Path, source: str, raw_html: bool) -> Article | tuple[Pr
         document = parse_document(text.replace("\r\n", "\n"), source)
     except DigestError as exc:
         return exc.problems
-    return make_article(source, document.meta, document.body, raw_html)
+    return make_article(source, document.meta, document.body, options)
 
 
-def make_article(source: str, meta: ArticleMeta, body: str, raw_html: bool) -> Article:
-    body_html = render_markdown(body, raw_html=raw_html) if body.strip() else ""
+def make_article(source: str, meta: ArticleMeta, body: str, options: ReadOptions) -> Article:
+    body_html = render_markdown(body, raw_html=options.raw_html) if body.strip() else ""
     # Words of the Markdown source: close enough for a reading time, and far cheaper than
     # stripping the HTML.
     words = len(body.split())
@@ -321,7 +339,13 @@ def make_article(source: str, meta: ArticleMeta, body: str, raw_html: bool) -> A
     minutes = meta.reading_time
     if minutes is None and words:
         minutes = max(1, round(words / _WORDS_PER_MINUTE))
+    # From here on, only what the article's rights allow: the rest is dropped here, before
+    # any page, feed or search index could read it.
+    mode = options.rights.mode_of(meta)
+    shown = publishable(meta, body_html, excerpt, mode, options.rights.excerpt_words)
+    meta, body_html, excerpt = shown.meta, shown.body_html, shown.excerpt
     stem = source.rsplit("/", 1)[-1].removesuffix(".md")
-    summary = hashlib.sha1(repr((source, meta, excerpt, minutes)).encode()).hexdigest()
+    summary = hashlib.sha1(repr((source, meta, excerpt, minutes, mode)).encode()).hexdigest()
     full = hashlib.sha1((summary + body_html).encode()).hexdigest()
-    return Article(source, meta, article_slug(stem), body_html, excerpt, minutes, full, summary)
+    return Article(source, meta, article_slug(stem), body_html, excerpt, minutes, full, summary,
+                   mode)

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 SourceFormat = Literal["magzter", "zinio", "html", "email", "pressreader", "markdown", "text"]
-Status = Literal["published", "draft"]
+# published: on the site; draft: the curator's work in progress (`build --drafts`);
+# held: waiting for review (normalize holds what it flagged), released when its `review`
+# notes are cleared; rejected: never shown, kept so a re-normalise does not bring it back.
+Status = Literal["published", "draft", "held", "rejected"]
+STATUSES: tuple[Status, ...] = ("published", "draft", "held", "rejected")
+RightsMode = Literal["full", "excerpt", "headline"]
+RIGHTS_MODES: tuple[RightsMode, ...] = ("full", "excerpt", "headline")
 EditionPeriod = Literal["daily", "weekly", "monthly"]
 
 # A day or a month; a time of day after the date (`2025-10-01T08:30:00+02:00`) is accepted
@@ -107,12 +113,23 @@ class ArticleMeta:
     note: str | None = None
     featured: bool = False
     status: Status = "published"
+    # How much of the text may be published: the site's policy for the publication
+    # unless the curator says otherwise here (digest.rights).
+    rights: RightsMode | None = None
     # A theme's own fields (`extra:` in front matter, any keys): templates see them as
     # `article.extra`. A default rather than a factory, so older cached articles read back.
     extra: dict[str, Any] | None = None
 
+    @property
+    def effective_status(self) -> Status:
+        """The status that decides where the article goes: a hold lasts as long as there
+        is something to review."""
+        if self.status == "held" and not self.review:
+            return "published"
+        return self.status
 
-CURATOR_FIELDS = ("note", "featured", "status", "tags", "extra")
+
+CURATOR_FIELDS = ("note", "featured", "status", "rights", "tags", "extra")
 
 
 @dataclass(frozen=True)

@@ -87,7 +87,11 @@ class ArticleView:
     related: tuple[RelatedView, ...]
     note: str | None
     featured: bool
-    draft: bool
+    # published, or in the dev server's preview also draft or held (marked there)
+    status: str
+    # full, excerpt or headline (digest.rights): in the last two, `body_html` holds the
+    # quoted excerpt or nothing, and `excerpt` the same words or nothing
+    rights: str
     extra: dict[str, Any]
     # The body is fetched when a page shows it (from memory, or from the build cache);
     # reading it is recorded as reading ("body", source).
@@ -95,6 +99,10 @@ class ArticleView:
     _body_item: Item = field(repr=False, compare=False)
     # The items are made once per view: the records of kept macro results share them.
     _summary_item: Item = field(repr=False, compare=False)
+
+    @property
+    def draft(self) -> bool:
+        return self.status == "draft"
 
     @property
     def edition_label(self) -> str | None:
@@ -228,7 +236,7 @@ def _og_locale(lang: str) -> str:
 class _ArticleInputs(NamedTuple):
     article: Article
     url: str
-    draft: bool
+    status: str
     publication: PublicationRef
     tags: tuple[TagRef, ...]
     language: str
@@ -290,7 +298,7 @@ class Views:
             group = self._tag_index.get(slugify(name))
             if group is not None and all(t.slug != group.slug for t in tags):
                 tags.append(TagRef(group.name, group.slug, group.url, len(group.entries)))
-        return _ArticleInputs(entry.article, entry.url, entry.draft,
+        return _ArticleInputs(entry.article, entry.url, entry.status,
                               self.publication_ref(entry.publication), tuple(tags),
                               self.language)
 
@@ -306,7 +314,8 @@ class Views:
             standfirst=meta.standfirst, excerpt=article.excerpt,
             reading_time=article.reading_time, truncated=meta.truncated, source_url=meta.url,
             tags=made.tags, related=tuple(_related(s) for s in meta.related), note=meta.note,
-            featured=meta.featured, draft=made.draft, extra=dict(meta.extra or {}),
+            featured=meta.featured, status=made.status, rights=article.rights,
+            extra=dict(meta.extra or {}),
             _load_body=functools.partial(self.bodies, article),
             _body_item=("body", article.source),
             _summary_item=("summary", article.source),

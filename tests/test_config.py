@@ -100,7 +100,8 @@ def test_every_problem_at_once_with_key_line_and_suggestion() -> None:
 def test_unknown_key_without_a_close_match_lists_the_valid_keys() -> None:
     assert config_error("colour: blue\n") == [
         "site.yaml:1: unknown key 'colour'\n  valid keys: title, description, base_url, language,"
-        " theme, output, edition_period, page_size, feeds, permalinks, search, raw_html, author"
+        " theme, output, edition_period, page_size, feeds, permalinks, search, raw_html, author,"
+        " rights"
     ]
 
 

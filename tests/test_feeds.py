@@ -91,6 +91,7 @@ def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
     publication = """Bob's "Best" Paper"""
     title = """Don't say "never" onclick="alert(2)" """.strip()
     base_url = """https://digest.example.org/it's-"quoted"/"""
+    original = "https://paper.example/it's-\"x\"-onload=\"alert(3)\""
     site = copy_site("basic", tmp_path)
     config = site / "site.yaml"
     config.write_text(config.read_text().replace(
@@ -100,6 +101,7 @@ def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
         f"title: {_quoted(title)}\n"
         f"publication: {_quoted(publication)}\n"
         "date: 2025-10-03\n"
+        f"url: {_quoted(original)}\n"
         f"tags: [{_quoted(tag)}, plain]\n"
         "---\n\nBody.\n", encoding="utf-8")
     assert build_site(site).problems == ()
@@ -108,6 +110,9 @@ def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
     for path in feeds:
         root = ET.parse(path).getroot()  # raises on a broken attribute
         for link in root.iter(f"{ATOM}link"):
+            if link.get("rel") == "related":  # the original, named after its publication
+                assert set(link.attrib) == {"rel", "type", "href", "title"}, link.attrib
+                continue
             assert link.get("href", "").startswith(base_url.rstrip("/")), path
             assert set(link.attrib) <= {"rel", "type", "href"}, (path, link.attrib)
         for entry in root.findall(f"{ATOM}entry"):
@@ -120,6 +125,9 @@ def test_attributes_holding_both_quote_kinds_round_trip(tmp_path: Path) -> None:
                 assert set(category.attrib) == {"term"}, (path, category.attrib)
             href = entry.find(f"{ATOM}link[@rel='alternate']")
             assert href is not None and href.get("href", "").startswith(base_url.rstrip("/"))
+            related = entry.find(f"{ATOM}link[@rel='related']")
+            assert related is not None
+            assert (related.get("href"), related.get("title")) == (original, publication)
     assert checked == 2  # the site feed and the publication's own
     publication_feeds = {ET.parse(p).getroot().findtext(f"{ATOM}title") for p in feeds[1:]}
     assert any(publication in (t or "") for t in publication_feeds)

@@ -259,7 +259,7 @@ def test_every_wrong_type_is_reported_at_once() -> None:
         "a.md:4: `truncated` must be true or false",
         "a.md:5: `tags` must be a list of text\n  e.g. tags: [one, two]",
         "a.md:6: `reading_time` must be a whole number of minutes",
-        "a.md:7: `status` must be `published` or `draft`",
+        "a.md:7: `status` must be `published`, `draft`, `held`, `rejected`",
         "a.md:8: `related` must be a list of stories",
         "a.md:9: `source` needs `file`, `format` "
         "(magzter|zinio|html|email|pressreader|markdown|text) and `sha256`",

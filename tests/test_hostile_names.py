@@ -105,7 +105,9 @@ def _normalize(site: Path):
 def _build(site: Path):
     from digest.build import build
 
-    return build(load_config(site), jobs=1)
+    # The preview's statuses: normalize holds what it flagged for review (a shouted title
+    # among these), and every article must get its page.
+    return build(load_config(site), jobs=1, drafts=True, serving=True)
 
 
 def assert_safe_tree(folder: Path) -> None:

@@ -62,15 +62,15 @@ MUTATIONS = (
     Mutation(
         "a status change keeps the article's place in the site",
         "digest/collect.py",
-        "meta.status, meta.featured)",
-        '"published" if meta.status == "draft" else meta.status, meta.featured)',
+        "meta.effective_status, meta.featured)",
+        '"published" if meta.status == "draft" else meta.effective_status, meta.featured)',
         ("test_build_incremental.py::test_publishing_and_unpublishing_a_draft_equals_a_clean_build",),
     ),
     Mutation(
         "the excerpt left out of what lists show of an article",
         "digest/load.py",
-        "summary = hashlib.sha1(repr((source, meta, excerpt, minutes)).encode()).hexdigest()",
-        "summary = hashlib.sha1(repr((source, meta, minutes)).encode()).hexdigest()",
+        "summary = hashlib.sha1(repr((source, meta, excerpt, minutes, mode)).encode()).hexdigest()",
+        "summary = hashlib.sha1(repr((source, meta, minutes, mode)).encode()).hexdigest()",
         ("test_build_incremental.py::test_an_excerpt_edit_rerenders_the_lists_that_show_it",),
     ),
     Mutation(

@@ -94,9 +94,10 @@ def test_a_base_url_that_is_a_path_gives_no_canonical_links_and_no_sitemap(
         assert 'rel="canonical"' not in html and "og:url" not in html
     assert not (root / "_site/sitemap.xml").exists()
     assert "Sitemap:" not in read(root, "_site/robots.txt")
-    [note] = notes(load_config(root))
+    [note] = [n for n in notes(load_config(root)) if "base_url" in n.message]
     assert "note:" in note.message and "sitemap" in note.message
-    assert notes(load_config(make_site(config=ABSOLUTE, name="other"))) == []
+    other = notes(load_config(make_site(config=ABSOLUTE, name="other")))
+    assert [n for n in other if "base_url" in n.message] == []
 
 
 @pytest.mark.parametrize(("edition", "shown"), [

@@ -259,7 +259,8 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
             related=(RelatedView("Bridge repairs", "Delayed again.", "Courier",
                                  PartialDate(2025, 10, 5), 3),
                      RelatedView("Letters", None, None, "Spring", None)),
-            note="Worth it.", featured=False, draft=True, edition_label=None,
+            note="Worth it.", featured=False, status="draft", rights="full", draft=True,
+            edition_label=None,
             extra={"mood": "<calm>"},
             body_html=Markup("<p>When the last ferry leaves…</p>"),
         )
@@ -269,7 +270,8 @@ def fake_context(lang: str) -> dict[str, dict[str, Any]]:
     first = article("The last ferry", featured=True)
     second = article("Bridge closing", kicker=None, note=None, author=None, reading_time=None,
                      date=PartialDate(2025, 10), standfirst=None, truncated=False, source_url=None,
-                     tags=(), related=(), draft=False, edition="Autumn issue",
+                     tags=(), related=(), status="published", rights="headline", draft=False,
+                     body_html=Markup(""), edition="Autumn issue",
                      edition_label="Autumn issue")
     edition = NS(key="2025-w41", period="weekly", label="6–12 Oct 2025", url="/2025/w41/", count=2,
                  groups=(NS(publication=pub, articles=(first, second)),), publications=(pub,))
@@ -358,7 +360,7 @@ def t_missing_free(html: str) -> bool:
 
 def test_article_page_shows_what_the_brief_asks_for() -> None:
     html = render("default", "article.html", "en")
-    assert 'class="badge"' in html  # serving and draft
+    assert 'class="badge badge--draft"' in html  # serving and draft
     assert 'href="https://example.org/story"' in html  # truncated notice links the source
     assert "<p>When the last ferry leaves…</p>" in html  # the body is not escaped
     assert "Maria &lt;b&gt;Lopes&lt;/b&gt;" in html  # everything else is
@@ -370,7 +372,7 @@ def test_article_page_shows_what_the_brief_asks_for() -> None:
 
 
 def test_no_draft_badge_in_a_build() -> None:
-    assert 'class="badge"' not in render("default", "article.html", "en", serving=False)
+    assert 'class="badge' not in render("default", "article.html", "en", serving=False)
 
 
 def test_headings_do_not_skip_levels() -> None:

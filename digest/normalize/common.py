@@ -211,6 +211,8 @@ def draft(extract: Extract, name: str, sha256: str) -> Draft:
             file=name, format=extract.format, sha256=sha256, ui_language=extract.ui_language
         ),
         review=tuple(dict.fromkeys(review)),
+        # Kept off the site until the curator has looked: clearing `review` releases it.
+        status="held" if review else "published",
     )
     ui_from = extract.ui_texts if extract.ui_language is None else ()
     return Draft(ArticleDocument(meta=meta, body=body), lang_from, hint, ui_from)
