@@ -160,12 +160,13 @@ def publishable(meta: ArticleMeta, body_html: str, summary: str, mode: RightsMod
     return Publishable(bare, block, quoted)
 
 
-_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|pre|td|th)>", re.I)
+# Block ends and line breaks separate words; inline tags (`<em>gut</em>.`) do not.
+_BREAK = re.compile(r"</(?:p|h[1-6]|li|blockquote|figcaption|pre|td|th|div)>|<br\s*/?>", re.I)
 _TAG = re.compile(r"<[^>]*>")
 
 
 def _plain(body_html: str) -> str:
-    text = _TAG.sub(" ", _BLOCK_END.sub("\n", body_html))
+    text = _TAG.sub("", _BREAK.sub("\n", body_html))
     return " ".join(html.unescape(text).split())
 
 
@@ -176,8 +177,8 @@ def _plain(body_html: str) -> str:
 # ever makes an excerpt shorter, never longer than the limit.
 _END = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[\"'“‘«„(\[¿¡]?[\d\w])")
 _ABBREVIATION = re.compile(
-    r"(?:\b\w|\b(?:Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mt|No|Nr|Vol|vs|etc|ca|bzw|usw|vgl|Hr|Fr|"
-    r"Mme|Mlle|Sra|Sr|Dott|Sig|Ing|z\.B|d\.h|u\.a|e\.g|i\.e)\.)$", re.I)
+    r"\b(?:\w|Mr|Mrs|Ms|Dr|Prof|St|Sr|Jr|Mt|No|Nr|Vol|vs|etc|ca|bzw|usw|vgl|Hr|Fr|"
+    r"Mme|Mlle|Sra|Sr|Dott|Sig|Ing|z\.B|d\.h|u\.a|e\.g|i\.e)\.$", re.I)
 
 
 def extract(text: str, limit: int) -> str:

@@ -1,7 +1,7 @@
 """Random sequences of edits, each built incrementally and compared with a clean build.
 
 A hypothesis state machine edits a site as a curator and a theme author would (bodies,
-titles, dates, tags, status, featured flags, notes; articles added, deleted, renamed;
+titles, dates, tags, status, review notes, rights, featured flags, notes; articles added, deleted, renamed;
 site.yaml; a site override of the article card, some showing whole bodies in lists; the
 site's UI strings) and after every step builds it again, in the same process (the dev
 server, sometimes told which file changed) or in a new one (`digest build`, which reads
@@ -42,6 +42,8 @@ CONFIG = [
     ("edition_period", ["daily", "weekly", "monthly"]),
     ("language", ["en", "fr"]),
     ("feeds", ["{atom: true, json: true, items: 2}", "{atom: true, json: false, items: 5}"]),
+    ("rights", ["{default: full}", "{default: excerpt, excerpt_words: 8}",
+                "{default: full, publications: {The Guardian: headline}}"]),
 ]
 
 
@@ -126,10 +128,23 @@ class IncrementalBuilds(RuleBasedStateMachine):
             _front(path, "tags", "[" + ", ".join(tags) + "]")
             self.changed = path
 
-    @rule(n=st.integers(0, 99), draft=st.booleans())
-    def status(self, n: int, draft: bool) -> None:
+    @rule(n=st.integers(0, 99), status=st.sampled_from([None, "draft", "held", "rejected"]))
+    def status(self, n: int, status: str | None) -> None:
         if (path := self._pick(n)) is not None:
-            _front(path, "status", "draft" if draft else None)
+            _front(path, "status", status)
+            self.changed = path
+
+    @rule(n=st.integers(0, 99), review=st.booleans())
+    def review(self, n: int, review: bool) -> None:
+        # Held articles are released when their review notes are cleared.
+        if (path := self._pick(n)) is not None:
+            _front(path, "review", "[check the date]" if review else None)
+            self.changed = path
+
+    @rule(n=st.integers(0, 99), mode=st.sampled_from([None, "full", "excerpt", "headline"]))
+    def rights(self, n: int, mode: str | None) -> None:
+        if (path := self._pick(n)) is not None:
+            _front(path, "rights", mode)
             self.changed = path
 
     @rule(n=st.integers(0, 99), featured=st.booleans())
