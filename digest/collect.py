@@ -35,12 +35,13 @@ class Placement(NamedTuple):
     tags: tuple[str, ...]
     status: Status  # the effective one: a hold ends with its review notes
     featured: bool
+    order: int | None
 
 
 def placement(article: Article) -> Placement:
     meta = article.meta
     return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
-                     meta.effective_status, meta.featured)
+                     meta.effective_status, meta.featured, meta.order)
 
 
 def shown_statuses(*, drafts: bool, serving: bool) -> frozenset[Status]:
@@ -226,7 +227,9 @@ def _edition(
     for i in items:
         by_pub[entries[i].publication].append(i)
     for group in by_pub.values():
-        group.sort(key=lambda i: (not entries[i].where.featured, i))
+        # Featured first, then the curator's order, then the catalog's.
+        group.sort(key=lambda i: (not entries[i].where.featured, entries[i].where.order is None,
+                                  entries[i].where.order or 0, i))
     names = {slug: _publication_name(entries[g[0]]).casefold() for slug, g in by_pub.items()}
     order = sorted(
         by_pub, key=lambda s: (not entries[by_pub[s][0]].where.featured, names[s], s)

@@ -283,6 +283,13 @@ def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
         if not isinstance(value, bool):
             raise wrong(path, f"`{key}` must be true or false", line)
         return value
+    if key == "order":
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise wrong(path, "`order` must be a whole number", line,
+                        "the position within its publication in an edition: 1, 2, 3...")
+        return value
     if key == "reading_time":
         if value is None:
             return None
@@ -381,7 +388,7 @@ def _opt_str(value: Any) -> str | None:
 
 _ORDER = (
     "title", "kicker", "publication", "date", "edition", "lang", "author", "standfirst", "url",
-    "reading_time", "truncated", "tags", "note", "featured", "status", "rights", "related",
+    "reading_time", "truncated", "tags", "note", "featured", "order", "status", "rights", "related",
     "source",
     "review", "duplicate_of", "extra",
 )

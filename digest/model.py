@@ -112,6 +112,9 @@ class ArticleMeta:
     # Curator fields: never overwritten by a re-normalise.
     note: str | None = None
     featured: bool = False
+    # Position within its publication's group in an edition (the desk's move up/down):
+    # ordered articles first, by this number; the others after them, as before.
+    order: int | None = None
     status: Status = "published"
     # How much of the text may be published: the site's policy for the publication
     # unless the curator says otherwise here (digest.rights).
@@ -129,7 +132,7 @@ class ArticleMeta:
         return self.status
 
 
-CURATOR_FIELDS = ("note", "featured", "status", "rights", "tags", "extra")
+CURATOR_FIELDS = ("note", "featured", "order", "status", "rights", "tags", "extra")
 
 
 @dataclass(frozen=True)

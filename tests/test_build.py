@@ -60,6 +60,35 @@ def test_edition_groups_by_publication_with_featured_first(site: Path) -> None:
     ]
 
 
+def test_the_curators_order_ranks_articles_within_their_publication(site: Path) -> None:
+    guardian = site / "content/articles/guardian"
+    energy = guardian / "2025-10-01-energy-prices.md"
+    belarus = guardian / "2025-10-01-belarus-border.md"
+    original = energy.read_text()
+    # Against the catalog's own order (by file: belarus before energy).
+    energy.write_text(original.replace("featured: true\n", "order: 1\n"))
+    belarus.write_text(belarus.read_text().replace("title:", "order: 2\ntitle:", 1))
+    build_site(site)
+    assert titles(page(site, "2025/10/01/index.html")) == [
+        "Central banks hold their nerve",  # The Economist's group, first by name
+        "Energy prices fall &lt;again&gt;", "Belarus closes border crossings"]
+    # ordered articles come before the others
+    energy.write_text(original.replace("featured: true\n", ""))
+    build_site(site)
+    assert titles(page(site, "2025/10/01/index.html"))[1:] == [
+        "Belarus closes border crossings", "Energy prices fall &lt;again&gt;"]
+    belarus.write_text(belarus.read_text().replace("order: 2\n", ""))
+    energy.write_text(original.replace("featured: true\n", "order: 5\n"))
+    build_site(site)
+    assert titles(page(site, "2025/10/01/index.html"))[1:] == [
+        "Energy prices fall &lt;again&gt;", "Belarus closes border crossings"]
+    # featured leads whatever the order says
+    belarus.write_text(belarus.read_text().replace("title:", "featured: true\ntitle:", 1))
+    build_site(site)
+    assert titles(page(site, "2025/10/01/index.html"))[:2] == [
+        "Belarus closes border crossings", "Energy prices fall &lt;again&gt;"]
+
+
 def test_month_only_issue_is_on_its_month_page_not_a_day(site: Path) -> None:
     build_site(site)
     assert "The October issue" in page(site, "2025/10/index.html")

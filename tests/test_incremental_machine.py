@@ -134,6 +134,12 @@ class IncrementalBuilds(RuleBasedStateMachine):
             _front(path, "status", status)
             self.changed = path
 
+    @rule(n=st.integers(0, 99), order=st.sampled_from([None, "1", "2", "3"]))
+    def order(self, n: int, order: str | None) -> None:
+        if (path := self._pick(n)) is not None:
+            _front(path, "order", order)
+            self.changed = path
+
     @rule(n=st.integers(0, 99), review=st.booleans())
     def review(self, n: int, review: bool) -> None:
         # Held articles are released when their review notes are cleared.
