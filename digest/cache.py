@@ -7,6 +7,12 @@ then. The whole file is keyed on the digest version, the Markdown engine, the co
 fingerprint and the code that writes and reads it (`code_key`): a different key, a
 corrupt file or any read error means an empty cache, never a wrong site. SQLite (rather
 than one pickle) lets a one-article rebuild update a few rows.
+
+Each output folder has a cache of its own: its page rows, snapshot and search state
+describe that folder's files. The dev server's preview is built into `preview/` inside
+this folder (see `preview_output`), a site folder of its own with its cache and records
+beside it, so `digest serve` and `digest build` never read or drop each other's rows,
+and each stays incremental after the other ran.
 """
 
 from __future__ import annotations
@@ -42,6 +48,18 @@ CREATE TABLE IF NOT EXISTS readers (chunk INTEGER PRIMARY KEY, data BLOB NOT NUL
 """
 _TABLES = ("articles", "pages", "items", "blobs", "specs", "readers")
 CACHE_DIR = ".digest-cache"
+PREVIEW_DIR = "preview"  # inside CACHE_DIR: where `digest serve` builds
+
+
+def preview_output(output: str) -> str:
+    """The dev server's output folder for a site whose `output:` is `output` (both
+    relative to the site): `.digest-cache/preview/<name>` in the cache folder beside it.
+
+    It keeps the output's name, and its own cache, manifest and compiled templates
+    land beside it in `.digest-cache/preview/` (`open_cache`, digest.write), apart
+    from the deploy folder's."""
+    path = Path(output)
+    return (path.parent / CACHE_DIR / PREVIEW_DIR / path.name).as_posix()
 
 
 def code_key(package: Path | None = None) -> str:

@@ -216,6 +216,9 @@ def serve(
 ) -> None:
     """Build, serve with live reload, and rebuild on every change.
 
+    The preview is built in .digest-cache/preview/: the output folder (_site/) is
+    left to `digest build`, so it never holds a draft you previewed.
+
     \b
     Examples:
       digest serve

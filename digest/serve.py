@@ -1,4 +1,8 @@
-"""`digest serve`: build, serve the output with live reload, rebuild on every change.
+"""`digest serve`: build a preview, serve it with live reload, rebuild on every change.
+
+The preview (drafts included) is built into its own folder in the build cache
+(`.digest-cache/preview/`, digest.cache.preview_output), never into the output folder:
+that one holds only what `digest build` made, so deploying it never publishes a draft.
 
 `DevServer` ties the pieces together: the first build, the HTTP server
 (digest.livereload) and the watcher (digest.watch), whose thread runs every rebuild
@@ -23,7 +27,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 import digest
-from digest.cache import CACHE_DIR
+from digest.cache import CACHE_DIR, preview_output
 from digest.config import SiteConfig, load_config
 from digest.errors import DigestError, Problem, display_path
 from digest.livereload import _HASHED_CSS, App, DevHTTPServer, Outcome, SiteState
@@ -76,15 +80,25 @@ def theme_dirs(config: SiteConfig) -> list[Path]:
         return [Path(digest.__file__).resolve().parent.parent / "themes"]
 
 
+def preview_config(config: SiteConfig) -> SiteConfig:
+    """The site as the dev server builds it: the same, but into the preview folder."""
+    return dataclasses.replace(config, output=preview_output(config.output))
+
+
 def watch_scope(config: SiteConfig) -> WatchScope:
+    """What the dev server watches for the site `config` (its own, not the preview's).
+
+    The output folder, the cache and the preview in it are written by builds: never
+    sources, so the server's own writes never start another build."""
     root = config.root.resolve()
+    out = root / config.output
     return WatchScope(
         folders=(
             root / "content", root / "themes", root / "templates", root / "static",
             *(d.resolve() for d in theme_dirs(config)),
         ),
         files=(root / "site.yaml",),
-        ignored=(root / config.output, (root / config.output).parent / CACHE_DIR),
+        ignored=(out, out.parent / CACHE_DIR, root / preview_output(config.output)),
     )
 
 
@@ -141,7 +155,9 @@ def _articles_state(folder: Path) -> dict[Path, tuple[int, int, int]]:
 
 
 class DevServer:
-    """The dev server: `start()`, then `url`; `stop()` returns promptly, threads and all."""
+    """The dev server: `start()`, then `url`; `stop()` returns promptly, threads and all.
+
+    `site` is the site as site.yaml says; `config` the one it builds, into the preview."""
 
     def __init__(
         self, config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000,
@@ -149,7 +165,8 @@ class DevServer:
         normalize: NormalizeFn = _real_normalize,
         out: TextIO | None = None, port_tries: int = 1,
     ) -> None:
-        self.config = dataclasses.replace(config, root=config.root.resolve())
+        self.site = dataclasses.replace(config, root=config.root.resolve())
+        self.config = preview_config(self.site)
         self.host, self.port, self.drafts, self.poll = host, port, drafts, poll
         self.port_tries = port_tries  # > 1: move on to the next port when one is in use
         self._build, self._normalize = build, normalize
@@ -157,7 +174,7 @@ class DevServer:
         self.state = SiteState(self.config.output_dir)
         self.app = App(self.state)
         self.watcher = Watcher(
-            watch_scope(self.config), self.rebuild, poll=poll,
+            watch_scope(self.site), self.rebuild, poll=poll,
             warm_up=_warm_normalize if normalize is _real_normalize else None,
         )
         self.latencies: list[float] = []  # seconds from a change to its reload event
@@ -229,7 +246,7 @@ class DevServer:
             raise
         finally:
             if changed is not None:  # site.yaml or theme.yaml may name another theme now
-                self.watcher.rescope(watch_scope(self.config))
+                self.watcher.rescope(watch_scope(self.site))
             epoch = self.state.finish_build(outcome, self.config.output_dir)
             done = time.monotonic()
             if changed is not None:
@@ -251,7 +268,8 @@ class DevServer:
         css_only = bool(changed) and self._css_only(changed or ())
         if changed is not None and self.config.config_path in changed:
             try:
-                self.config = load_config(self.config.root)
+                self.site = load_config(self.site.root)
+                self.config = preview_config(self.site)
             except DigestError as exc:
                 return Outcome(problems=exc.problems), None
             changed, css_only = None, False
@@ -366,7 +384,9 @@ def serve(
                        port_tries=1 if port_explicit else PORT_TRIES)
     try:
         server.start()
-        print(f"serving {config.root} at {server.url} (Ctrl-C to stop)", flush=True)
+        print(f"serving {config.root} at {server.url} from {server.config.output}/ "
+              f"({config.output.rstrip('/')}/ is left to `digest build`); Ctrl-C to stop",
+              flush=True)
         if not is_loopback(host):
             print(
                 f"warning: listening on {host}: anyone who can reach this machine sees the "

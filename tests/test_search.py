@@ -13,6 +13,7 @@ from digest import search
 from digest.search import bucket_of, terms_of
 
 DATA = "_site/search/data"
+PREVIEW = ".digest-cache/preview"  # what the dev server builds: its _site/, and its cache
 
 
 def test_terms_are_lowercased_unaccented_words() -> None:
@@ -173,13 +174,14 @@ def test_the_dev_server_updates_the_index_right_after_the_reload(site: Path) -> 
     log = io.StringIO()
     server = DevServer(load_config(site), out=log)
     server.rebuild(Batch(frozenset(), time.monotonic()))  # the first build, whole
+    preview = site / PREVIEW
     epochs: list[int] = []
     real_finish = server.state.finish_build
 
     def finish(*args: object) -> int:
         # What the reload announces: the page is new, the index not yet.
         epochs.append(real_finish(*args))  # type: ignore[arg-type]
-        assert not find(site, "kingfishers")
+        assert not find(preview, "kingfishers")
         return epochs[-1]
 
     server.state.finish_build = finish  # type: ignore[method-assign]
@@ -187,6 +189,6 @@ def test_the_dev_server_updates_the_index_right_after_the_reload(site: Path) -> 
     path.write_text(path.read_text() + "\nKingfishers perch on the export cranes.\n")
     server.rebuild(Batch(frozenset({path}), time.monotonic()))
     assert epochs and "Kingfishers" in (
-        site / "_site/the-economist/2025-10-02-chips/index.html").read_text()
-    assert find(site, "kingfishers") == [("The chip war widens", 1)]
-    assert tree(site / DATA) == clean_index(site, drafts=True)
+        preview / "_site/the-economist/2025-10-02-chips/index.html").read_text()
+    assert find(preview, "kingfishers") == [("The chip war widens", 1)]
+    assert tree(preview / DATA) == clean_index(site, drafts=True)

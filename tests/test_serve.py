@@ -290,10 +290,10 @@ def test_css_swap_names_the_stylesheet_written_not_the_one_pruned(make_site) -> 
     from digest.serve import DevServer
 
     root = make_site()
-    static = root / "_site" / "static"
+    server = DevServer(load_config(root), port=0, build=lambda *a, **k: None)
+    static = server.config.output_dir / "static"
     static.mkdir(parents=True)
     (static / "style.75fbb507.css").write_text("body{}")
-    server = DevServer(load_config(root), port=0, build=lambda *a, **k: None)
     for order in (["/static/style.1841a274.css", "/static/style.75fbb507.css"],
                   ["/static/style.75fbb507.css", "/static/style.1841a274.css"]):
         report = SimpleNamespace(changed_urls=order)
