@@ -11,7 +11,13 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-SourceFormat = Literal["magzter", "zinio", "html", "email", "pressreader", "markdown", "text"]
+# The formats normalize reads (one module each, digest/normalize/formats/): reading apps,
+# saved pages (html, mhtml), browser copies of pages (web), e-mail, a bare link, and
+# read-later exports (each item one article).
+SourceFormat = Literal[
+    "magzter", "zinio", "html", "mhtml", "web", "email", "pressreader", "markdown", "text",
+    "link", "pocket", "instapaper", "readwise", "wallabag", "raindrop", "omnivore", "bookmarks",
+]
 # published: on the site; draft: the curator's work in progress (`build --drafts`);
 # held: waiting for review (normalize holds what it flagged), released when its `review`
 # notes are cleared; rejected: never shown, kept so a re-normalise does not bring it back.

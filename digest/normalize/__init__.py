@@ -18,10 +18,16 @@ if TYPE_CHECKING:
 
 
 def parse_dump(data: bytes, name: str) -> ArticleDocument:
-    """Normalise one raw dump; `name` is recorded as its source file (see core.parse_dump)."""
+    """Normalise one raw dump; `name` is recorded as its source file (see core.parse_dump).
+    A dump holding many articles (a read-later export) gives its first."""
+    return parse_dump_all(data, name)[0]
+
+
+def parse_dump_all(data: bytes, name: str) -> tuple[ArticleDocument, ...]:
+    """Every article of one raw dump: one, or one per item of an export."""
     from digest.normalize.core import parse_dump as parse
 
     return parse(data, name)
 
 
-__all__ = ["STATE_FILE", "NormalizeReport", "normalize", "parse_dump"]
+__all__ = ["STATE_FILE", "NormalizeReport", "normalize", "parse_dump", "parse_dump_all"]

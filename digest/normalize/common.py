@@ -10,7 +10,7 @@ import dataclasses
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from digest.frontmatter import is_web_address
 from digest.model import (
@@ -25,6 +25,27 @@ from digest.normalize import casing, textfix
 
 NO_DATE = "no date found"
 JOIN_NOTE = "joined a line that ended in a stray period: check that sentence"
+
+
+@dataclass(frozen=True)
+class Dump:
+    """One raw dump as every format reads it."""
+
+    name: str  # recorded as the article's source file (the path relative to content/)
+    sha256: str  # of the raw bytes
+    text: str  # decoded, line ends fixed, otherwise as saved
+    lines: tuple[str, ...]  # the repaired text's lines
+    fetch: bool = False  # whether a format may fetch what the dump points at (`--fetch`)
+
+
+class Format(Protocol):
+    """A format module: `NAME`, `sniff` and `parse` (see formats/__init__.py)."""
+
+    NAME: SourceFormat
+
+    def sniff(self, dump: Dump) -> bool: ...
+
+    def parse(self, dump: Dump) -> tuple[Draft, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -141,6 +162,9 @@ class Draft:
     lang_from: tuple[tuple[str, int], ...] = ()  # (text, minimum letters): the first found wins
     lang_fallback: str | None = None  # when no text gives a language (a page's `lang`)
     ui_from: tuple[str, ...] = ()  # lines the app wrote: the first found is `ui_language`
+    # Which item of a dump holding many (a read-later export): normalize keys its record
+    # on it. None for a dump that is one article.
+    item: str | None = None
 
 
 def _first_language(texts: tuple[tuple[str, int], ...]) -> str | None:
@@ -162,6 +186,11 @@ def complete(draft: Draft) -> ArticleDocument:
     if not changes:
         return document
     return dataclasses.replace(document, meta=dataclasses.replace(document.meta, **changes))
+
+
+def one(extract: Extract, dump: Dump) -> tuple[Draft, ...]:
+    """The draft of a dump that is one article."""
+    return (draft(extract, dump.name, dump.sha256),)
 
 
 def finish(extract: Extract, name: str, sha256: str) -> ArticleDocument:

@@ -1,6 +1,6 @@
-"""parse_dump: raw bytes in, ArticleDocument out. Pure: no files, no clock.
+"""parse_dump: raw bytes in, ArticleDocuments out. Pure: no files, no clock.
 
-`draft_text` does all of it but the language detection (`common.complete`), which
+`draft_dump` does all of it but the language detection (`common.complete`), which
 needs the language model: normalize drafts dumps while the model is loading.
 """
 
@@ -9,18 +9,9 @@ from __future__ import annotations
 import hashlib
 
 from digest.model import ArticleDocument
-from digest.normalize import (
-    html,
-    magzter,
-    markdown,
-    newsletter,
-    plaintext,
-    pressreader,
-    textfix,
-    zinio,
-)
-from digest.normalize.common import Draft, complete, draft
-from digest.normalize.sniff import non_text, sniff
+from digest.normalize import textfix
+from digest.normalize.common import Draft, Dump, complete
+from digest.normalize.sniff import non_text
 
 
 def decode_text(data: bytes, name: str) -> str:
@@ -35,23 +26,22 @@ def decode_text(data: bytes, name: str) -> str:
     return textfix.decode(data, name).replace("\r\n", "\n").replace("\r", "\n")
 
 
-def parse_dump(data: bytes, name: str) -> ArticleDocument:
-    """Normalise one raw dump; `name` is recorded as its source file.
+def parse_dump(data: bytes, name: str) -> tuple[ArticleDocument, ...]:
+    """Every article of one raw dump (one, or one per item of an export); `name` is
+    recorded as its source file.
 
     Raises DigestError for empty, binary or unreadable input and for invalid
     front matter in a Markdown file.
     """
     text = decode_text(data, name)
     sha256 = hashlib.sha256(data).hexdigest()
-    return parse_text(text, name, sha256)
+    return tuple(complete(d) for d in draft_dump(text, name, sha256))
 
 
-def parse_text(text: str, name: str, sha256: str) -> ArticleDocument:
-    return complete(draft_text(text, name, sha256))
-
-
-def draft_text(text: str, name: str, sha256: str) -> Draft:
+def draft_dump(text: str, name: str, sha256: str, *, fetch: bool = False) -> tuple[Draft, ...]:
     """`text` as decode_text gives it; raises DigestError as parse_dump does."""
+    from digest.normalize.formats import detect
+
     repaired = textfix.repair(text)
     if not repaired.strip():
         from digest.errors import DigestError
@@ -59,20 +49,5 @@ def draft_text(text: str, name: str, sha256: str) -> Draft:
         raise DigestError.at(
             name, "the file has no text", hint="delete it or paste the article into it"
         )
-    lines = repaired.split("\n")
-    kind = sniff(text, lines)
-    if kind == "markdown":
-        return markdown.draft(text.lstrip("\ufeff"), name, sha256)
-    if kind == "email":
-        extract = newsletter.parse(text)
-    elif kind == "html":
-        extract = html.parse(text)
-    elif kind == "magzter":
-        extract = magzter.parse(lines)
-    elif kind == "pressreader":
-        extract = pressreader.parse(lines)
-    elif kind == "zinio":
-        extract = zinio.parse(lines)
-    else:
-        extract = plaintext.parse(lines)
-    return draft(extract, name, sha256)
+    dump = Dump(name, sha256, text, tuple(repaired.split("\n")), fetch)
+    return detect(dump).parse(dump)

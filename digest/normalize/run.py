@@ -20,7 +20,9 @@ import click
 
 from digest.errors import DigestError, Problem, display_path
 from digest.frontmatter import dump_document, parse_document
-from digest.model import CURATOR_FIELDS, ArticleDocument, SourceInfo
+from digest.model import ArticleDocument, SourceInfo
+from digest.normalize.duplicates import Marks, Seen
+from digest.normalize.merge import Merged, merge
 from digest.normalize.state import (
     STATE_FILE,
     DumpRecord,
@@ -28,7 +30,7 @@ from digest.normalize.state import (
     replace_atomic,
     save_state,
 )
-from digest.normalize.work import Job, Parsed, parse_all
+from digest.normalize.work import Article, Job, Parsed, parse_all
 
 if TYPE_CHECKING:
     from digest.config import SiteConfig
@@ -78,7 +80,8 @@ class _Run:
     stdout: TextIO | None
     state: dict[str, DumpRecord]
     claimed: dict[str, str]  # article path -> dump key that owns it
-    texts: dict[str, str]  # text fingerprint -> dump key
+    seen: Seen  # every article known, to find duplicates
+    fetch: bool = False
     written: list[str] = dataclasses.field(default_factory=list)
     unchanged: list[str] = dataclasses.field(default_factory=list)
     duplicates: list[str] = dataclasses.field(default_factory=list)
@@ -92,6 +95,11 @@ class _Run:
     def __post_init__(self) -> None:
         self.content = os.fspath(self.config.content_dir)
 
+    def items(self, key: str) -> list[str]:
+        """The records of the articles an export `key` gave (`key#item`)."""
+        prefix = key + "#"
+        return sorted(k for k in self.state if k.startswith(prefix))
+
 
 def normalize(
     config: SiteConfig,
@@ -102,17 +110,22 @@ def normalize(
     stdout: TextIO | None,
     progress: bool,
     jobs: int | None = None,
+    fetch: bool = False,
 ) -> NormalizeReport:
     """Normalise `paths` (default: every file in content/inbox) into content/articles.
 
     Dumps are parsed in `jobs` forked worker processes (default: one per CPU); what is
-    written and reported does not depend on it.
+    written and reported does not depend on it. With `fetch`, a dump that is only a link
+    has its page fetched (see formats/link.py).
     """
     state = load_state(config.content_dir)
+    seen = Seen()
+    for key, record in sorted(state.items()):
+        if record.duplicate_of is None and record.items is None:
+            seen.add(key, Marks(record.text, record.url, record.title, record.shape))
     run = _Run(
         config=config, force=force, dry_run=dry_run, stdout=stdout, state=state,
-        claimed={r.article: k for k, r in state.items() if r.article},
-        texts={r.text: k for k, r in sorted(state.items()) if r.duplicate_of is None},
+        claimed={r.article: k for k, r in state.items() if r.article}, seen=seen, fetch=fetch,
         state_missing=not state and _has_articles(config.articles_dir),
     )
     files = list(_files(config, paths, run.problems))
@@ -218,52 +231,70 @@ def _read_new(run: _Run, file: str, key: str) -> Job | None:
         return None
     sha = hashlib.sha256(data).hexdigest()
     record = run.state.get(key)
-    if record is not None and record.sha256 == sha and not run.force and run.stdout is None:
+    fresh = record is not None and record.sha256 == sha and not run.force and run.stdout is None
+    if fresh and not (run.fetch and record is not None and record.link):
         # Nothing new: decided without parsing, which keeps a re-run fast.
-        if record.duplicate_of is not None:
-            run.duplicates.append(f"{key}: duplicate of {record.duplicate_of}")
+        assert record is not None
+        keys = run.items(key) if record.items is not None else [key]
+        known = [(k, run.state[k]) for k in keys]
+        if all(r.duplicate_of or _exists(run, r.article) for _, r in known):
+            for item, found in known:
+                if found.duplicate_of is not None:
+                    run.duplicates.append(f"{item}: duplicate of {found.duplicate_of}")
+                elif found.article:
+                    run.unchanged.append(found.article)
             return None
-        if record.article and os.path.isfile(os.path.join(run.content, record.article)):
-            run.unchanged.append(record.article)
-            return None
-    return Job(key, data, sha)
+    return Job(key, data, sha, run.fetch)
+
+
+def _exists(run: _Run, article: str | None) -> bool:
+    return bool(article) and os.path.isfile(os.path.join(run.content, article or ""))
 
 
 def _one(run: _Run, parsed: Parsed) -> None:
-    key, sha, fingerprint = parsed.key, parsed.sha, parsed.fingerprint
     if parsed.problems:
         run.problems.extend(parsed.problems)
         return
     if run.stdout is not None:
-        run.stdout.write(parsed.markdown)
+        for article in parsed.articles:
+            run.stdout.write(article.markdown)
         return
-    first = run.texts.get(fingerprint)
-    if first is not None and first != key:
-        run.duplicates.append(f"{key}: duplicate of {first}")
-        click.echo(f"{key}: duplicate of {first}", err=True)
-        _record(run, key, DumpRecord(sha, fingerprint, duplicate_of=first))
-        return
-    run.texts[fingerprint] = key
-    _place(run, parsed, fingerprint)
+    for article in parsed.articles:
+        first = run.seen.first(article.key, article.marks)
+        if first is not None:
+            run.duplicates.append(f"{article.key}: duplicate of {first}")
+            click.echo(f"{article.key}: duplicate of {first}", err=True)
+            _record(run, article.key, DumpRecord(
+                article.sha, article.marks.fingerprint, duplicate_of=first))
+            continue
+        run.seen.add(article.key, article.marks)
+        _place(run, article)
+    if parsed.many:
+        _record(run, parsed.key, DumpRecord(
+            parsed.sha, parsed.fingerprint, items=len(parsed.articles)))
 
 
-def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
-    key, sha, document, markdown = parsed.key, parsed.sha, parsed.document, parsed.markdown
+def _place(run: _Run, article: Article) -> None:
+    key, sha, markdown = article.key, article.sha, article.markdown
     record = run.state.get(key)
     rel = record.article if record and record.article else None
     if rel is None or not os.path.isfile(os.path.join(run.content, rel)):
-        rel = _free_path(run, key, sha, parsed.path)
+        rel = _free_path(run, key, sha, article.path)
     target = os.path.join(run.content, rel)
     old = _read(target)
-    if old is not None and run.force:
-        assert document is not None  # parsed with keep_document under --force
-        markdown = dump_document(_keep_curator_fields(document, old, rel))
-    elif old is not None and _may_hold_edits(record, rel, old, markdown):
+    base = record.fields if record is not None and record.article == rel else None
+    kept: tuple[str, ...] = ()
+    if old is not None and not run.force and _may_hold_edits(record, rel, old, markdown):
         if record is not None and record.article == rel and record.sha256 == sha:
             run.unchanged.append(rel)  # edited, and its dump is as it was: nothing to do
         else:
             run.conflicts.append(_conflict(run, rel))
         return
+    if old is not None and (run.force or (record is not None and record.kept)):
+        document = article.document or parse_document(markdown, rel)
+        merged = _merge(run, rel, old, base, document)
+        if merged is not None:
+            markdown, kept = dump_document(merged.document), merged.kept
     data = markdown.encode("utf-8")
     if run.dry_run:
         if old != data:
@@ -277,8 +308,36 @@ def _place(run: _Run, parsed: Parsed, fingerprint: str) -> None:
     else:
         replace_atomic(target, data)
         run.written.append(rel)
-    _record(run, key, DumpRecord(sha, fingerprint, article=rel, written=_sha(data)))
+    marks = article.marks
+    _record(run, key, DumpRecord(
+        sha, marks.fingerprint, article=rel, written=_sha(data), url=marks.url,
+        title=marks.title, shape=marks.shape, fields=article.fields, kept=kept, link=article.link,
+    ))
     run.claimed[rel] = key
+
+
+def _merge(
+    run: _Run, rel: str, old: bytes, base: dict[str, str] | None, document: ArticleDocument
+) -> Merged | None:
+    """The new document with the curator's changes kept; None when the article on disk
+    cannot be read (then normalize's own document is written)."""
+    try:
+        previous = parse_document(old.decode("utf-8-sig"), rel)
+    except (DigestError, UnicodeDecodeError):
+        return None
+    merged = merge(base, previous, document)
+    for name, value in merged.conflicts:
+        run.conflicts.append(Problem(
+            rel, f"`{name}` was changed both in the article and in what normalize reads now: "
+            "your value is kept",
+            hint=f"normalize now reads {name}: {_show(value)}",
+        ))
+    return merged
+
+
+def _show(value: object) -> str:
+    text = "(nothing)" if value is None else str(value)
+    return text if len(text) <= 120 else text[:117] + "..."
 
 
 def _may_hold_edits(record: DumpRecord | None, rel: str, old: bytes, markdown: str) -> bool:
@@ -303,7 +362,7 @@ def _conflict(run: _Run, rel: str) -> Problem:
         )
     return Problem(
         rel, "edited since it was normalised; the raw dump changed too",
-        hint="Re-run with --force to re-normalise (keeps note, featured, status, tags), "
+        hint="Re-run with --force to re-normalise (keeps every field you changed), "
         "or delete the article to start over",
     )
 
@@ -321,15 +380,6 @@ def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
             break  # this dump's article from before the state file was lost
     run.claimed[rel] = key
     return rel
-
-
-def _keep_curator_fields(document: ArticleDocument, old: bytes, rel: str) -> ArticleDocument:
-    try:
-        previous = parse_document(old.decode("utf-8-sig"), rel)
-    except (DigestError, UnicodeDecodeError):
-        return document
-    kept = {name: getattr(previous.meta, name) for name in CURATOR_FIELDS}
-    return dataclasses.replace(document, meta=dataclasses.replace(document.meta, **kept))
 
 
 def _source(data: bytes | None, rel: str) -> SourceInfo | None:

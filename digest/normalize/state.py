@@ -29,6 +29,17 @@ class DumpRecord:
     article: str | None = None
     written: str | None = None
     duplicate_of: str | None = None
+    # What finds this article again as a duplicate (see duplicates.py).
+    url: str | None = None
+    title: str | None = None
+    shape: str | None = None
+    # A short hash of each front-matter field as normalize itself last made it, before
+    # any curator value was kept: the base of the three-way merge (see merge.py).
+    fields: dict[str, str] | None = None
+    # The fields whose values in the written article are the curator's, not normalize's.
+    kept: tuple[str, ...] = ()
+    items: int | None = None  # a dump holding many articles: how many (records `key#item`)
+    link: bool = False  # an article that is only a link: `--fetch` may fill it in
 
 
 def load_state(content_dir: Path) -> dict[str, DumpRecord]:
@@ -36,18 +47,24 @@ def load_state(content_dir: Path) -> dict[str, DumpRecord]:
         data = json.loads((content_dir / STATE_FILE).read_text(encoding="utf-8"))
         if data.get("version") != _VERSION:
             return {}
-        return {key: DumpRecord(**value) for key, value in data["dumps"].items()}
+        records = {}
+        for key, value in data["dumps"].items():
+            if "kept" in value:
+                value["kept"] = tuple(value["kept"])
+            records[key] = DumpRecord(**value)
+        return records
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 
 
 _FIELDS = tuple(f.name for f in fields(DumpRecord))
+_EMPTY = (None, (), False)
 
 
 def save_state(content_dir: Path, records: dict[str, DumpRecord]) -> None:
     # Plain attribute reads: `asdict` deep-copies every record (a tenth of a second at 1k).
     dumps = {
-        key: {name: value for name in _FIELDS if (value := getattr(record, name)) is not None}
+        key: {name: value for name in _FIELDS if (value := getattr(record, name)) not in _EMPTY}
         for key, record in sorted(records.items())
     }
     # One record a line, each by the C encoder (an indented dump is several times slower).

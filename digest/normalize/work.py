@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
     from digest.model import ArticleDocument
     from digest.normalize.common import Draft
+    from digest.normalize.duplicates import Marks
 
 _PARALLEL_FROM = 64  # dumps; below this, starting workers costs more than it saves
 _MAX_CHUNK = 16  # dumps per task: few round trips, and a short tail for the last worker
@@ -38,6 +39,7 @@ class Job:
     key: str  # the dump's path relative to content/
     data: bytes
     sha: str  # sha256 of `data`
+    fetch: bool = False  # `--fetch`: a link's page may be fetched
 
 
 @dataclass(frozen=True)
@@ -47,52 +49,91 @@ class Drafted:
     key: str
     sha: str
     fingerprint: str = ""  # sha256 of the text with whitespace collapsed: finds duplicates
-    draft: Draft | None = None
-    path: str = ""  # its article path (which no language changes)
+    drafts: tuple[Draft, ...] = ()
+    paths: tuple[str, ...] = ()  # each draft's article path (which no language changes)
     problems: tuple[Problem, ...] = ()
 
 
 @dataclass(frozen=True)
+class Article:
+    """One article of a parsed dump, with the costly parts of writing it already done."""
+
+    key: str  # its record in the state file: the dump's key, `key#item` for an export item
+    sha: str  # of the dump's bytes, or of the item
+    markdown: str  # the document dumped
+    path: str  # its article path before any clash is resolved
+    marks: Marks
+    fields: dict[str, str]  # a short hash of each field: the base of a later merge
+    link: bool  # only a link: `--fetch` may fill it in
+    # Sent back only when asked for (--force merges it with the curator's fields): it is
+    # most of what a worker would otherwise pickle.
+    document: ArticleDocument | None = None
+
+
+@dataclass(frozen=True)
 class Parsed:
-    """One dump parsed, with the costly parts of writing it already done."""
+    """One dump parsed: its articles, or its problems."""
 
     key: str
     sha: str
     fingerprint: str = ""
-    markdown: str = ""  # the document dumped; empty when the dump has problems
-    path: str = ""  # its article path before any clash is resolved
-    # Sent back only when asked for (--force merges it with the curator's fields): it is
-    # most of what a worker would otherwise pickle.
-    document: ArticleDocument | None = None
+    articles: tuple[Article, ...] = ()
     problems: tuple[Problem, ...] = ()
+    many: bool = False  # an export: its articles are items, keyed `key#item`
+
+
+def _failed(key: str, exc: Exception) -> tuple[Problem, ...]:
+    """A bug or a broken installation, said in one line for the dump it happened in."""
+    if isinstance(exc, ImportError):
+        return (Problem(key, f"cannot read it: a library digest needs is missing ({exc}); "
+                             "reinstall digest"),)
+    return (Problem(key, f"internal error while reading it ({type(exc).__name__}: {exc}); "
+                         "please report this"),)
 
 
 def draft_job(job: Job) -> Drafted:
     """Everything that does not need the language model."""
-    from digest.normalize.core import decode_text, draft_text
+    from digest.normalize.core import decode_text, draft_dump
     from digest.normalize.paths import article_path
     from digest.normalize.textfix import fingerprint_text
 
     try:
         text = decode_text(job.data, job.key)
-        draft = draft_text(text, job.key, job.sha)
+        drafts = draft_dump(text, job.key, job.sha, fetch=job.fetch)
+        fingerprint = hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()
+        paths = tuple(article_path(d.document.meta) for d in drafts)
     except DigestError as exc:
         return Drafted(job.key, job.sha, problems=exc.problems)
-    fingerprint = hashlib.sha256(fingerprint_text(text).encode("utf-8")).hexdigest()
-    return Drafted(job.key, job.sha, fingerprint, draft, article_path(draft.document.meta))
+    except Exception as exc:  # never let one dump stop the run
+        return Drafted(job.key, job.sha, problems=_failed(job.key, exc))
+    return Drafted(job.key, job.sha, fingerprint, drafts, paths)
 
 
 def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
     from digest.frontmatter import dump_document
     from digest.normalize.common import complete
+    from digest.normalize.duplicates import marks
+    from digest.normalize.merge import field_hashes
 
-    if drafted.draft is None:
+    if not drafted.drafts:
         return Parsed(drafted.key, drafted.sha, problems=drafted.problems)
-    document = complete(drafted.draft)
-    return Parsed(
-        drafted.key, drafted.sha, drafted.fingerprint, dump_document(document), drafted.path,
-        document if keep_document else None,
-    )
+    try:
+        articles = []
+        many = drafted.drafts[0].item is not None
+        for draft, path in zip(drafted.drafts, drafted.paths, strict=True):
+            document = complete(draft)
+            key = f"{drafted.key}#{draft.item}" if many else drafted.key
+            source = document.meta.source
+            sha = source.sha256 if many and source is not None else drafted.sha
+            articles.append(Article(
+                key, sha, dump_document(document), path,
+                marks(document, "" if many else drafted.fingerprint), field_hashes(document),
+                source is not None and source.format == "link",
+                document if keep_document else None,
+            ))
+    except Exception as exc:  # never let one dump stop the run
+        return Parsed(drafted.key, drafted.sha, problems=_failed(drafted.key, exc))
+    return Parsed(drafted.key, drafted.sha, drafted.fingerprint, tuple(articles), many=many)
 
 
 def parse_job(job: Job, keep_document: bool) -> Parsed:

@@ -6,19 +6,22 @@ import dataclasses
 import re
 
 from digest.frontmatter import parse_document, split
-from digest.model import ArticleDocument, SourceInfo
+from digest.model import SourceFormat, SourceInfo
 from digest.normalize import textfix
-from digest.normalize.common import LANGUAGE_SAMPLE, Draft, complete
+from digest.normalize.common import LANGUAGE_SAMPLE, Draft, Dump
+
+NAME: SourceFormat = "markdown"
 
 
-def sniff(text: str) -> bool:
+def sniff(dump: Dump) -> bool:
+    text = dump.text
     yaml_text, _, _ = split(text)
     return yaml_text is not None or re.match(r"---[ \t]*\n(\w+:.*\n){1,3}", text) is not None
 
 
-def parse(text: str, name: str, sha256: str) -> ArticleDocument:
+def parse(dump: Dump) -> tuple[Draft, ...]:
     """Validate (errors name file and line), then fill in what normalize adds."""
-    return complete(draft(text, name, sha256))
+    return (draft(dump.text.lstrip("\ufeff"), dump.name, dump.sha256),)
 
 
 def draft(text: str, name: str, sha256: str) -> Draft:

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.model import PartialDate, RelatedStory
+from digest.model import PartialDate, RelatedStory, SourceFormat
 from digest.normalize import chrome, textfix
-from digest.normalize.common import JOIN_NOTE, Extract
+from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import find_date, parse_date
 
 _DATE_LINE = re.compile(r"^(?P<pub>[^|]{0,120}?)\s*\|\s*(?P<date>[^|]{3,40})$")
@@ -44,13 +44,21 @@ def _find_head(lines: list[str]) -> _Head | None:
     return None
 
 
-def sniff(lines: list[str], text: str) -> bool:
+NAME: SourceFormat = "magzter"
+
+
+def sniff(dump: Dump) -> bool:
+    lines = list(dump.lines)
     if _find_head(lines) is not None:
         return True
-    return "magzter" in text.casefold() and any(chrome.is_read_time(x, True) for x in lines)
+    return "magzter" in dump.text.casefold() and any(chrome.is_read_time(x, True) for x in lines)
 
 
-def parse(lines: list[str]) -> Extract:
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(list(dump.lines)), dump)
+
+
+def extract(lines: list[str]) -> Extract:
     lines = [line for line in lines if line]
     head = _find_head(lines)
     review: list[str] = []

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 
+from digest.model import SourceFormat
 from digest.normalize import chrome, textfix
-from digest.normalize.common import JOIN_NOTE, Extract
+from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
 _BYLINE = re.compile(r"^- - ?(.*)$")
@@ -19,12 +20,19 @@ _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 _BY = re.compile(r"^(by|von|par|di|por|door|av|przez)\s+", re.IGNORECASE)
 
 
-def sniff(lines: list[str]) -> bool:
-    top = [x for x in lines if x][:6]
+NAME: SourceFormat = "pressreader"
+
+
+def sniff(dump: Dump) -> bool:
+    top = [x for x in dump.lines if x][:6]
     return any(_BYLINE.match(x) or _COMBINED.match(x) for x in top) and len(top) >= 3
 
 
-def parse(lines: list[str]) -> Extract:
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(list(dump.lines)), dump)
+
+
+def extract(lines: list[str]) -> Extract:
     filled = [x for x in lines if x]
     publication = author = None
     index = 0

@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 from digest.model import PartialDate, RelatedStory, SourceFormat
 from digest.normalize import casing, chrome, mailbody, textfix
-from digest.normalize.common import JOIN_NOTE, Extract
+from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import find_date, parse_date
 
-# The closest source format the model knows for a Zinio copy.
-FORMAT: SourceFormat = "zinio"
+NAME: SourceFormat = "zinio"
 ISSUE_NOTE = "issue page: several stories, no article body"
 CASE_NOTE = "title case guessed from lower case"
 _MAX_HEADER = 6  # lines above the first entry: publication, issue, app labels
@@ -70,13 +69,13 @@ def _entries(lines: list[str]) -> list[_Entry]:
     return found
 
 
-def sniff(lines: list[str]) -> bool:
+def sniff(dump: Dump) -> bool:
     """A read-time line first (or under a short header), then a title, then a standfirst.
 
     Other apps print the read time *after* the teaser; here it leads the entry,
     and either a teaser cut with `…` follows or the title is set in lower case.
     """
-    filled = [x for x in lines if x]
+    filled = [x for x in dump.lines if x]
     head = filled[: _MAX_HEADER + 3]
     for index, line in enumerate(head):
         if chrome.is_read_time(line) is None:
@@ -89,7 +88,11 @@ def sniff(lines: list[str]) -> bool:
     return False
 
 
-def parse(lines: list[str]) -> Extract:
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(list(dump.lines)), dump)
+
+
+def extract(lines: list[str]) -> Extract:
     filled = [x for x in lines if x]
     entries = _entries(filled)
     first = entries[0]
@@ -134,7 +137,7 @@ def _issue(
         items.append(f"- {' — '.join(parts)} ({entry.minutes} min)")
     name = " – ".join(x for x in (publication, edition) if x) or None
     return Extract(
-        format=FORMAT,
+        format=NAME,
         title=name,
         paragraphs=tuple(items),
         publication=publication,
@@ -179,7 +182,7 @@ def _article(
     truncated = truncated or chrome.looks_cut_off(paragraphs)
     related = tuple(_related(e) for e in more)
     return Extract(
-        format=FORMAT,
+        format=NAME,
         title=title,
         paragraphs=tuple(paragraphs),
         publication=publication,

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+from digest.model import SourceFormat
 from digest.normalize import chrome, mailbody, textfix, webtext
-from digest.normalize.common import JOIN_NOTE, Extract
+from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
 _MAX_TITLE = 200
 
 
-def parse(lines: list[str]) -> Extract:
+NAME: SourceFormat = "text"
+
+
+def sniff(dump: Dump) -> bool:
+    return True
+
+
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(list(dump.lines)), dump)
+
+
+def extract(lines: list[str]) -> Extract:
     page = webtext.parse(lines)
     if page is not None:
         return _web(page)

@@ -11,8 +11,9 @@ import re
 from html.parser import HTMLParser
 from typing import Any
 
+from digest.model import SourceFormat
 from digest.normalize import chrome, textfix
-from digest.normalize.common import Extract
+from digest.normalize.common import Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
 _VOID = frozenset(
@@ -25,7 +26,11 @@ _NOT_ARTICLE = re.compile(r"section|breadcrumb|categor|nav|menu|cookie|consent|t
 _SNIFF = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|article[\s>])", re.I)
 
 
-def sniff(text: str) -> bool:
+NAME: SourceFormat = "html"
+
+
+def sniff(dump: Dump) -> bool:
+    text = dump.text
     head = text[:4096].lstrip()
     if _SNIFF.search(head):
         return True
@@ -135,7 +140,11 @@ def _name(value: Any) -> str | None:
     return value.strip() if isinstance(value, str) and value.strip() else None
 
 
-def parse(text: str) -> Extract:
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(dump.text), dump)
+
+
+def extract(text: str) -> Extract:
     meta = _Meta()
     try:
         meta.feed(text)

@@ -13,8 +13,9 @@ import email.utils
 import re
 from email.message import EmailMessage
 
+from digest.model import SourceFormat
 from digest.normalize import chrome, mailbody, textfix
-from digest.normalize.common import JOIN_NOTE, Extract
+from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import find_date, parse_date
 
 _HEADER = re.compile(r"^([A-Za-z][\w-]{0,40}) ?: ?(.*)$")
@@ -51,11 +52,18 @@ def _header_block(lines: list[str]) -> tuple[int, int] | None:
     return (start, end) if end - start >= 3 and keys & _SUBJECT_KEYS else None
 
 
-def sniff(raw_lines: list[str]) -> bool:
-    return _header_block(raw_lines) is not None
+NAME: SourceFormat = "email"
 
 
-def parse(text: str) -> Extract:
+def sniff(dump: Dump) -> bool:
+    return _header_block(dump.text.split("\n", 60)[:60]) is not None
+
+
+def parse(dump: Dump) -> tuple[Draft, ...]:
+    return one(extract(dump.text), dump)
+
+
+def extract(text: str) -> Extract:
     raw_lines = text.split("\n")
     block = _header_block(raw_lines)
     start, end = block if block else (0, 0)
@@ -99,9 +107,9 @@ def _from_message(message: email.message.Message) -> Extract:
             payload = part.get_payload(decode=True)
             content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
         if part.get_content_subtype() == "html":
-            from digest.normalize import html
+            from digest.normalize.formats import html
 
-            lines = list(html.parse(str(content)).paragraphs)
+            lines = list(html.extract(str(content)).paragraphs)
         else:
             lines = textfix.repair(str(content)).split("\n")
     return _extract(

@@ -1,0 +1,35 @@
+"""Every format normalize reads: one module each, registered once, tried in this order.
+
+A format module has `NAME` (its `SourceFormat`), `sniff(dump) -> bool` and
+`parse(dump) -> tuple[Draft, ...]` (one draft, or one per item of an export). `detect`
+asks each `sniff` in turn: shapes that are unambiguous at the very top (front matter,
+MIME headers, an export's header row) come first, text that matches nothing is `text`.
+"""
+
+from __future__ import annotations
+
+from digest.normalize.common import Dump, Format
+from digest.normalize.formats import (
+    html,
+    magzter,
+    markdown,
+    newsletter,
+    plaintext,
+    pressreader,
+    zinio,
+)
+
+FORMATS: tuple[Format, ...] = (
+    markdown,
+    newsletter,
+    html,
+    magzter,
+    pressreader,
+    zinio,
+    plaintext,  # sniffs anything: always last
+)
+
+
+def detect(dump: Dump) -> Format:
+    """The first format whose `sniff` takes the dump (`text` takes any)."""
+    return next(f for f in FORMATS if f.sniff(dump))
