@@ -193,9 +193,9 @@ def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
     title_line = 2
     for key, line, value_node in mapping_items(node, path, 2):
         if key not in _META_FIELDS:
-            hint = suggest(key, sorted(_META_FIELDS)) or "known keys: " + ", ".join(
-                sorted(_META_FIELDS)
-            ) + f"; a field of your own goes under `extra:` (extra: {{{key}: ...}})"
+            hint = (suggest(key, sorted(_META_FIELDS))
+                    or "known keys: " + ", ".join(sorted(_META_FIELDS))) + (
+                f"; a field of your own goes under `extra:` (extra: {{{key}: ...}})")
             problems.append(Problem(path, f"unknown front-matter key {key!r}", line, hint))
             continue
         try:

@@ -1,11 +1,12 @@
 """Random sequences of edits, each built incrementally and compared with a clean build.
 
 A hypothesis state machine edits a site as a curator and a theme author would (bodies,
-titles, dates, tags, status, review notes, rights, featured flags, notes; articles added, deleted, renamed;
-site.yaml; a site override of the article card, some showing whole bodies in lists; the
-site's UI strings) and after every step builds it again, in the same process (the dev
-server, sometimes told which file changed) or in a new one (`digest build`, which reads
-the cache). The output must equal a clean build of the same files, byte for byte.
+titles, dates, tags, status, review notes, rights, order, featured flags, notes; articles
+added, deleted, renamed; site.yaml; a site override of the article card, some showing
+whole bodies in lists; the site's UI strings) and after every step builds it again, in
+the same process (the dev server, sometimes told which file changed) or in a new one
+(`digest build`, which reads the cache). The output must equal a clean build of the same
+files, byte for byte.
 
 DIGEST_STRESS=1 runs many more and longer sequences.
 """

@@ -48,8 +48,8 @@ MUTATIONS = (
     Mutation(
         "normalize --force drops the curator's status",
         "digest/model.py",
-        'CURATOR_FIELDS = ("note", "featured", "status", ',
-        'CURATOR_FIELDS = ("note", "featured", ',
+        'CURATOR_FIELDS = ("note", "featured", "order", "status", ',
+        'CURATOR_FIELDS = ("note", "featured", "order", ',
         ("test_normalize_run.py::test_force_keeps_every_curator_field",),
     ),
     Mutation(
@@ -62,8 +62,9 @@ MUTATIONS = (
     Mutation(
         "a status change keeps the article's place in the site",
         "digest/collect.py",
-        "meta.effective_status, meta.featured)",
-        '"published" if meta.status == "draft" else meta.effective_status, meta.featured)',
+        "meta.effective_status, meta.featured, meta.order)",
+        '"published" if meta.status == "draft" else meta.effective_status, meta.featured, '
+        "meta.order)",
         ("test_build_incremental.py::test_publishing_and_unpublishing_a_draft_equals_a_clean_build",),
     ),
     Mutation(

@@ -223,7 +223,8 @@ def test_force_keeps_every_curator_field(make_site: Callable[..., Path]) -> None
     run(root)
     article = root / "content" / EN_PATH
     article.write_text(article.read_text().replace(
-        "tags: []", "tags: [food, farming]\nnote: my note\nfeatured: true\nstatus: draft"))
+        "tags: []", "tags: [food, farming]\nnote: my note\nfeatured: true\nstatus: draft\n"
+        "order: 3\nrights: headline"))
     (root / "content" / "inbox" / "en.txt").write_bytes(EN.replace(b"eleven farms", b"ten farms"))
     assert run(root).conflicts  # the edit is not overwritten without --force
     forced = run(root, force=True)
@@ -231,8 +232,8 @@ def test_force_keeps_every_curator_field(make_site: Callable[..., Path]) -> None
     text = article.read_text()
     meta = parse_document(text, EN_PATH).meta
     assert "ten farms" in text
-    assert (meta.note, meta.featured, meta.status, meta.tags) == (
-        "my note", True, "draft", ("food", "farming"))
+    assert (meta.note, meta.featured, meta.status, meta.tags, meta.order, meta.rights) == (
+        "my note", True, "draft", ("food", "farming"), 3, "headline")
 
 
 def test_an_unedited_article_follows_every_change_of_its_dump(
