@@ -1,7 +1,7 @@
 """Lines that belong to a reading app or a paywall, not to the article.
 
 Recognised by shape wherever possible (a read-time line is a number and a
-short word in any language); the few word lists are a fallback for lines
+short word in any language); the words (lexicon.py) are a fallback for lines
 whose only shape is "a short UI label".
 """
 
@@ -9,43 +9,19 @@ from __future__ import annotations
 
 import re
 
+from digest.normalize import lexicon
+
 # `2 mins`, `3 Min.`, `5 dk`, `4 perc`: a number and one short word.
 READ_TIME = re.compile(r"^(\d{1,3}) ?[^\W\d_]{1,10}\.?$")
 READ_TIME_STRICT = re.compile(
-    r"^(\d{1,3}) ?(mins?|minutes?|minuten|minuti|minutos|minuty|minut|minutter|minuter"
-    r"|dk|dakika|perc|мин|分钟?)\.?( \w+)?$",
-    re.IGNORECASE,
+    rf"^(\d{{1,3}}) ?{lexicon.alternation('minutes')}\.?( \w+)?$", re.IGNORECASE
 )
 SIGN_IN = re.compile(r"^[^?]{4,60}\?\s?[^?.!]{2,30}$")
 MAGZTER = re.compile(r"(?i:magzter)|\bGOLD\b")
 
-# Paywall notices of other sites: the article stops here.
-PAYWALL = re.compile(
-    r"^(this (item|article|story) is (only )?available in full to subscribers\.?"
-    r"|please (log|sign) in to (continue|read).*"
-    r"|contenido exclusivo para suscriptores\.?"
-    r"|subscribe (now )?to (continue|keep) reading.*"
-    r"|to continue reading,? (please )?(subscribe|log in|sign in).*"
-    r"|dieser artikel ist nur für abonnenten.*"
-    r"|réservé aux abonnés.*"
-    r"|(to )?(continue|keep) reading.{0,60}"
-    r"|read the (full|whole|rest of the) (story|article).*"
-    r"|(start (your )?)?(free trial|essai gratuit|kostenlos testen).{0,80})$",
-    re.IGNORECASE,
-)
-ALREADY_SUBSCRIBER = re.compile(r"^already a subscriber\s?\?.*$", re.IGNORECASE)
-
-# Buttons copied from the end of an app screen (seen in English even in other UIs).
-TRAILING_UI = frozenset(
-    s.casefold()
-    for s in (
-        "Listen", "Translate", "Change font size", "Share", "Save", "Print", "Font size",
-        "Anhören", "Übersetzen", "Schriftgröße ändern", "Écouter", "Traduire",
-        "Changer la taille de la police", "Ascolta", "Traduci", "Cambia dimensione carattere",
-        "Escuchar", "Traducir", "Dinle", "Çevir", "Lytt", "Oversett", "Słuchaj", "Przetłumacz",
-        "Luister", "Vertalen", "Ouvir", "Traduzir",
-    )
-)
+# Paywall notices of other sites (the article stops here), and sign-in prompts.
+PAYWALL = re.compile(lexicon.alternation("paywall"), re.IGNORECASE)
+ALREADY_SUBSCRIBER = re.compile(lexicon.alternation("already_subscriber"), re.IGNORECASE)
 
 
 def is_read_time(line: str, strict: bool = False) -> int | None:
@@ -56,13 +32,13 @@ def is_read_time(line: str, strict: bool = False) -> int | None:
 def is_paywall(line: str) -> bool:
     """A paywall notice or a sign-in prompt: the text above it may be cut."""
     return len(line) < 200 and (
-        PAYWALL.match(line) is not None or ALREADY_SUBSCRIBER.match(line) is not None
+        PAYWALL.fullmatch(line) is not None or ALREADY_SUBSCRIBER.fullmatch(line) is not None
     )
 
 
 def cuts_text(line: str) -> bool:
     """A notice that the story stops here (`to continue reading ...`), not a mere sign-in."""
-    return len(line) < 200 and PAYWALL.match(line) is not None
+    return len(line) < 200 and PAYWALL.fullmatch(line) is not None
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?。！？:][\s\"'”’»)\]]*$")
@@ -79,7 +55,8 @@ def looks_cut_off(paragraphs: list[str]) -> bool:
 
 
 def is_trailing_ui(line: str) -> bool:
-    return line.casefold() in TRAILING_UI
+    """Buttons copied from the end of an app screen (seen in English even in other UIs)."""
+    return lexicon.is_line("trailing_ui", line)
 
 
 def is_upper_label(text: str) -> bool:

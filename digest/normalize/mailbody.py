@@ -11,27 +11,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from digest.normalize import chrome
+from digest.normalize import chrome, lexicon
 
-_VIEW_ONLINE = re.compile(
-    r"view (this (e-?mail|message) )?(in|on) (your|a|the) (browser|web)|view online|web version"
-    r"|ne s.affiche pas|online ansehen|im browser|en línea|nel browser|in je browser",
-    re.IGNORECASE,
-)
 _SEPARATOR = re.compile(r"^[\s\-–—_=*~•·.#+]+$")
-# The end of a newsletter: unsubscribe, preferences, why you get it, who sends it.
-_FOOTER = re.compile(
-    r"unsubscri|désinscri|desinscri|desuscri|abmelden|abbestellen|afmeld|avmeld|disiscri"
-    r"|preferences|préférences|einstellungen|preferencias|preferenze|voorkeuren"
-    r"|receiv|recev|erhalten|recib|ricev|ontvang|mottar|otrzymuj|abonn|subscri|suscri|iscritt"
-    r"|newsletter|©|\(c\) \d{4}|https?://|www\.|@[\w-]+\.",
-    re.IGNORECASE,
-)
+# The end of a newsletter, besides its words (unsubscribe, preferences, why you get it):
+# a copyright, a link or an address.
+_FOOTER_MARK = re.compile(r"©|\(c\) \d{4}|https?://|www\.|@[\w-]+\.", re.IGNORECASE)
 # `The Weekly Ledger, 14 Carver Lane, London`, `Rhône Médias, 12 quai ...`, `..., 69001 Lyon`
 _ADDRESS = re.compile(r"^(?P<name>[^,\d]{2,60}), (?:\d{1,5}[a-z]?,? \S|.*\b\d{4,5} [^\W\d_])")
 _BYLINE = re.compile(
-    r"^(?P<by>by|von|par|por|di|da|de|door|av|af|przez|od|z|van|fra|från|tekst|text|texte|texto"
-    r"|testo)\.?:?\s+(?P<name>[^\W\d_][\w'’.-]*(?:\s+(?:[a-z]{1,3}\s+)?[^\W\d_][\w'’.-]*){1,3})"
+    rf"^(?P<by>{lexicon.alternation('byline')})\.?:?\s+"
+    r"(?P<name>[^\W\d_][\w'’.-]*(?:\s+(?:[a-z]{1,3}\s+)?[^\W\d_][\w'’.-]*){1,3})"
     r"(?:\s*[,|·•–—-]\s*[^.!?]{0,60})?$",
     re.IGNORECASE,
 )
@@ -81,7 +71,7 @@ def _strip_top(paragraphs: list[str], title: str | None) -> list[str]:
             break
     start = 0
     while start < len(paragraphs) and _short(paragraphs[start]) and (
-        _VIEW_ONLINE.search(paragraphs[start]) or _masthead(paragraphs[start])
+        lexicon.mentions("view_online", paragraphs[start]) or _masthead(paragraphs[start])
         or _SEPARATOR.match(paragraphs[start])
     ):
         start += 1
@@ -90,7 +80,8 @@ def _strip_top(paragraphs: list[str], title: str | None) -> list[str]:
 
 def _is_footer(paragraph: str) -> bool:
     return _short(paragraph) and bool(
-        _FOOTER.search(paragraph) or _ADDRESS.match(paragraph) or chrome.is_paywall(paragraph)
+        lexicon.has_stem("mail_footer", paragraph) or _FOOTER_MARK.search(paragraph)
+        or _ADDRESS.match(paragraph) or chrome.is_paywall(paragraph)
     )
 
 

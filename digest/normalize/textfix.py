@@ -7,6 +7,7 @@ deterministic and independent of the dump's language.
 from __future__ import annotations
 
 import codecs
+import functools
 import math
 import re
 import unicodedata
@@ -159,20 +160,13 @@ def join_broken_lines(lines: list[str]) -> tuple[list[str], int]:
     return out, guessed
 
 
-# Words that cannot end a sentence (articles, prepositions, "late"/"early" before a year),
-# in the languages dumps arrive in most; a period after one is a copy artefact.
-_OPEN_WORDS = frozenset((
-    "a", "an", "the", "of", "by", "in", "on", "at", "to", "for", "from", "with", "into", "than",
-    "and", "or", "late", "early", "mid", "der", "die", "das", "den", "dem", "des", "ein", "eine",
-    "einer", "einem", "eines", "von", "vom", "zum", "zur", "im", "am", "bis", "mit", "und",
-    "oder", "ende", "anfang", "le", "la", "les", "un", "une", "des", "du", "de", "au", "aux",
-    "et", "ou", "par", "pour", "dans", "sur", "fin", "début", "el", "los", "las", "una", "del",
-    "al", "y", "o", "en", "con", "por", "para", "hasta", "finales", "principios", "il", "lo",
-    "gli", "di", "da", "dei", "della", "nel", "nella", "per", "tra", "fra", "fino", "fine",
-    "inizio", "het", "een", "van", "op", "tot", "met", "voor", "eind", "begin", "en", "et", "ett",
-    "af", "av", "til", "fra", "med", "og", "eller", "innen", "slutten", "o", "os", "as", "um",
-    "uma", "do", "da", "dos", "das", "no", "na", "em", "ao", "até",
-))
+# Words that cannot end a sentence (articles, prepositions, "late"/"early" before a year):
+# a period after one is a copy artefact.
+@functools.cache
+def _open_words() -> frozenset[str]:
+    from digest.normalize import lexicon
+
+    return lexicon.word_set("open_words")
 
 
 def _stray_period(out: list[str], line: str) -> bool:
@@ -182,11 +176,11 @@ def _stray_period(out: list[str], line: str) -> bool:
     words = prev.split()
     last = words[-1].rstrip(".")
     if line[0].islower():  # a lower-case continuation after a period is certain enough
-        return (len(last) > 3 and last.islower()) or last.casefold() in _OPEN_WORDS
+        return (len(last) > 3 and last.islower()) or last.casefold() in _open_words()
     if line[0].isdigit():  # `by late.` / `2030 if ...`: only after a word that needs more,
         # and only when the rest is one sentence (a fragment, not a paragraph of its own)
         one_sentence = len(re.findall(r"[.!?…](\s|$)", line)) <= 1
-        return last.islower() and last.casefold() in _OPEN_WORDS and one_sentence
+        return last.islower() and last.casefold() in _open_words() and one_sentence
     before = out[-2] if len(out) >= 2 else ""
     return (
         prev.count(".") == 1

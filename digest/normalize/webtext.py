@@ -17,23 +17,14 @@ import re
 from dataclasses import dataclass
 
 from digest.model import PartialDate
-from digest.normalize import chrome, mailbody
+from digest.normalize import chrome, lexicon, mailbody
 from digest.normalize.dates import find_date, parse_date
 
 _SENTENCE_END = re.compile(r"[.!?;:…,]$")
 _LIST = re.compile(r"^([-*•▪‣]|\d{1,3}[.)])\s")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
 _COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}", re.IGNORECASE)
-_RIGHTS = re.compile(
-    r"rights reserved|derechos reservados|direitos reservados|droits réservés|diritti riservati"
-    r"|rechte vorbehalten|rechten voorbehouden|rettigheter reservert|rättigheter förbehållna",
-    re.IGNORECASE,
-)
-# A word stem for "subscriber" in common languages: a short line naming one at the end of
-# a page is a paywall notice (`Este conteúdo é exclusivo para assinantes.`).
-_SUBSCRIBER = re.compile(
-    r"subscri|suscri|assinant|abonn|abbonat|abonent|prenumer|tilaaj", re.IGNORECASE
-)
+_RIGHTS = lexicon.search_pattern("rights")
 _COMPANY = re.compile(
     r"[\s,]+(Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|S\.?A|S\.?L|Lda|S\.?r\.?l|SpA|B\.?V|N\.?V)\.?$"
 )
@@ -66,7 +57,7 @@ def is_headline(line: str) -> bool:
     return (
         _MIN_TITLE <= len(words) <= _MAX_TITLE
         and not re.search(r"[.…:;,]$", line)
-        and "cookie" not in line.casefold()
+        and not lexicon.mentions("cookie", line)
         and not chrome.is_paywall(line)
         and "|" not in line
     )
@@ -74,7 +65,7 @@ def is_headline(line: str) -> bool:
 
 def _is_cookie(lines: list[str], index: int) -> bool:
     line = lines[index]
-    if "cookie" in line.casefold():
+    if lexicon.mentions("cookie", line):
         return True
     after = lines[index + 1: index + 4]
     return len(line.split()) >= 8 and bool(after) and is_short(after[0])
@@ -95,7 +86,7 @@ def _head(lines: list[str]) -> tuple[int, bool] | None:
             nav += 1
             continue
         if (nav >= _MIN_NAV and _is_cookie(lines, index)) or (
-            "cookie" in line.casefold() and len(line) < 300
+            lexicon.mentions("cookie", line) and len(line) < 300
         ):
             banner = True
             continue
@@ -152,7 +143,8 @@ def _footer(lines: list[str]) -> tuple[int, bool, bool, str | None]:
             publication = publication or _from_copyright(line)
             evidence = True
         elif chrome.is_paywall(line) or (
-            len(line.split()) <= 12 and _SUBSCRIBER.search(line)
+            # a short line naming a subscriber at the end of a page is a paywall notice
+            len(line.split()) <= 12 and lexicon.has_stem("subscriber", line)
         ):
             truncated = evidence = True
         elif not is_short(line):

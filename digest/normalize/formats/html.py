@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from digest.model import SourceFormat
-from digest.normalize import chrome, textfix
+from digest.normalize import chrome, lexicon, textfix
 from digest.normalize.common import Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
@@ -20,8 +20,8 @@ _VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr")
 )
 # Class names of a kicker (the line over the headline) and of a standfirst.
-_KICKER_CLASS = re.compile(r"kicker|overline|eyebrow|label|topline|dachzeile|surtitre|antetitulo")
-_LEAD_CLASS = re.compile(r"lead|standfirst|intro|summary|dek\b|teaser|chapo|chapeau|subtitle")
+_KICKER_CLASS = re.compile(lexicon.alternation("kicker_class"))
+_LEAD_CLASS = re.compile(lexicon.alternation("lead_class"))
 _NOT_ARTICLE = re.compile(r"section|breadcrumb|categor|nav|menu|cookie|consent|tag|promo|related")
 _SNIFF = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>]|meta\s|article[\s>])", re.I)
 

@@ -14,23 +14,20 @@ import re
 from email.message import EmailMessage
 
 from digest.model import SourceFormat
-from digest.normalize import chrome, mailbody, textfix
+from digest.normalize import chrome, lexicon, mailbody, textfix
 from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import find_date, parse_date
 
 _HEADER = re.compile(r"^([A-Za-z][\w-]{0,40}) ?: ?(.*)$")
 _ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_SUBJECT_KEYS = {
-    "subject", "betreff", "objet", "oggetto", "asunto", "onderwerp", "assunto", "temat", "konu",
-    "emne", "ämne", "aihe",
-}
+_SUBJECT_KEYS = lexicon.word_set("mail_subject")
 _MIME_KEYS = {"content-type", "mime-version", "received", "message-id", "return-path"}
-_REPLY = re.compile(r"^((re|fwd?|fw|wg|aw|tr|rv|vs|sv)\s?:\s*)+", re.IGNORECASE)
-_FOOTER = re.compile(
-    r"unsubscribe|view (this email )?in (your )?browser|view online|abmelden|désinscri|desuscr"
-    r"|update your preferences|manage (your )?subscription",
-    re.IGNORECASE,
-)
+_REPLY = re.compile(rf"^({lexicon.alternation('reply_prefix')}\s?:\s*)+", re.IGNORECASE)
+
+
+def _is_footer(line: str) -> bool:
+    """Unsubscribe and view-in-browser lines, dropped wherever they stand."""
+    return lexicon.has_stem("unsubscribe", line) or lexicon.mentions("view_online", line)
 
 
 def _header_block(lines: list[str]) -> tuple[int, int] | None:
@@ -143,7 +140,7 @@ def _extract(
             date = found[0] if found else None
     lines = _cut_signature([textfix.repair(x) for x in lines])
     truncated = any(chrome.is_paywall(x) for x in lines)
-    lines = [x for x in lines if not _FOOTER.search(x) and not chrome.is_paywall(x)]
+    lines = [x for x in lines if not _is_footer(x) and not chrome.is_paywall(x)]
     lines = [x for x in lines if not re.fullmatch(r"<?https?://\S+>?", x)]
     guessed = 0
     if textfix.is_hard_wrapped(lines):

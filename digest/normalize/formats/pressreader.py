@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from digest.model import SourceFormat
-from digest.normalize import chrome, textfix
+from digest.normalize import chrome, lexicon, textfix
 from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
@@ -17,7 +17,7 @@ _BYLINE = re.compile(r"^- - ?(.*)$")
 _COMBINED = re.compile(r"^(?P<pub>.+?) - - (?P<rest>.+)$")
 _URL = re.compile(r"https?://\S+")
 _URL_DATE = re.compile(r"(?<!\d)((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
-_BY = re.compile(r"^(by|von|par|di|por|door|av|przez)\s+", re.IGNORECASE)
+_BY = re.compile(rf"^{lexicon.alternation('byline')}\s+", re.IGNORECASE)
 
 
 NAME: SourceFormat = "pressreader"
