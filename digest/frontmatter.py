@@ -153,10 +153,11 @@ def mapping_items(
         yield key, line, value_node
 
 
-def suggest(key: str, valid: Iterator[str] | list[str] | tuple[str, ...]) -> str:
+def suggest(key: str, valid: Iterator[str] | list[str] | tuple[str, ...], *,
+            cutoff: float = 0.6) -> str:
     import difflib  # only for a key that is wrong: not on every start-up
 
-    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(key, list(valid), n=1, cutoff=cutoff)
     return f"did you mean {close[0]!r}?" if close else ""
 
 
@@ -193,9 +194,13 @@ def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
     title_line = 2
     for key, line, value_node in mapping_items(node, path, 2):
         if key not in _META_FIELDS:
-            hint = (suggest(key, sorted(_META_FIELDS))
-                    or "known keys: " + ", ".join(sorted(_META_FIELDS))) + (
-                f"; a field of your own goes under `extra:` (extra: {{{key}: ...}})")
+            own = f"a field of your own goes under `extra:` (extra: {{{key}: ...}})"
+            hint = suggest(key, sorted(_META_FIELDS))
+            if not hint:
+                hint = "known keys: " + ", ".join(sorted(_META_FIELDS)) + "; " + own
+            elif suggest(key, sorted(_META_FIELDS), cutoff=0.8) != hint:
+                # a loose match (`cover`, `order`): perhaps the theme's own field
+                hint += " If it is your theme's own field: " + own
             problems.append(Problem(path, f"unknown front-matter key {key!r}", line, hint))
             continue
         try:
