@@ -200,7 +200,8 @@ def _meta_from_node(node: yaml.MappingNode, path: str) -> ArticleMeta:
                 hint = "known keys: " + ", ".join(sorted(_META_FIELDS)) + "; " + own
             elif suggest(key, sorted(_META_FIELDS), cutoff=0.8) != hint:
                 # a loose match (`cover`, `order`): perhaps the theme's own field
-                hint += " If it is your theme's own field: " + own
+                hint += (" If it is your theme's own field, put it under `extra:` "
+                         f"(extra: {{{key}: ...}})")
             problems.append(Problem(path, f"unknown front-matter key {key!r}", line, hint))
             continue
         try:
