@@ -51,20 +51,23 @@ _SETTINGS: dict[str, Any] = {
 }
 
 
-def parse_date(text: str) -> PartialDate | None:
-    """A day or a month from text such as `October 01, 2025`, `1. Oktober 2025`, `Nisan 2023`."""
+def parse_date(text: str, lang: str | None = None) -> PartialDate | None:
+    """A day or a month from text such as `October 01, 2025`, `1. Oktober 2025`, `Nisan 2023`.
+
+    `lang`, when known, is the language dateparser reads forms no table has in.
+    """
     cleaned = " ".join(text.replace("|", " ").split()).strip(" .,;:-–()")
     if not cleaned or len(cleaned) > 40 or not _HAS_YEAR.search(cleaned):
         return None
-    return _parse_cached(cleaned.lower())
+    return _parse_cached(cleaned.lower(), lang)
 
 
 @functools.lru_cache(maxsize=4096)
-def _parse_cached(text: str) -> PartialDate | None:
+def _parse_cached(text: str, lang: str | None) -> PartialDate | None:
     fast = _parse_fast(text)
     if fast is not None:
         return fast if isinstance(fast, PartialDate) else None
-    return _parse_slow(text)
+    return _parse_slow(text, lang)
 
 
 def _parse_fast(text: str) -> PartialDate | bool | None:
@@ -130,18 +133,25 @@ def _make(year: int, month: int, day: int | None) -> PartialDate | None:
     return PartialDate(year, month, day)
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> Any:
+@functools.lru_cache(maxsize=16)
+def _parser(lang: str | None) -> Any:
     from dateparser.date import DateDataParser
 
+    if lang is not None:
+        try:
+            return DateDataParser(languages=[lang], settings=_SETTINGS)
+        except ValueError:  # a language dateparser does not know: let it detect one
+            pass
     return DateDataParser(settings=_SETTINGS)
 
 
-def _parse_slow(text: str) -> PartialDate | None:
+def _parse_slow(text: str, lang: str | None = None) -> PartialDate | None:
     if not re.search(r"[^\W\d_]", text) and not _NUMERIC.match(text):
         return None  # numbers alone in a shape we do not know: too ambiguous
     try:
-        data = _parser().get_date_data(text)
+        data = _parser(lang).get_date_data(text)
+        if data.date_obj is None and lang is not None:
+            data = _parser(None).get_date_data(text)
     except (ValueError, OverflowError, KeyError, TypeError):
         return None
     if data.date_obj is None:
@@ -154,10 +164,39 @@ def _parse_slow(text: str) -> PartialDate | None:
     return None
 
 
-def find_date(line: str) -> tuple[PartialDate, str] | None:
+def find_date(line: str, lang: str | None = None) -> tuple[PartialDate, str] | None:
     """The first date phrase in a line, with its text as printed."""
     for match in DATE_PHRASE.finditer(line):
-        parsed = parse_date(match.group(0))
+        parsed = parse_date(match.group(0), lang)
         if parsed is not None:
             return parsed, match.group(0)
+    return None
+
+
+# A time of day after a date, with what may stand around it: `, 08:12 GMT`, `um 8.12 Uhr`,
+# `à 10h30`, `- 14:05 CET`.
+_TIME = re.compile(
+    r"(?:[,;\-–—|]\s*|\s)(?:[^\W\d_]{1,6}\.?\s+)?\d{1,2}\s?[:.h]\s?\d{2}(?:[:.]\d{2})?"
+    r"(?:\s*(?:a\.?m\.?|p\.?m\.?|[^\W\d_]{1,5}))?(?:\s*[+-]\d{1,2}(?::?\d{2})?)?(?=\s*$|[\s,|])",
+    re.IGNORECASE,
+)
+_WEEKDAY_COMMA = re.compile(r"^[^\W\d_]{2,12}\.?,\s+(?=\d)")
+
+
+def date_in(text: str, lang: str | None = None) -> PartialDate | None:
+    """The date of a short dateline as pages print it, in their language:
+    `14. März 2025, 08:12 Uhr`, `mercredi 14 mai 2025 à 10h30`, `Mar 14, 2025`,
+    `7 de mayo de 2024`. Times, zones and a weekday are dropped; None when no date."""
+    if not _HAS_YEAR.search(text) or len(text.split()) > 14:
+        return None
+    cleaned = _TIME.sub(" ", " " + text).strip(" ,;|-–—")
+    cleaned = _WEEKDAY_COMMA.sub("", cleaned)
+    if (found := parse_date(cleaned, lang)) is not None:
+        return found
+    if (phrase := find_date(cleaned, lang)) is not None:
+        return phrase[0]
+    words = cleaned.split()
+    for start in range(1, min(4, len(words) - 1)):  # `Publicado el 7 de mayo de 2024`
+        if (found := parse_date(" ".join(words[start:]), lang)) is not None:
+            return found
     return None

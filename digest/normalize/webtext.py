@@ -1,14 +1,18 @@
-"""A web page's text copied from a browser: the article inside the site's own chrome.
+"""A web page's text copied from a browser, whole or from its reader view: the article
+inside the site's chrome, found by structure in any language.
 
-Everything is found by shape, in any language:
-
-- navigation: a run of short lines (1-3 words, no sentence punctuation) at the top;
-- a cookie banner: a line naming cookies, or a long line followed by short buttons,
-  among the chrome above the headline;
-- the headline: the first line of 4-20 words without a final period after that chrome;
-- byline and date: short lines right under the headline (`By X`, `X | place | date`);
-- share bars: runs of two or more short lines inside the text;
-- the footer: short lines, `©` lines and paywall notices at the very end.
+- The body is the longest run of prose lines. Short lines may stand inside it
+  (subheadings, an ad marker, a photo credit), a block header (`Most read`), a row of
+  buttons, a paywall notice or the footer ends it, and a tail of headline/teaser pairs
+  (other stories without a header) is cut off.
+- The headline is the title-like line above the body and its header block (byline,
+  date, read time, share buttons); one that the page repeats (`Headline | Site`) wins.
+  Two title-like lines stacked right above the header block are headline and standfirst.
+- Byline and dates in the header block in their local forms (the published date, never
+  the updated one); the publication from the title suffix, the site name the page opens
+  with and repeats, or the `©` line.
+The words that confirm what a line is (ad markers, share buttons, block headers) come
+from lexicon.py; nothing here is one language's.
 """
 
 from __future__ import annotations
@@ -18,19 +22,25 @@ from dataclasses import dataclass
 
 from digest.model import PartialDate
 from digest.normalize import chrome, lexicon, mailbody
-from digest.normalize.dates import find_date, parse_date
+from digest.normalize.dates import date_in
 
 _SENTENCE_END = re.compile(r"[.!?;:…,]$")
+_PROSE_END = re.compile(r"[.!?…:][\"'”’»)\]]*$")
 _LIST = re.compile(r"^([-*•▪‣]|\d{1,3}[.)])\s")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}", re.IGNORECASE)
-_RIGHTS = lexicon.search_pattern("rights")
+_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.IGNORECASE)
 _COMPANY = re.compile(
     r"[\s,]+(Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|S\.?A|S\.?L|Lda|S\.?r\.?l|SpA|B\.?V|N\.?V)\.?$"
 )
-_MIN_NAV = 3
-_HEAD_SCAN = 40
+_DOMAIN = re.compile(r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+/?$", re.IGNORECASE)
+_READ_RANGE = re.compile(rf"^\d{{1,3}}\s*[–-]\s*\d{{1,3}}\s*{lexicon.alternation('minutes')}\.?$",
+                         re.IGNORECASE)
+_COUNT = re.compile(rf"^\(?\d[\d.,k]*\)?(\s+{lexicon.alternation('comments')})?$", re.IGNORECASE)
+_SEPARATORS = r"\s+[|\-–—·•:]\s+"
 _MIN_TITLE, _MAX_TITLE = 4, 20
+_MAX_GAP = 3  # short lines in a row inside the body (subheadings, captions)
+_MAX_CHROME_GAP = 8  # recognised chrome lines in a row inside the body (an ad block)
+_HEAD_SCAN = 15
 
 
 @dataclass(frozen=True)
@@ -40,7 +50,10 @@ class Page:
     author: str | None
     date: PartialDate | None
     publication: str | None
+    standfirst: str | None
     truncated: bool
+    evidence: int  # lines only a page has (menus, banners, buttons, a footer)
+    reader: bool  # a reader view's header: the site's address or a read-time range
 
 
 def is_short(line: str) -> bool:
@@ -63,148 +76,318 @@ def is_headline(line: str) -> bool:
     )
 
 
-def _is_cookie(lines: list[str], index: int) -> bool:
-    line = lines[index]
-    if lexicon.mentions("cookie", line):
+def _title_like(line: str) -> bool:
+    """A headline of 3 words or more (a 3-word one only when nothing longer stands there)."""
+    words = line.split()
+    return 3 <= len(words) <= 30 and not re.search(r"[.…:;,]$", line) and "|" not in line
+
+
+def _is_prose(line: str, words: int) -> bool:
+    """A sentence: headlines (up to 20 words or more) end without a period."""
+    return words >= 25 or (words >= 5 and _PROSE_END.search(line) is not None)
+
+
+def _kind(line: str) -> str:
+    """prose | chrome (a line a page adds: may stand inside the body) | block (buttons and
+    menus: a row of them ends the body) | stop (a block header, the footer) | paywall |
+    short."""
+    words = len(line.split())
+    if chrome.is_paywall(line) or (words <= 12 and _is_subscriber_notice(line)):
+        return "paywall"
+    if _is_block_header(line) or (_COPYRIGHT.search(line) and words <= 20):
+        return "stop"
+    if lexicon.mentions("rights", line) and words <= 20:
+        return "stop"
+    if any(lexicon.is_line(c, line)
+           for c in ("share", "consent_button", "skip", "trailing_ui", "nav")):
+        return "block"
+    if (
+        lexicon.is_line("ad", line) or _COUNT.match(line) or _is_read_more(line)
+        or (words <= 25 and lexicon.mentions("newsletter_box", line))
+        or (words <= 30 and _is_credit(line))
+        or (lexicon.mentions("cookie", line) and 6 <= words <= 80)
+    ):
+        return "chrome"
+    return "prose" if _is_prose(line, words) else "short"
+
+
+def _is_credit(line: str) -> bool:
+    """`Photo: Jane Roe/Reuters`, or a caption ending with its credit (`... (Foto: X)`)."""
+    if lexicon.leads("credit", line) is not None and ":" in line[:40]:
         return True
-    after = lines[index + 1: index + 4]
-    return len(line.split()) >= 8 and bool(after) and is_short(after[0])
+    return re.search(rf"(?:^|[\s(.])(?i:{lexicon.alternation('credit')})\s?:\s*[^.:]+\)?$",
+                     line) is not None
 
 
-def _head(lines: list[str]) -> tuple[int, bool] | None:
-    """(index of the headline, whether page chrome stood above it); None when the top is prose.
+def _is_block_header(line: str) -> bool:
+    """`Most read`, `More from Science`, `WEITERE GESCHICHTEN VON The Guardian`."""
+    if lexicon.is_line("more_stories", line):
+        return True
+    rest = lexicon.leads("more_stories", line)
+    return rest is not None and len(rest.split()) <= 5 and not _SENTENCE_END.search(rest)
 
-    Chrome is a navigation run of a few short lines or a cookie banner; one short
-    line alone over a headline is a kicker or a section name, not evidence.
-    """
-    nav = 0
-    banner = False
-    for index, line in enumerate(lines[:_HEAD_SCAN]):
-        if is_headline(line):
-            return index, nav >= _MIN_NAV or banner
-        if is_short(line) or ("|" in line and len(line.split()) <= 6):
-            nav += 1
+
+def _is_subscriber_notice(line: str) -> bool:
+    """`Este conteúdo é exclusivo para assinantes.`: a short line naming a subscriber (a
+    one-word `Subscribe` is a button)."""
+    words = len(line.split())
+    return words >= 3 and lexicon.has_stem("subscriber", line) and not _is_prose(line, words * 3)
+
+
+def _is_read_more(line: str) -> bool:
+    """`Read more: ...`, `Leggi anche Il sindaco lascia`: a link to another story, not a
+    sentence that happens to start with the same words."""
+    rest = lexicon.leads("read_more", line)
+    if rest is None:
+        return False
+    opened = line.lstrip()[len(line.lstrip()) - len(rest) - 1:][:1]
+    return not rest or opened in ":|»›>–—-" or not _PROSE_END.search(rest)
+
+
+def _runs(kinds: list[str], words: list[int]) -> list[tuple[int, int, int]]:
+    """(first, last, prose words) of every run of prose lines."""
+    runs = []
+    index = 0
+    while index < len(kinds):
+        if kinds[index] != "prose":
+            index += 1
             continue
-        if (nav >= _MIN_NAV and _is_cookie(lines, index)) or (
-            lexicon.mentions("cookie", line) and len(line) < 300
-        ):
-            banner = True
+        first = last = index
+        score = words[index]
+        short = chromed = blocks = 0
+        at = index + 1
+        while at < len(kinds):
+            kind = kinds[at]
+            if kind == "prose":
+                last, score = at, score + words[at]
+                short = chromed = blocks = 0
+            elif kind in ("stop", "paywall"):
+                break
+            elif kind == "block":
+                blocks += 1
+                if blocks >= 2:  # a row of buttons
+                    break
+            elif kind == "chrome":
+                chromed += 1
+            else:
+                short += 1
+            if short > _MAX_GAP or short + chromed + blocks > _MAX_CHROME_GAP:
+                break
+            at += 1
+        runs.append((first, last, score))
+        index = last + 1
+    return runs
+
+
+def _cut_teasers(lines: list[str], kinds: list[str], first: int, last: int) -> int:
+    """A run ending in two or more headline/teaser pairs ends before them."""
+    end = last
+    pairs = 0
+    while end - 1 > first and kinds[end] == "prose" and _title_like(lines[end - 1]) and (
+        kinds[end - 1] == "short" and len(lines[end].split()) <= 40
+    ):
+        end -= 2
+        pairs += 1
+    return end if pairs >= 2 else last
+
+
+@dataclass(frozen=True)
+class _Meta:
+    author: str | None = None
+    date: PartialDate | None = None
+    reader: bool = False  # a read-time range or the site's address
+
+
+def _meta(line: str, lang: str | None) -> _Meta | None:
+    """A line of the header block, or None: byline, dateline, read time, address."""
+    if _READ_RANGE.match(line) or chrome.is_read_time(line, True) is not None:
+        return _Meta(reader=bool(_READ_RANGE.match(line)))
+    if _DOMAIN.match(line):
+        return _Meta(reader=True)
+    if len(line.split()) > 16:
+        return None
+    parts = [p.strip() for p in re.split(r"\s[|·•∙]\s|\s{2,}", line) if p.strip()]
+    author = date = None
+    updated = False
+    for part in parts:
+        later = lexicon.leads("updated", part)
+        if later is not None and date_in(later, lang) is not None:
+            updated = True  # a later update: never the article's date
             continue
+        label = lexicon.leads("published", part)
+        text = label if label is not None else part
+        # a dateline, not a sentence that names a day
+        if date is None and len(text.split()) <= 7 and (found := date_in(text, lang)):
+            date = found
+            continue
+        if author is None:
+            author = mailbody.byline(part) or (
+                part if part is parts[0] and len(parts) > 1 and _looks_like_name(part) else None)
+    if author is None and date is None and not updated:
         return None
-    return None
-
-
-def _byline_date(line: str) -> tuple[str | None, PartialDate | None]:
-    """`By X`, `Por X`, `X | Place | 7 May 2024`, `Published 3 December 2023`."""
-    if len(line.split()) > 12:
-        return None, None
-    author = mailbody.byline(line)
-    date = None
-    parts = [p.strip() for p in re.split(r"\s[|·•]\s", line) if p.strip()]
-    if len(parts) > 1:
-        for part in parts:
-            if date is None and (found := _date(part)) is not None:
-                date = found
-            elif author is None and _looks_like_name(part) and part is parts[0]:
-                author = mailbody.byline(part) or part
-    elif author is None:
-        date = _date(line)
-    return author, date
-
-
-def _date(text: str) -> PartialDate | None:
-    if not _YEAR.search(text) or len(text.split()) > 10:
-        return None
-    if (found := parse_date(text)) is not None:
-        return found
-    if (phrase := find_date(text)) is not None:
-        return phrase[0]
-    words = text.split()
-    for start in range(1, min(4, len(words) - 1)):  # `Publicado el 7 de mayo de 2024`
-        if (found := parse_date(" ".join(words[start:]))) is not None:
-            return found
-    return None
+    return _Meta(author, date)
 
 
 def _looks_like_name(text: str) -> bool:
     words = text.split()
-    return 2 <= len(words) <= 4 and all(w[0].isupper() for w in words) and not _YEAR.search(text)
-
-
-def _footer(lines: list[str]) -> tuple[int, bool, bool, str | None]:
-    """(where the footer starts, whether it carries a `©`/rights line or a paywall notice,
-    whether a paywall notice stood there, publication from `©`)."""
-    cut = len(lines)
-    truncated = evidence = False
-    publication = None
-    while cut > 0:
-        line = lines[cut - 1]
-        if _COPYRIGHT.search(line) or _RIGHTS.search(line):
-            publication = publication or _from_copyright(line)
-            evidence = True
-        elif chrome.is_paywall(line) or (
-            # a short line naming a subscriber at the end of a page is a paywall notice
-            len(line.split()) <= 12 and lexicon.has_stem("subscriber", line)
-        ):
-            truncated = evidence = True
-        elif not is_short(line):
-            break
-        cut -= 1
-    return cut, evidence, truncated, publication
+    return 2 <= len(words) <= 4 and all(w[0].isupper() for w in words if w[0].isalpha()) and (
+        not _YEAR.search(text) and not re.search(r"[.!?:;,]$", text)
+        and sum(w[0].isalpha() for w in words) == len(words)
+    )
 
 
 def _from_copyright(line: str) -> str | None:
+    """`© 2025 Gazzetta del Lario - Tutti i diritti riservati` -> `Gazzetta del Lario`."""
     text = re.sub(r"©|\(c\)|copyright", " ", line, flags=re.IGNORECASE)
-    text = _YEAR.sub(" ", text)
-    text = re.sub(r"\s*[-–]\s*(?=\s)", " ", text)
-    first = re.split(r"(?<=[^\W\d_]{2})\.\s|[|]", text)[0]
-    name = " ".join(first.split()).strip(" .,-–")
+    text = lexicon.search_pattern("rights").sub(" ", _YEAR.sub(" ", text))
+    chunks = re.split(r"(?<=[^\W\d_]{2})\.(?:\s|$)|[|]|\s[-–—]\s|\s[-–—]$", text)
+    names = [" ".join(c.split()).strip(" .,-–—") for c in chunks]
+    name = next((n for n in names if n), "")
     name = _COMPANY.sub("", name).strip(" .,")
-    return name if name and not _RIGHTS.search(name) and len(name.split()) <= 6 else None
+    return name if name and len(name.split()) <= 6 else None
 
 
-def _drop_short_runs(lines: list[str]) -> list[str]:
-    """Share bars and link lists: runs of two or more UI labels inside the text."""
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        end = index
-        while end < len(lines) and is_short(lines[end]):
-            end += 1
-        if end - index >= 2:
-            index = end
+def _title_suffix(lines: list[str], title: str) -> str | None:
+    """`Headline | The Example Times` (or `Site - Headline`) anywhere in the page."""
+    escaped = re.escape(title)
+    for line in lines:
+        if len(line) <= len(title) or title not in line:
             continue
-        out.extend(lines[index:max(end, index + 1)])
-        index = max(end, index + 1)
-    return out
+        for pattern in (rf"^{escaped}{_SEPARATORS}(.+)$", rf"^(.+?){_SEPARATORS}{escaped}$"):
+            match = re.match(pattern, line)
+            if match and 1 <= len(match[1].split()) <= 6 and not _YEAR.search(match[1]):
+                return match[1].strip()
+    return None
+
+
+def _site_name(lines: list[str], kinds: list[str], top: int) -> str | None:
+    """One of the page's first lines when it is a name the page repeats further down (in
+    its footer, in a `Thanks for reading ...` box)."""
+    for at in range(min(top, 3)):
+        line, kind = lines[at], kinds[at]
+        if kind in ("block", "chrome", "stop", "paywall") or _DOMAIN.match(line):
+            continue
+        folded = line.casefold()
+        if kind == "short" and 1 <= len(line.split()) <= 6 and any(
+            folded in other.casefold() for other in lines[top + 1:]
+        ):
+            return line
+    return None
+
+
+def _headline(lines: list[str], kinds: list[str], top: int) -> tuple[int, int | None] | None:
+    """(headline, standfirst stacked under it) above line `top`."""
+    low = max(0, top - _HEAD_SCAN)
+    candidates: list[int] = []
+    for j in range(top - 1, low - 1, -1):
+        if kinds[j] != "short" and candidates:
+            break  # the page's chrome above the headline: nothing there is the title
+        if kinds[j] == "short" and _title_like(lines[j]) and _meta(lines[j], None) is None:
+            candidates.append(j)
+    if not candidates:
+        return None
+    page = [x.casefold() for x in lines]
+    repeated = [j for j in candidates if _repeated(page, lines[j].casefold(), j)]
+    long = [j for j in candidates if len(lines[j].split()) >= _MIN_TITLE]
+    at = (repeated or long or candidates)[0]
+    above = at - 1
+    if (
+        not repeated and above >= low and above in long and at in long
+        and not (above - 1 >= 0 and kinds[above - 1] == "short" and _title_like(lines[above - 1]))
+    ):
+        return above, at  # a headline with its standfirst (a subtitle) under it
+    return at, None
+
+
+def _repeated(page: list[str], folded: str, at: int) -> bool:
+    return any(i != at and (x == folded or (len(x) > len(folded) and folded in x))
+               for i, x in enumerate(page))
 
 
 def parse(lines: list[str]) -> Page | None:
-    """The article in a page's text; None when the text does not have a web page's shape."""
+    """The article in a page's text; None when the text has no body of prose."""
     filled = [x for x in lines if x]
-    head = _head(filled)
-    if head is None:
+    kinds = [_kind(x) for x in filled]
+    words = [len(x.split()) for x in filled]
+    runs = _runs(kinds, words)
+    if not runs:
         return None
-    at, chrome_above = head
-    cut, footer, truncated, publication = _footer(filled)
-    if not chrome_above and not footer:
-        return None  # no navigation and no page footer: plain text with a title on top
-    if cut <= at:
-        return None
-    author = date = None
-    rest = filled[at + 1: cut]
-    index = 0
-    while index < min(len(rest), 4):
-        found_author, found_date = _byline_date(rest[index])
-        if found_author is None and found_date is None:
-            if is_short(rest[index]):
-                index += 1  # a share button or a section label between the lines
-                continue
+    first, last, _ = max(runs, key=lambda r: r[2])
+    last = _cut_teasers(filled, kinds, first, last)
+    lang = lexicon.guess_language(" ".join(filled[first:last + 1]))
+    # The header block: byline, dates, read time, standfirst, between headline and body.
+    header: list[tuple[int, _Meta]] = []
+    scan = first
+    while scan > 0 and first - scan < _HEAD_SCAN:
+        meta = _meta(filled[scan - 1], lang)
+        if meta is not None:
+            header.append((scan - 1, meta))
+        elif kinds[scan - 1] in ("short", "prose") and _title_like(filled[scan - 1]):
             break
-        author = author or found_author
-        date = date or found_date
-        rest = rest[:index] + rest[index + 1:]
-    truncated = truncated or any(chrome.cuts_text(x) for x in rest)
-    rest = [x for x in rest if not chrome.is_paywall(x)]
-    body = _drop_short_runs(rest)
-    return Page(filled[at], body, author, date, publication, truncated)
+        scan -= 1
+    for at in range(first, min(first + 6, last + 1)):  # a standfirst above the byline
+        meta = _meta(filled[at], lang)
+        if meta is not None and (kinds[at] != "prose" or words[at] <= 16):
+            header.append((at, meta))
+    body_from = max([first, *[at + 1 for at, _ in header if at >= first]])
+    top = min([first, *[at for at, _ in header]])
+    found = _headline(filled, kinds, top)
+    if found is None:
+        return None
+    title_at, stacked = found
+    standfirst = filled[stacked] if stacked is not None else None
+    metas = {at for at, _ in header}
+    lead = [filled[i] for i in range(title_at + 1, body_from) if kinds[i] == "prose"
+            and i not in metas and i != stacked]
+    if lead and standfirst is None:
+        standfirst = " ".join(lead)
+    # A reader view prints the site's name between headline and byline.
+    named = next((filled[i] for i in range(title_at + 1, min(body_from, title_at + 4))
+                  if kinds[i] == "short" and i not in metas and i != stacked
+                  and 1 <= len(filled[i].split()) <= 5 and filled[i][:1].isupper()
+                  and not _looks_like_name(filled[i])), None)
+    author = next((m.author for _, m in sorted(header) if m.author), None)
+    date = next((m.date for _, m in sorted(header) if m.date), None)
+    if author is None:  # a name alone between headline and body (reader view)
+        author = next((filled[i] for i in range(title_at + 1, body_from)
+                       if kinds[i] == "short" and _looks_like_name(filled[i])), None)
+    body, truncated = _body(filled[body_from:last + 1], kinds[body_from:last + 1])
+    after = filled[last + 1: last + 4]
+    truncated = truncated or any(kinds[last + 1 + i] == "paywall" for i in range(len(after)))
+    title = filled[title_at]
+    publication = _title_suffix(filled, title) or _site_name(filled, kinds, title_at) or named
+    if publication is None:
+        publication = next((name for x in reversed(filled[last + 1:]) if _COPYRIGHT.search(x)
+                            and (name := _from_copyright(x))), None)
+    evidence = sum(k in ("block", "chrome", "stop", "paywall") for k in kinds)
+    evidence += _nav_run(kinds[:title_at])
+    # A reader view: the site's address or a read-time range, or a byline or a date under
+    # the headline with no menu above it.
+    reader = any(m.reader or m.author or m.date for _, m in header)
+    return Page(title, body, author, date, publication, standfirst, truncated, evidence, reader)
+
+
+def _nav_run(kinds: list[str]) -> int:
+    """1 for a menu (three or more short lines in a row) above the headline."""
+    run = best = 0
+    for kind in kinds:
+        run = run + 1 if kind in ("short", "block") else 0
+        best = max(best, run)
+    return 1 if best >= 3 else 0
+
+
+def _body(lines: list[str], kinds: list[str]) -> tuple[list[str], bool]:
+    """The body without the chrome inside it; a paywall notice means it was cut."""
+    out: list[str] = []
+    truncated = False
+    for line, kind in zip(lines, kinds, strict=True):
+        if kind == "paywall":
+            truncated = True
+        elif kind == "prose" or (kind == "short" and not _is_label(line)):
+            out.append(line)
+    return out, truncated
+
+
+def _is_label(line: str) -> bool:
+    """A short line that is no subheading: one word, or a number."""
+    return len(line.split()) <= 1 or line.replace(" ", "").isdigit()

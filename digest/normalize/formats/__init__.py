@@ -16,6 +16,7 @@ from digest.normalize.formats import (
     newsletter,
     plaintext,
     pressreader,
+    web,
     zinio,
 )
 
@@ -26,6 +27,7 @@ FORMATS: tuple[Format, ...] = (
     magzter,
     pressreader,
     zinio,
+    web,
     plaintext,  # sniffs anything: always last
 )
 

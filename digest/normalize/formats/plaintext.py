@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from digest.model import SourceFormat
-from digest.normalize import chrome, mailbody, textfix, webtext
+from digest.normalize import chrome, mailbody, textfix
 from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 
@@ -22,9 +22,6 @@ def parse(dump: Dump) -> tuple[Draft, ...]:
 
 
 def extract(lines: list[str]) -> Extract:
-    page = webtext.parse(lines)
-    if page is not None:
-        return _web(page)
     filled = [i for i, x in enumerate(lines) if x]
     title = lines[filled[0]] if filled else None
     drop: set[int] = set()
@@ -56,18 +53,4 @@ def extract(lines: list[str]) -> Extract:
     return Extract(
         format="text", title=title, paragraphs=tuple(body), date=date, author=author,
         truncated=truncated, review=tuple(review),
-    )
-
-
-WEB_NOTE = "web page text: navigation, banners and footer removed by their shape"
-
-
-def _web(page: webtext.Page) -> Extract:
-    body, guessed = textfix.join_broken_lines(page.paragraphs)
-    review = [WEB_NOTE]
-    if guessed:
-        review.append(JOIN_NOTE)
-    return Extract(
-        format="text", title=page.title, paragraphs=tuple(body), publication=page.publication,
-        date=page.date, author=page.author, truncated=page.truncated, review=tuple(review),
     )
