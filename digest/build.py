@@ -257,8 +257,9 @@ def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None
     # Files beside the articles (images) are copied by complete builds: any change to
     # them gives another key, so the build does not stop early nor re-render only pages.
     site_files = article_files(config.articles_dir)
-    build_key = hashlib.sha1(pickle.dumps((salt, stamp, files_stamp(site_files)),
-                                          protocol=5)).hexdigest()
+    # site.yaml too: a change of it re-plans the site (pages read its keys as items).
+    build_key = hashlib.sha1(pickle.dumps(
+        (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)).hexdigest()
     known = state.cache.stamps()
     last = state.cache.info("last_build")
     unchanged = None
@@ -277,7 +278,8 @@ def _theme(config: SiteConfig, state: BuildState, stamp: tuple[tuple[str, int, i
 
     if state.theme is None:
         dates.load(state.cache)
-    if state.theme is None or state.theme.stamp != stamp:
+    if (state.theme is None or state.theme.stamp != stamp
+            or state.theme.config != config.fingerprint):
         state.theme = load_theme(config, serving=serving)
     elif state.theme.env.globals["serving"] != serving:
         state.theme.env.globals["serving"] = serving
@@ -383,6 +385,12 @@ def _search(
     from digest.search import index_site
 
     with stage("search"):
+        # The index holds the articles' addresses, which come from site.yaml rather than
+        # from the articles its chunks are keyed on: other permalinks, a new index.
+        links = repr(sorted(config.permalinks.items()))
+        if state.cache.info("search_permalinks") != links:
+            state.cache.set_blob("search", None)
+            state.cache.set_info("search_permalinks", links)
         files, written, problem = index_site(
             config.output_dir, catalog.entries, _bodies(state, config), state.cache,
             previous, jobs)

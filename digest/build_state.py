@@ -102,8 +102,10 @@ _STATES: dict[Path, BuildState] = {}
 
 def state_key(config: SiteConfig) -> str:
     """What the build cache's rows depend on besides the files they record."""
-    return (f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"
-            f"|{config.raw_html}")
+    # The articles' rows depend on how files are read (the rights cut them); the pages'
+    # rows on what they record reading, site.yaml's keys included (SiteConfig.recorded).
+    return (f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.raw_html}"
+            f"|{config.rights!r}")
 
 
 class ItemTable:

@@ -20,6 +20,7 @@ import yaml
 from digest.errors import DigestError, Problem
 from digest.frontmatter import compose, mapping_items, suggest, to_python
 from digest.model import EditionPeriod
+from digest.reads import record
 from digest.rights import RightsPolicy, parse_policy
 from digest.theme_files import THEME_HINT as _THEME_HINT
 from digest.theme_files import unknown_theme
@@ -77,6 +78,13 @@ class SiteConfig:
     # The line of each key in site.yaml, for problems found after reading it.
     key_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
+    def recorded(self) -> SiteConfig:
+        """This config as pages read it while they render: every key read is recorded as
+        the item ("config", key) (digest.reads), so a site.yaml change re-renders only
+        the pages that read what changed."""
+        return RecordedConfig(**{f.name: getattr(self, f.name)
+                                 for f in dataclasses.fields(self)})
+
     @property
     def content_dir(self) -> Path:
         return self.root / "content"
@@ -96,6 +104,24 @@ class SiteConfig:
     @property
     def config_path(self) -> Path:
         return self.root / CONFIG_FILE
+
+
+_KEYS = frozenset(f.name for f in dataclasses.fields(SiteConfig))
+
+
+@dataclass(frozen=True)
+class RecordedConfig(SiteConfig):
+    def __getattribute__(self, name: str) -> Any:
+        if name in _KEYS:
+            record(("config", name))
+        return object.__getattribute__(self, name)
+
+
+def config_value(config: SiteConfig, key: str) -> str | None:
+    """A digest of the config key a page read; None for no such key."""
+    if key not in _KEYS:
+        return None
+    return hashlib.sha1(repr(getattr(config, key)).encode()).hexdigest()
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {

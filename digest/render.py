@@ -23,7 +23,7 @@ import jinja2
 
 from digest import dates
 from digest.collect import Catalog
-from digest.config import SiteConfig
+from digest.config import SiteConfig, config_value
 from digest.errors import Problem, display_path
 from digest.files import link_files_from_page
 from digest.load import Article
@@ -67,10 +67,12 @@ class Renderer:
         bodies: Callable[[Article], str] | None = None, *, memoise: bool = True,
     ) -> None:
         self.catalog = catalog
-        self.config = config
+        # Pages read the config through `recorded()`: each key read is an item of theirs.
+        self.config = config.recorded()
+        self._config = config  # for the items' values, taken outside any page
         self.theme = theme
         self.bodies = bodies or _in_memory
-        self.views = Views(catalog, config.language, config.feeds.atom, self.bodies)
+        self.views = Views(catalog, self.config, self.bodies)
         self.articles_prefix = display_path(config.articles_dir, config.root)
         # Keeping macro results pays across many pages; for a few it costs more (each
         # macro template is parsed once to prove it pure) than it saves.
@@ -92,6 +94,8 @@ class Renderer:
     def _value(self, item: Item) -> str | None:
         if item[0] in ("template", "string", "asset"):
             return self.theme.value(item)
+        if item[0] == "config":
+            return config_value(self._config, item[1])
         return self.views.value(item)
 
     def add_values(self, values: Iterable[tuple[Item, str | None]]) -> None:
@@ -126,8 +130,10 @@ class Renderer:
 
             if isinstance(spec.data, FeedPage):  # digest's own code: it reads the articles
                 entries = self.catalog.entries
-                for i in spec.data.entries:
-                    record(("body", entries[i].article.source))
+                for i in spec.data.entries:  # all of each: its body, and its place (url)
+                    source = entries[i].article.source
+                    record(("body", source))
+                    record(("summary", source))
             return render_feed(spec, self.catalog, self.config, self.bodies)
         try:
             template = self.theme.env.get_template(spec.template)

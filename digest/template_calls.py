@@ -275,6 +275,7 @@ def link(context: Any, path: str) -> str:
         # Servers show 404.html at any depth, so its links start from the site's base path.
         if not path.startswith("/"):
             return path
+        record(("config", "base_url"))  # the base path is made from it
         base: str = context["_base_path"]
         return base + output_file(path.partition("#")[0]) + "".join(path.partition("#")[1:])
     if not path or path[0] != "/":

@@ -7,6 +7,7 @@ every static file, and the value of each template, UI string and asset a page ca
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from dataclasses import dataclass, field
@@ -38,6 +39,9 @@ class FeedLinks:
 
 @dataclass(frozen=True)
 class SiteView:
+    """`site` in templates. Each field is the config key of the same name, and reading it
+    is recorded as reading that key (digest.reads)."""
+
     title: str
     description: str
     language: str
@@ -45,6 +49,14 @@ class SiteView:
     author: str
     search: bool
     feeds: FeedLinks
+
+    def __getattribute__(self, name: str) -> Any:
+        if name in _SITE_FIELDS:
+            record(("config", name))
+        return object.__getattribute__(self, name)
+
+
+_SITE_FIELDS = frozenset(f.name for f in dataclasses.fields(SiteView))
 
 
 @dataclass(frozen=True)
@@ -55,6 +67,7 @@ class Theme:
     assets: dict[str, tuple[Path, str]]  # static name -> (file, hashed site path)
     strings: dict[str, str]
     stamp: tuple[tuple[str, int, int], ...]  # every file, to notice edits between builds
+    config: str  # the fingerprint of the site.yaml it was made for (strings, `site`)
     _values: dict[tuple[str, str], str | None] = field(default_factory=dict, compare=False,
                                                        repr=False)
 
@@ -107,7 +120,7 @@ def load_theme(config: SiteConfig, *, serving: bool) -> Theme:
         format_date=_date_formatter(config.language),
     )
     env.globals["_base_path"] = _base_path(config.base_url)
-    return Theme(config.theme, env, chain, assets, strings, stamp)
+    return Theme(config.theme, env, chain, assets, strings, stamp, config.fingerprint)
 
 
 def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
@@ -159,6 +172,7 @@ def _translator(strings: dict[str, str]) -> Any:
 
 def _date_formatter(language: str) -> Any:
     def format_date(value: PartialDate | datetime.date | None, style: str = "long") -> str:
+        record(("config", "language"))
         if value is None:
             return ""
         if style not in SKELETONS:

@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 from markupsafe import Markup
 
 from digest.collect import Catalog, Edition, Group
+from digest.config import SiteConfig
 from digest.dates import format_style, format_week
 from digest.load import Article
 from digest.model import EditionPeriod, PartialDate, RelatedStory
@@ -246,12 +247,11 @@ class Views:
     """Builds and memoises views for one catalog."""
 
     def __init__(
-        self, catalog: Catalog, language: str, feed_atom: bool, bodies: Callable[[Article], str]
+        self, catalog: Catalog, config: SiteConfig, bodies: Callable[[Article], str]
     ) -> None:
         self.catalog = catalog
         self.bodies = bodies
-        self.language = language
-        self.feed_atom = feed_atom
+        self.config = config  # as pages read it: SiteConfig.recorded()
         self._articles: dict[int, ArticleView] = {}
         self._editions: dict[int, EditionView] = {}
         # Every view made here, by id: alive as long as this object, so templates' macro
@@ -262,6 +262,14 @@ class Views:
         self._groups: dict[str, tuple[EditionGroup, ...]] = {}
         self._positions: dict[str, int] | None = None
         self._edition_at: dict[str, int] | None = None
+
+    @property
+    def language(self) -> str:
+        return self.config.language
+
+    @property
+    def feed_atom(self) -> bool:
+        return self.config.feeds.atom
 
     @property
     def indexes(self) -> Indexes:

@@ -449,6 +449,41 @@ def test_a_site_yaml_change_builds_the_same_site_as_a_clean_build(
     assert _equals_clean_build(site, tmp_path)
 
 
+_CONFIG_EDITS = [
+    ("description: A small site for golden tests", "description: Changed"),
+    ("author: The Curator", "author: Someone Else"),
+    ("language: en", "language: fr"),
+    ("base_url: https://digest.example.org/", "base_url: https://other.example.org/sub/"),
+    ("page_size: 2", "page_size: 1"),
+    ("title: Fixture Digest", "title: Changed"),
+    ("search: false", "search: false\npermalinks: {article: '/read/{publication}/{date}/{slug}/'}"),
+    ("search: false", "search: false\nedition_period: weekly"),
+    ("search: false", "search: false\nfeeds: {atom: true, json: false, items: 1}"),
+    ("search: false", "search: false\nrights: {default: excerpt, excerpt_words: 5}"),
+]
+
+
+@pytest.mark.parametrize("theme", ["plain", "default"])
+@pytest.mark.parametrize(("old", "new"), _CONFIG_EDITS,
+                         ids=[new.split(":")[-2].split()[-1] for _, new in _CONFIG_EDITS])
+def test_each_site_yaml_key_alone_builds_the_same_site_as_a_clean_build(
+    tmp_path: Path, theme: str, old: str, new: str,
+) -> None:
+    # One key at a time: pages record which keys they read, and only those pages change.
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", f"theme: {theme}")
+                      .replace("search: false", "search: true"))
+    old = old.replace("search: false", "search: true")
+    new = new.replace("search: false", "search: true")
+    build_site(site)
+    assert old in config.read_text()
+    config.write_text(config.read_text().replace(old, new))
+    report = build_site(site)
+    assert report.problems == ()
+    assert _equals_clean_build(site, tmp_path)
+
+
 def _set_status(path: Path, status: str | None) -> None:
     head, _, body = path.read_text().partition("\n---\n")
     head = "\n".join(line for line in head.splitlines() if not line.startswith("status:"))

@@ -33,10 +33,24 @@ class Mutation:
 MUTATIONS = (
     Mutation(
         "the configuration's hash left out of the build key",
-        "digest/build_state.py",
-        'f"{__version__}|{code_key()}|{engine(config.raw_html)}|{config.fingerprint}"',
-        'f"{__version__}|{code_key()}|{engine(config.raw_html)}"',
+        "digest/build.py",
+        "(salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)",
+        "(salt, stamp, files_stamp(site_files)), protocol=5)",
         ("test_build_incremental.py::test_a_site_yaml_change_builds_the_same_site_as_a_clean_build",),
+    ),
+    Mutation(
+        "a page's reads of site.yaml's keys not recorded",
+        "digest/config.py",
+        '            record(("config", name))\n',
+        "            pass\n",
+        ("test_build_incremental.py::test_each_site_yaml_key_alone_builds_the_same_site_as_a_clean_build",),
+    ),
+    Mutation(
+        "the rights policy left out of the cache key",
+        "digest/build_state.py",
+        '            f"|{config.rights!r}")',
+        '            "")',
+        ("test_rights.py::test_a_policy_change_rebuilds_what_it_changes",),
     ),
     Mutation(
         "feed attributes holding both quote kinds keep their double quotes",
