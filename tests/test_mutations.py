@@ -64,7 +64,7 @@ MUTATIONS = (
         "digest/model.py",
         'CURATOR_FIELDS = ("note", "featured", "order", "status", ',
         'CURATOR_FIELDS = ("note", "featured", "order", ',
-        ("test_normalize_run.py::test_force_keeps_every_curator_field",),
+        ("test_normalize_run.py::test_force_without_the_state_file_keeps_every_curator_field",),
     ),
     Mutation(
         "digest serve normalises inbox changes with --force",

@@ -236,6 +236,27 @@ def test_force_keeps_every_curator_field(make_site: Callable[..., Path]) -> None
         "my note", True, "draft", ("food", "farming"), 3, "headline")
 
 
+def test_force_without_the_state_file_keeps_every_curator_field(
+    make_site: Callable[..., Path],
+) -> None:
+    # No record of what normalize wrote: no three-way merge, the curator fields are kept.
+    from digest.frontmatter import parse_document
+
+    root = make_site(inbox={"en.txt": EN})
+    run(root)
+    article = root / "content" / EN_PATH
+    article.write_text(article.read_text().replace(
+        "tags: []", "tags: [food]\nnote: my note\nfeatured: true\nstatus: rejected\n"
+        "order: 2\nrights: headline\nextra: {mood: calm}"))
+    (root / "content" / STATE_FILE).unlink()
+    forced = run(root, force=True)
+    assert forced.written == (EN_PATH,) and not forced.problems
+    meta = parse_document(article.read_text(), EN_PATH).meta
+    assert (meta.note, meta.featured, meta.status, meta.tags, meta.order, meta.rights,
+            meta.extra) == ("my note", True, "rejected", ("food",), 2, "headline",
+                            {"mood": "calm"})
+
+
 def test_an_unedited_article_follows_every_change_of_its_dump(
     make_site: Callable[..., Path],
 ) -> None:
