@@ -210,14 +210,19 @@ def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None
 @click.option("--open", "open_browser", is_flag=True, help="Open the site in a browser.")
 @click.option("--poll", is_flag=True, help="Poll for changes (network or container filesystems).")
 @click.option("--no-drafts", is_flag=True, help="Hide drafts (shown by default while curating).")
+@click.option("--desk", is_flag=True,
+              help="Keep the curator's desk (/_desk/, which writes your articles) on with a "
+              "--host beyond this machine; on loopback it is always on.")
 @_site_option
 def serve(
-    host: str, port: int, open_browser: bool, poll: bool, no_drafts: bool, site_dir: Path
+    host: str, port: int, open_browser: bool, poll: bool, no_drafts: bool, desk: bool,
+    site_dir: Path,
 ) -> None:
     """Build, serve with live reload, and rebuild on every change.
 
     The preview is built in .digest-cache/preview/: the output folder (_site/) is
-    left to `digest build`, so it never holds a draft you previewed.
+    left to `digest build`, so it never holds a draft you previewed. The curator's
+    desk is at /_desk/ (the start message prints its address, with a token).
 
     \b
     Examples:
@@ -234,6 +239,7 @@ def serve(
         run_serve(
             config, host=host, port=port, open_browser=open_browser, poll=poll,
             drafts=not no_drafts, port_explicit=source is not ParameterSource.DEFAULT,
+            desk=True if desk else None,
         )
         return 0
 

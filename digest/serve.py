@@ -24,7 +24,7 @@ import traceback
 import webbrowser
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import digest
 from digest.cache import CACHE_DIR, preview_output
@@ -32,6 +32,9 @@ from digest.config import SiteConfig, load_config
 from digest.errors import DigestError, Problem, display_path
 from digest.livereload import _HASHED_CSS, App, DevHTTPServer, Outcome, SiteState
 from digest.watch import Batch, Watcher, WatchScope
+
+if TYPE_CHECKING:
+    from digest.desk import Desk
 
 # build(config, *, drafts, jobs, progress, serving, changed) -> BuildReport
 BuildFn = Callable[..., Any]
@@ -163,12 +166,15 @@ class DevServer:
         self, config: SiteConfig, *, host: str = "127.0.0.1", port: int = 8000,
         drafts: bool = True, poll: bool = False, build: BuildFn = _real_build,
         normalize: NormalizeFn = _real_normalize,
-        out: TextIO | None = None, port_tries: int = 1,
+        out: TextIO | None = None, port_tries: int = 1, desk: bool | None = None,
     ) -> None:
         self.site = dataclasses.replace(config, root=config.root.resolve())
         self.config = preview_config(self.site)
         self.host, self.port, self.drafts, self.poll = host, port, drafts, poll
         self.port_tries = port_tries  # > 1: move on to the next port when one is in use
+        # The curator's desk (digest.desk) writes files: by default only on loopback.
+        self.desk_on = is_loopback(host) if desk is None else desk
+        self.desk: Desk | None = None
         self._build, self._normalize = build, normalize
         self.out = out or sys.stdout
         self.state = SiteState(self.config.output_dir)
@@ -195,6 +201,10 @@ class DevServer:
         """Listen, build once, then serve and watch (the first build runs in the caller's
         thread). A port in use is a DigestError before anything is built."""
         self._httpd = open_server(self.host, self.port, self.app, tries=self.port_tries)
+        if self.desk_on:
+            from digest.desk import attach
+
+            self.desk = attach(self, self._httpd)
         port = self._httpd.server_address[1]
         if self.port and port != self.port:
             print(f"port {self.port} is in use: serving on port {port}", file=self.out,
@@ -208,6 +218,13 @@ class DevServer:
         )
         self._thread.start()
         self.watcher.start()
+        if self.desk is not None:
+            self.desk.warm()
+
+    @property
+    def desk_url(self) -> str | None:
+        """The desk's address with this run's token (None when the desk is off)."""
+        return None if self.desk is None else self.desk.address(self.url)
 
     def stop(self) -> None:
         # Wake every event stream and waiting request first, so shutdown never waits on them.
@@ -375,13 +392,13 @@ class DevServer:
 
 def serve(
     config: SiteConfig, *, host: str, port: int, open_browser: bool, poll: bool, drafts: bool,
-    port_explicit: bool = True,
+    port_explicit: bool = True, desk: bool | None = None,
 ) -> None:
     """Build, serve with live reload and rebuild on changes, until Ctrl-C.
 
     A `port` the user did not choose moves on to the next free one when it is in use."""
     server = DevServer(config, host=host, port=port, drafts=drafts, poll=poll,
-                       port_tries=1 if port_explicit else PORT_TRIES)
+                       port_tries=1 if port_explicit else PORT_TRIES, desk=desk)
     try:
         server.start()
         print(f"serving {config.root} at {server.url} from {server.config.output}/ "
@@ -392,6 +409,16 @@ def serve(
                 f"warning: listening on {host}: anyone who can reach this machine sees the "
                 "site, drafts included", file=sys.stderr, flush=True,
             )
+        if server.desk_url:
+            print(f"curator's desk: {server.desk_url} (the token in it is this run's)",
+                  flush=True)
+            if not is_loopback(host):
+                print("warning: the desk is on (--desk): anyone who can reach this machine "
+                      "and has the desk's address can change your articles",
+                      file=sys.stderr, flush=True)
+        elif not is_loopback(host):
+            print("the curator's desk is off while listening beyond this machine; "
+                  "--desk turns it on", flush=True)
         if open_browser:
             webbrowser.open(server.url)
         threading.Event().wait()  # until Ctrl-C
