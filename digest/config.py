@@ -19,6 +19,7 @@ import yaml
 
 from digest.errors import DigestError, Problem
 from digest.frontmatter import compose, mapping_items, suggest, to_python
+from digest.mail_config import Intro, MailConfig, parse_intro, parse_mail
 from digest.model import EditionPeriod
 from digest.reads import record
 from digest.rights import RightsPolicy, parse_policy
@@ -52,6 +53,7 @@ class FeedsConfig:
     atom: bool = True
     json: bool = True
     items: int = 50
+    editions: int = 10  # entries of /editions.xml, one per edition; 0: no edition feed
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,8 @@ class SiteConfig:
     raw_html: bool = False
     author: str = ""
     rights: RightsPolicy = field(default_factory=RightsPolicy)
+    mail: MailConfig = field(default_factory=MailConfig)
+    intro: Intro = field(default_factory=Intro)
     # sha256 of the config file's bytes: part of every cache key.
     fingerprint: str = ""
     # The line of each key in site.yaml, for problems found after reading it.
@@ -128,6 +132,7 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
     "title": str, "description": str, "base_url": str, "language": str, "theme": str,
     "output": str, "edition_period": str, "page_size": int, "feeds": dict,
     "permalinks": dict, "search": bool, "raw_html": bool, "author": str, "rights": dict,
+    "mail": dict, "intro": str,
 }
 _TYPE_NAMES = {str: "text", int: "a whole number", bool: "true or false", dict: "a mapping"}
 
@@ -179,9 +184,16 @@ def _check_entry(
         value: Any = to_python(node)
     except ValueError as exc:
         return [Problem(name, f"{key}: {exc}", line)]
+    if key == "intro":  # text, or text per edition
+        intro, problems = parse_intro(node, name)
+        if intro is not None:
+            values["intro"] = intro
+        return problems
     expected = _TYPES[key]
     if value is None and expected is str and key in ("description", "author"):
         return []  # an empty optional text means "use the default"
+    if value is None and key == "mail":
+        return []  # every entry commented out, as `digest init` writes it
     if (isinstance(value, bool) and expected is not bool) or not isinstance(value, expected):
         return [Problem(name, f"{key} must be {_TYPE_NAMES[expected]}", line)]  # type: ignore[index]
     value = typing.cast(Any, value)  # isinstance() above narrowed it to `object`
@@ -189,6 +201,11 @@ def _check_entry(
         policy, problems = parse_policy(node, name)
         if policy is not None:
             values["rights"] = policy
+        return problems
+    if key == "mail":
+        mail, problems = parse_mail(node, name)
+        if mail is not None:
+            values["mail"] = mail
         return problems
     if key in ("feeds", "permalinks"):
         assert isinstance(node, yaml.MappingNode)  # a dict value comes from a mapping node
@@ -221,6 +238,19 @@ def _check_entry(
     return []
 
 
+def with_base_url(config: SiteConfig, base_url: str, option: str = "--base-url") -> SiteConfig:
+    """The config with another base_url (a deploy's address, given on the command line).
+    The fingerprint changes with it: every page that shows an address is made again."""
+    if not (is_absolute_url(base_url) or _is_site_path(base_url)):
+        raise DigestError.at(
+            option, f"{base_url!r} is neither a web address nor a path",
+            hint="write the full address, such as --base-url https://example.org/digest/")
+    if not base_url.endswith("/"):
+        base_url += "/"
+    fingerprint = hashlib.sha256(f"{config.fingerprint}|{base_url}".encode()).hexdigest()
+    return dataclasses.replace(config, base_url=base_url, fingerprint=fingerprint)
+
+
 def is_absolute_url(base_url: str) -> bool:
     """An http(s) address with a host: what canonical links, og:url and sitemaps need."""
     from urllib.parse import urlsplit
@@ -246,7 +276,11 @@ def _check_feeds(entries: Entries, name: str, values: dict[str, Any]) -> list[Pr
             problems.append(Problem(name, f"unknown key 'feeds.{key}'", line, hint))
         elif key == "items" and (isinstance(item, bool) or not isinstance(item, int) or item < 1):
             problems.append(Problem(name, "feeds.items must be a whole number above 0", line))
-        elif key != "items" and not isinstance(item, bool):
+        elif key == "editions" and (
+                isinstance(item, bool) or not isinstance(item, int) or item < 0):
+            problems.append(Problem(name, "feeds.editions must be a whole number (0: none)",
+                                    line, "how many editions /editions.xml holds, e.g. 10"))
+        elif key not in ("items", "editions") and not isinstance(item, bool):
             problems.append(Problem(name, f"feeds.{key} must be true or false", line))
     if not problems:
         values["feeds"] = FeedsConfig(**{key: item for key, _, item in entries})

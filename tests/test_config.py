@@ -101,7 +101,7 @@ def test_unknown_key_without_a_close_match_lists_the_valid_keys() -> None:
     assert config_error("colour: blue\n") == [
         "site.yaml:1: unknown key 'colour'\n  valid keys: title, description, base_url, language,"
         " theme, output, edition_period, page_size, feeds, permalinks, search, raw_html, author,"
-        " rights"
+        " rights, mail, intro"
     ]
 
 

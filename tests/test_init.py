@@ -89,7 +89,7 @@ def test_site_yaml_documents_every_key(tmp_path: Path) -> None:
     text = (tmp_path / "s" / "site.yaml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     assert set(data) == set(_TYPES)
-    assert set(data["feeds"]) == {"atom", "json", "items"}
+    assert set(data["feeds"]) == {"atom", "json", "items", "editions"}
     lines = text.splitlines()
     for key in _TYPES:
         index = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))
