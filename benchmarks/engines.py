@@ -3,8 +3,10 @@
 An `Engine` is one command that builds one site from one content folder.  A case
 prepares the state before every timed run (outside the timer): `cold` moves the
 output and caches aside, `body`/`title` rewrite one article, `template` changes one
-template; each run's edit is new (a run counter), so a content-keyed cache cannot
-reuse an earlier run's result.  `restore()` puts the edited files back.
+template, `added` adds an article dated after all others (a curator's new story of the
+day, which opens a new edition); each run's edit is new (a run counter), so a
+content-keyed cache cannot reuse an earlier run's result.  `restore()` puts the edited
+files back and removes the added ones.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-EDIT_CASES = ("body", "title", "template")
+EDIT_CASES = ("body", "title", "template", "added")
 
 
 @dataclass
@@ -32,6 +34,7 @@ class Engine:
     comment: Callable[[int], str]  # a template comment that changes nothing visible
     trash: Path
     originals: dict[Path, bytes] = field(default_factory=dict)
+    added: list[Path] = field(default_factory=list)
 
     def edited_article(self) -> Path:
         return min(self.content.rglob("*.md"))
@@ -52,6 +55,14 @@ class Engine:
             path.write_text(new, encoding="utf-8")
         elif case == "template":
             self._append(self.template, self.comment(run))
+        elif case == "added":
+            path = self.content / "added" / f"2031-01-{run + 1:02d}-added-story-{run}.md"
+            path.parent.mkdir(exist_ok=True)
+            path.write_text(
+                f'---\ntitle: "Added story {run}"\npublication: "The Added Gazette"\n'
+                f"date: 2031-01-{run + 1:02d}\ntags: [added]\n---\n\nA new story, number {run}.\n",
+                encoding="utf-8")
+            self.added.append(path)
 
     def _remember(self, path: Path) -> bytes:
         return self.originals.setdefault(path, path.read_bytes())
@@ -63,6 +74,9 @@ class Engine:
         for path, data in self.originals.items():
             path.write_bytes(data)
         self.originals.clear()
+        for path in self.added:
+            path.unlink(missing_ok=True)
+        self.added.clear()
         shutil.rmtree(self.trash, ignore_errors=True)
 
 
