@@ -393,7 +393,7 @@ def _search(
             state.cache.set_info("search_permalinks", links)
         files, written, problem = index_site(
             config.output_dir, catalog.entries, _bodies(state, config), state.cache,
-            previous, jobs)
+            previous, jobs, language=config.language)
     return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())
 
 
@@ -434,7 +434,7 @@ def _rebuild_changed(
             return update_index(
                 out, [a for _, _, a in delta.changed], delta.catalog.entries,
                 _bodies(state, config), state.cache, config.permalinks["article"],
-                or_all=serving)
+                or_all=serving, language=config.language)
 
         if serving:
             # The reload shows the pages at once; the index follows a tenth of a second later.

@@ -1,32 +1,24 @@
 """The site's search index: `search/data/`, read by the default theme's search.js.
 
-Articles are numbered oldest first and cut into chunks of CHUNK; each chunk has its
-documents (`docs.json`) and its terms spread over BUCKETS files by their first two
-characters, so a query word needs one small file per chunk and prefix search works.
-A chunk's files depend on its own articles only: an edited article rewrites its chunk,
-and a new article usually only the last one. (An index built from the rendered pages
-as a whole has to be built again from all of them after any edit.)
+Articles are numbered oldest first and cut into chunks of CHUNK; each chunk has its documents,
+its terms spread over BUCKETS files by their first two characters (so a query word needs one
+small file per chunk and prefix search works) and its text in groups (see search_chunk for the
+files). A chunk's files depend on its own articles only: an edited article rewrites its chunk,
+and a new article usually only the last one. (An index built from the rendered pages as a whole
+has to be built again from all of them after any edit.) How text becomes terms is in
+search_text, shared with the page's search-text.js.
 
-Format 1, the contract with search.js:
-- meta.json: {"format", "chunks", "buckets", "documents", "publications"};
-- <chunk>/docs.json: [[url without the leading slash, title, publication, ISO date or "",
-  excerpt], ...];
-- <chunk>/<bucket>.json: {term: [document index in the chunk, weight, ...]}, indexes
-  ascending. Terms are lowercased, NFKD-decomposed text without combining marks,
-  lowercased again, cut at everything but letters and digits; a term's bucket is
-  (first code point * 31 + second code point, or 0) % BUCKETS.
+meta.json, the contract with search.js: {"format", "chunks", "buckets", "documents",
+"text_group", "publications", "tags", "languages", "months", "stemmers": {language: Snowball
+algorithm}, "stop_words": {language: [word, ...]}}.
 """
 
 from __future__ import annotations
 
-import bisect
-import html
 import json
 import os
 import pickle
-import re
-import unicodedata
-from collections import Counter
+import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 
@@ -34,18 +26,17 @@ from digest.cache import BuildCache
 from digest.collect import UNSORTED, Entry, place
 from digest.errors import Problem
 from digest.load import Article
+from digest.search_chunk import BUCKETS, TEXT_GROUP, Analysis, Doc, analyse, encode, file_names
+from digest.search_chunk import bucket_of as bucket_of
+from digest.search_stopwords import stop_words
+from digest.search_text import STEMMERS
+from digest.search_text import terms_of as terms_of
 from digest.write import read_manifest, write_file
 
 SUBDIR = "search/data"
-FORMAT = 1
+FORMAT = 2
 CHUNK = 256
-BUCKETS = 64
 _STATE = "search"  # the cache blob: the format and every chunk's listing (see _listing)
-_TITLE_WEIGHT = 10
-_LEAD_WEIGHT = 3  # kicker, standfirst, author, tags
-
-_TAG = re.compile(r"<[^>]*>")
-_WORD = re.compile(r"\w+")  # faster than [^\W_]+; underscores are made spaces first
 
 Members = tuple[tuple[str, str], ...]  # a chunk's articles: (source, digest), in order
 
@@ -57,8 +48,11 @@ def index_site(
     cache: BuildCache,
     previous: set[str],
     jobs: int = 1,
+    *,
+    language: str = "en",
 ) -> tuple[set[str], set[str], Problem | None]:
-    """Index the published articles (`entries`, newest first, as the catalog holds them).
+    """Index the published articles (`entries`, newest first, as the catalog holds them;
+    `language`: the site's, for articles that do not name theirs).
 
     Returns the index's files (relative to `output`), those written this time, and a
     problem or None. A chunk whose articles are those the cache recorded for it, and whose
@@ -73,7 +67,7 @@ def index_site(
     todo: list[_Job] = []
     for number, chunk in enumerate(chunks):
         members = tuple((e.article.source, e.article.digest) for e in chunk)
-        chunk_files = _chunk_files(number)
+        chunk_files = _chunk_files(number, len(chunk))
         files.update(chunk_files)
         state[number] = _listing(members)
         if before.get(number) != state[number] or not all(
@@ -81,14 +75,10 @@ def index_site(
             todo.append((number, members, {e.article.source: e for e in chunk}))
     written: set[str] = set()
     try:
-        written = _write_chunks(output, todo, _Reuse(cache, before), body_of, cache, jobs)
-        meta = {"format": FORMAT, "chunks": len(chunks), "buckets": BUCKETS,
-                "documents": len(ordered),
-                "publications": sorted({_publication(e) for e in ordered})}
-        name = f"{SUBDIR}/meta.json"
-        files.add(name)
-        if write_file(output, name, _json(meta)):
-            written.add(name)
+        written = _write_chunks(output, todo, _Reuse(cache, before),
+                                _analyser(body_of, language), cache, jobs)
+        files.add(f"{SUBDIR}/meta.json")
+        written |= _write_meta(output, ordered, len(chunks), language)
     except OSError as exc:
         cache.set_blob(_STATE, None)  # the next build writes every chunk again
         return files | {f for f in previous if f.startswith(SUBDIR + "/")}, written, Problem(
@@ -100,10 +90,31 @@ def index_site(
     return files, written, None
 
 
+def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: str) -> set[str]:
+    """meta.json: what the search page needs before the first query (its filters, stemmers
+    and stop words); rewritten only when its bytes change."""
+    from digest.search_chunk import language as language_of
+
+    langs = sorted({language_of(e, language) for e in ordered} or {language.lower()})
+    codes = sorted({lang.split("-")[0] for lang in langs})
+    meta = {
+        "format": FORMAT, "chunks": chunks, "buckets": BUCKETS, "documents": len(ordered),
+        "text_group": TEXT_GROUP,
+        "publications": sorted({_publication(e) for e in ordered}),
+        "tags": sorted({tag for e in ordered for tag in e.article.meta.tags}),
+        "languages": langs,
+        "months": sorted({d.iso[:7] for e in ordered if (d := e.article.meta.date)}),
+        "stemmers": {code: STEMMERS[code] for code in codes if code in STEMMERS},
+        "stop_words": {code: sorted(words) for code in codes if (words := stop_words(code))},
+    }
+    name = f"{SUBDIR}/meta.json"
+    return {name} if write_file(output, name, _json(meta)) else set()
+
+
 def _reindex(
     output: Path,
     changed: Iterable[Article],
-    body_of: Callable[[Article], str],
+    analyser: _Analyser,
     cache: BuildCache,
     article_pattern: str,
 ) -> set[str] | None:
@@ -130,7 +141,7 @@ def _reindex(
             todo.append((number, members, fresh))
     reuse = _Reuse(cache, {number: state[number] for number in edits})
     try:
-        written = _write_chunks(output, todo, reuse, body_of, cache, 1)
+        written = _write_chunks(output, todo, reuse, analyser, cache, 1)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
@@ -149,93 +160,75 @@ def update_index(
     article_pattern: str,
     *,
     or_all: bool,
+    language: str = "en",
 ) -> tuple[set[str] | None, tuple[Problem, ...]]:
     """`_reindex`, then, when it cannot and `or_all`, `index_site` over all `entries`:
     (the files written or None, problems)."""
-    written = _reindex(output, changed, body_of, cache, article_pattern)
+    written = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern)
+    if written is not None:
+        try:  # an edit may bring a new tag, language or month to the filters
+            ordered = list(reversed(entries))
+            written |= _write_meta(output, ordered, (len(ordered) + CHUNK - 1) // CHUNK,
+                                   language)
+        except OSError:
+            cache.set_blob(_STATE, None)
+            written = None
     if written is not None or not or_all:
         return written, ()
-    _, written, problem = index_site(output, entries, body_of, cache, read_manifest(output))
+    _, written, problem = index_site(output, entries, body_of, cache, read_manifest(output),
+                                     language=language)
     return written, () if problem is None else (problem,)
 
 
-Doc = list[str]  # a docs.json row
-Weights = dict[str, int]
+_Analyser = Callable[[Entry], tuple[Doc, Analysis]]
 _Job = tuple[int, Members, dict[str, Entry]]  # a chunk to write: number, articles, fresh ones
 _Done = tuple[int, set[str], bytes]  # its number, the files written, its cache blob
 
 
+def _analyser(body_of: Callable[[Article], str], language: str) -> _Analyser:
+    def analyser(entry: Entry) -> tuple[Doc, Analysis]:
+        return analyse(entry, body_of(entry.article), language)
+
+    return analyser
+
+
 class _Chunk:
-    """One chunk as the cache keeps it: its articles, documents, postings (term -> [index,
-    weight, ...], indexes ascending) and each document's terms, so that replacing one
-    article touches only its own postings."""
+    """One chunk as the cache keeps it: its articles, their documents and analyses (the
+    chunk's files are made from these alone)."""
 
     def __init__(self, members: list[tuple[str, str]], docs: list[Doc],
-                 postings: dict[str, list[int]], terms: list[list[str]]) -> None:
-        self.members, self.docs, self.postings, self.terms = members, docs, postings, terms
+                 analyses: list[Analysis]) -> None:
+        self.members, self.docs, self.analyses = members, docs, analyses
 
-    @classmethod
-    def made(cls, indexed: list[tuple[tuple[str, str], Doc, Weights]]) -> _Chunk:
-        postings: dict[str, list[int]] = {}
-        for index, (_, _, weights) in enumerate(indexed):
-            for term, weight in weights.items():
-                found = postings.get(term)
-                if found is None:
-                    postings[term] = [index, weight]
-                else:
-                    found += (index, weight)
-        return cls([m for m, _, _ in indexed], [d for _, d, _ in indexed], postings,
-                   [list(w) for _, _, w in indexed])
-
-    def replace(self, index: int, entry: Entry, weights: Weights) -> None:
-        for term in self.terms[index]:
-            found = self.postings[term]
-            at = found[::2].index(index) * 2
-            del found[at:at + 2]
-            if not found:
-                del self.postings[term]
-        for term, weight in weights.items():
-            found = self.postings.setdefault(term, [])
-            at = bisect.bisect_left(found[::2], index) * 2  # indexes stay ascending
-            found[at:at] = (index, weight)
+    def replace(self, index: int, entry: Entry, known: tuple[Doc, Analysis]) -> None:
         self.members[index] = (entry.article.source, entry.article.digest)
-        self.docs[index] = _doc(entry)
-        self.terms[index] = list(weights)
+        self.docs[index], self.analyses[index] = known
 
-    def indexed(self) -> dict[tuple[str, str], tuple[Doc, Weights]]:
-        """Each article's document and weights, for a chunk made again around them."""
-        weights: list[Weights] = [{} for _ in self.members]
-        for term, found in self.postings.items():
-            for at in range(0, len(found), 2):
-                weights[found[at]][term] = found[at + 1]
-        return {m: (d, w) for m, d, w in zip(self.members, self.docs, weights, strict=True)}
+    def indexed(self) -> dict[tuple[str, str], tuple[Doc, Analysis]]:
+        """Each article's document and analysis, for a chunk made again around them."""
+        return {m: (d, a) for m, d, a in zip(self.members, self.docs, self.analyses, strict=True)}
 
     def write(self, output: Path, number: int) -> set[str]:
-        buckets: list[dict[str, list[int]]] = [{} for _ in range(BUCKETS)]
-        for term in sorted(self.postings):
-            buckets[bucket_of(term)][term] = self.postings[term]
         written = set()
-        for name, value in [(f"{SUBDIR}/{number}/docs.json", self.docs)] + [
-                (f"{SUBDIR}/{number}/{b}.json", terms) for b, terms in enumerate(buckets)]:
-            if write_file(output, name, _json(value)):
-                written.add(name)
+        for name, data in encode(self.docs, self.analyses).items():
+            if write_file(output, f"{SUBDIR}/{number}/{name}", data):
+                written.add(f"{SUBDIR}/{number}/{name}")
         return written
 
     def dumps(self) -> bytes:
-        # The terms lists share their strings with the postings' keys: pickled once.
-        return pickle.dumps((self.members, self.docs, self.postings, self.terms), protocol=5)
+        return zlib.compress(pickle.dumps((self.members, self.docs, self.analyses), protocol=5), 1)
 
     @classmethod
     def loads(cls, blob: bytes) -> _Chunk | None:
         try:
-            members, docs, postings, terms = pickle.loads(blob)
+            members, docs, analyses = pickle.loads(zlib.decompress(blob))
         except Exception:  # a damaged blob: its articles are indexed again
             return None
         if not (isinstance(members, list) and isinstance(docs, list)
-                and isinstance(postings, dict) and isinstance(terms, list)
-                and len(members) == len(docs) == len(terms)):
+                and isinstance(analyses, list) and len(members) == len(docs) == len(analyses)
+                and all(isinstance(a, Analysis) for a in analyses)):
             return None  # not what this version stores
-        return cls(members, docs, postings, terms)
+        return cls(members, docs, analyses)
 
 
 class _Reuse:
@@ -245,14 +238,14 @@ class _Reuse:
         self._cache = cache
         self._state = state
         self._chunk_of: dict[tuple[str, str], int] | None = None
-        self._indexed: dict[int, dict[tuple[str, str], tuple[Doc, Weights]]] = {}
+        self._indexed: dict[int, dict[tuple[str, str], tuple[Doc, Analysis]]] = {}
 
     def chunk(self, number: int) -> _Chunk | None:
         blob = self._cache.blob(f"{_STATE}/{number}")
         return None if blob is None else _Chunk.loads(blob)
 
-    def get(self, member: tuple[str, str]) -> tuple[Doc, Weights] | None:
-        """The document row and term weights of an article whose digest is unchanged."""
+    def get(self, member: tuple[str, str]) -> tuple[Doc, Analysis] | None:
+        """The document row and analysis of an article whose digest is unchanged."""
         if self._chunk_of is None:
             self._chunk_of = {m: n for n, listing in self._state.items()
                               for m in _members(listing)}
@@ -265,20 +258,20 @@ class _Reuse:
         return self._indexed[number].get(member)
 
 
-_WORK: tuple[Path, list[_Job], _Reuse, Callable[[Article], str]] | None = None
+_WORK: tuple[Path, list[_Job], _Reuse, _Analyser] | None = None
 
 
-def _run(output: Path, todo: list[_Job], reuse: _Reuse, body_of: Callable[[Article], str],
+def _run(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
          jobs: int) -> Iterator[_Done]:
     """Write the chunks in `todo`, in forked processes when there are several."""
     global _WORK
     if jobs <= 1 or len(todo) < 2:
         for job in todo:
-            yield _write_chunk(output, job, reuse, body_of)
+            yield _write_chunk(output, job, reuse, analyser)
         return
     import multiprocessing
 
-    _WORK = (output, todo, reuse, body_of)
+    _WORK = (output, todo, reuse, analyser)
     try:
         with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
             yield from pool.imap_unordered(_write_job, range(len(todo)))
@@ -288,74 +281,39 @@ def _run(output: Path, todo: list[_Job], reuse: _Reuse, body_of: Callable[[Artic
 
 def _write_job(index: int) -> _Done:
     assert _WORK is not None
-    output, todo, reuse, body_of = _WORK
-    return _write_chunk(output, todo[index], reuse, body_of)
+    output, todo, reuse, analyser = _WORK
+    return _write_chunk(output, todo[index], reuse, analyser)
 
 
-def _write_chunk(output: Path, job: _Job, reuse: _Reuse,
-                 body_of: Callable[[Article], str]) -> _Done:
+def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) -> _Done:
     """Write one chunk's files; LookupError when an article is neither fresh nor reusable."""
     number, members, fresh = job
     chunk = reuse.chunk(number) if len(fresh) < len(members) else None
     if chunk is not None and len(chunk.members) == len(members) and all(
             old == new or (old[0] == new[0] and new[0] in fresh)
             for old, new in zip(chunk.members, members, strict=True)):
-        # The same articles, some edited: only their postings change.
+        # The same articles, some edited: only theirs are analysed again.
         for index, (old, new) in enumerate(zip(chunk.members, members, strict=True)):
             if old != new:
-                entry = fresh[new[0]]
-                chunk.replace(index, entry, _weights(entry.article, body_of(entry.article)))
+                chunk.replace(index, fresh[new[0]], analyser(fresh[new[0]]))
     else:
-        indexed = []
+        docs, analyses = [], []
         for member in members:
             known = reuse.get(member)
             if known is None:
-                entry = fresh[member[0]]
-                known = (_doc(entry), _weights(entry.article, body_of(entry.article)))
-            indexed.append((member, *known))
-        chunk = _Chunk.made(indexed)
+                known = analyser(fresh[member[0]])
+            docs.append(known[0])
+            analyses.append(known[1])
+        chunk = _Chunk(list(members), docs, analyses)
     return number, chunk.write(output, number), chunk.dumps()
-
-
-def terms_of(text: str) -> list[str]:
-    """The index terms of a text, in order (search.js normalises queries the same way)."""
-    text = text.lower()
-    if not text.isascii():
-        # Lowercased again: some letters only decompose to capitals (ℌ -> H).
-        text = "".join(c for c in unicodedata.normalize("NFKD", text)
-                       if unicodedata.category(c) != "Mn").lower()
-    return _WORD.findall(text.replace("_", " ") if "_" in text else text)
-
-
-def bucket_of(term: str) -> int:
-    second = ord(term[1]) if len(term) > 1 else 0
-    return (ord(term[0]) * 31 + second) % BUCKETS
-
-
-def _doc(entry: Entry) -> Doc:
-    meta = entry.article.meta
-    return [entry.url.lstrip("/"), meta.title, _publication(entry),
-            meta.date.iso if meta.date else "", entry.article.excerpt]
-
-
-def _weights(article: Article, body_html: str) -> Weights:
-    meta = article.meta
-    weights = Counter(terms_of(html.unescape(_TAG.sub(" ", body_html))))
-    for term in terms_of(meta.title):
-        weights[term] += _TITLE_WEIGHT
-    lead = " ".join(t for t in (meta.kicker, meta.standfirst, meta.author, *meta.tags) if t)
-    for term in terms_of(lead):
-        weights[term] += _LEAD_WEIGHT
-    return dict(weights)
 
 
 def _publication(entry: Entry) -> str:
     return entry.article.meta.publication or UNSORTED
 
 
-def _chunk_files(number: int) -> list[str]:
-    return [f"{SUBDIR}/{number}/docs.json"] + [
-        f"{SUBDIR}/{number}/{b}.json" for b in range(BUCKETS)]
+def _chunk_files(number: int, count: int) -> list[str]:
+    return [f"{SUBDIR}/{number}/{name}" for name in file_names(count)]
 
 
 def _json(value: object) -> bytes:
@@ -382,15 +340,15 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
     return None
 
 
-def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse,
-                  body_of: Callable[[Article], str], cache: BuildCache, jobs: int) -> set[str]:
+def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
+                  cache: BuildCache, jobs: int) -> set[str]:
     """Write the chunks in `todo` and keep each in the cache; the files written."""
     if todo:
         # Until the chunks are written, the cache says nothing of where articles are: a
         # build killed meanwhile leaves the next one to check every chunk.
         cache.set_blob(_STATE, None)
     written: set[str] = set()
-    for number, names, blob in _run(output, todo, reuse, body_of, jobs):
+    for number, names, blob in _run(output, todo, reuse, analyser, jobs):
         written |= names
         cache.set_blob(f"{_STATE}/{number}", blob)
     return written

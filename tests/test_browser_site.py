@@ -251,8 +251,9 @@ def search_page(make_site: Callable[..., Path], serve: Callable[[Path], str],
 
 
 def bucket_of(term: str) -> int:
-    second = ord(term[1]) if len(term) > 1 else 0
-    return (ord(term[0]) * 31 + second) % 64
+    from digest.search import bucket_of
+
+    return bucket_of(term)
 
 
 def titles(page: Page) -> list[str]:
@@ -274,7 +275,9 @@ def test_search_finds_a_word_from_an_article(page: Page, make_site: Callable[...
     expect(result.locator("a")).to_have_text("The last ferry of the night")
     expect(result.locator(".meta")).to_contain_text("The Harbour Courier")
     expect(result.locator("time")).to_have_text("October 6, 2025")  # in the page's language
-    expect(result.locator(".search__excerpt")).to_contain_text("forty-year-old cooperative")
+    # The passage around the word found, marked.
+    expect(result.locator(".search__excerpt")).to_contain_text("the cormorants settle")
+    expect(result.locator(".search__excerpt mark")).to_have_text(["cormorants"])
     assert page.url.endswith("/search/?q=cormorants")  # the search can be linked to
     result.locator("a").click()
     expect(page.locator("h1")).to_have_text("The last ferry of the night")
@@ -330,7 +333,7 @@ def test_search_address_opens_with_its_results(page: Page, make_site: Callable[.
     url = search_page(make_site, serve)
     page.goto(url + "?q=heat&pub=Weekend+Review")
     expect(page.get_by_role("searchbox")).to_have_value("heat")
-    expect(page.get_by_role("combobox")).to_have_value("Weekend Review")
+    expect(page.get_by_role("combobox", name="Publication")).to_have_value("Weekend Review")
     expect(page.locator(".search__title a")).to_have_text(["A quieter kind of heat wave"])
     # Escape empties the field and the results, and the address follows.
     page.get_by_role("searchbox").press("Escape")
@@ -397,22 +400,25 @@ Lanterns were lit along the pier.
     assert page.evaluate("window.pwned") is None and not dialogs
 
 
-# Notes the URL of each JSON file the page has parsed, once everything waiting on it has
-# run: the search's own steps are promise callbacks, which all run before a timer does.
+# Notes the URL of each file the page has read, and "unpacked" when a gzip file's text is
+# out, once everything waiting on it has run: the search's own steps are promise callbacks,
+# which all run before a timer does.
 NOTE_ANSWERED = """
 window.answered = [];
-const parse = Response.prototype.json;
-Response.prototype.json = function () {
-  const url = this.url;
-  return parse.call(this).finally(() => setTimeout(() => window.answered.push(url), 0));
-};
+for (const name of ["json", "arrayBuffer", "text"]) {
+  const read = Response.prototype[name];
+  Response.prototype[name] = function () {
+    const url = this.url || "unpacked";
+    return read.call(this).finally(() => setTimeout(() => window.answered.push(url), 0));
+  };
+}
 """
 
 
 def test_search_slow_answer_never_replaces_a_newer_one(page: Page, make_site: Callable[..., Path],
                                                   serve: Callable[[Path], str]) -> None:
     held: list[Route] = []
-    slow_file = f"search/data/0/{bucket_of('salt')}.json"
+    slow_file = f"search/data/0/{bucket_of('salt')}.gz"
     page.route(f"**/{slow_file}", lambda route: held.append(route))
     page.add_init_script(NOTE_ANSWERED)
     page.goto(search_page(make_site, serve))
@@ -427,8 +433,10 @@ def test_search_slow_answer_never_replaces_a_newer_one(page: Page, make_site: Ca
     expect(page.locator(".search__title a")).to_have_text(["The last ferry of the night"])
     held[0].continue_()  # the answer to "salt" arrives last
     # Until the page has parsed that answer and done all it would do with it.
-    page.wait_for_function("file => window.answered.some((url) => url.endsWith(file))",
-                           arg=slow_file)
+    page.wait_for_function("""file => {
+        const at = window.answered.findIndex((url) => url.endsWith(file));
+        return at >= 0 && window.answered.slice(at).includes("unpacked");
+    }""", arg=slow_file)
     assert titles(page) == ["The last ferry of the night"]
     expect(page.get_by_role("status")).to_have_text("1 story found")
 

@@ -39,7 +39,11 @@ def site(tmp_path: Path) -> Path:
 
 
 def load(site: Path, rel: str) -> object:
-    return json.loads((site / DATA / rel).read_text("utf-8"))
+    import gzip
+
+    if rel == "meta.json":
+        return json.loads((site / DATA / rel).read_bytes())
+    return json.loads(gzip.decompress((site / DATA / rel.replace(".json", ".gz")).read_bytes()))
 
 
 def find(site: Path, word: str) -> list[tuple[str, int]]:
@@ -51,30 +55,43 @@ def find(site: Path, word: str) -> list[tuple[str, int]]:
         docs = load(site, f"{chunk}/docs.json")
         postings = load(site, f"{chunk}/{bucket_of(word)}.json")
         assert isinstance(docs, list) and isinstance(postings, dict)
-        pairs = postings.get(word, [])
+        pairs = postings["t"].get(word, [])
         found += [(docs[i][1], w) for i, w in zip(pairs[::2], pairs[1::2], strict=True)]
     return sorted(found)
+
+
+def titles(site: Path, word: str) -> list[str]:
+    return [title for title, _ in find(site, word)]
+
+
+def weight(site: Path, word: str) -> int:
+    (found,) = find(site, word)
+    return found[1]
 
 
 def test_the_index_lists_published_articles_with_their_words(site: Path) -> None:
     report = build_site(site)
     assert report.problems == () and "search" in report.timings
     meta = load(site, "meta.json")
-    assert meta == {"format": 1, "chunks": 1, "buckets": 64, "documents": 8,
-                    "publications": ["Monocle", "The Economist", "The Guardian"]}
+    assert isinstance(meta, dict) and meta.pop("stop_words")["en"][:3] == ["a", "an", "and"]
+    assert meta == {"format": 2, "chunks": 1, "buckets": 64, "documents": 8, "text_group": 16,
+                    "publications": ["Monocle", "The Economist", "The Guardian"],
+                    "tags": ["design", "economy", "europe", "politics", "technology", "transport"],
+                    "languages": ["en", "en-gb"], "months": ["2025-09", "2025-10"],
+                    "stemmers": {"en": "english"}}
     docs = load(site, "0/docs.json")
     assert isinstance(docs, list)
     assert docs[1] == ["monocle/2025-09-issue/", "The September issue", "Monocle", "2025-09",
-                       docs[1][4]]
+                       "en", []]
     # Oldest first; a month's issue after the days of its month.
     assert [d[3] for d in docs] == ["2025-09-30", "2025-09", "2025-10-01", "2025-10-01",
                                     "2025-10-01", "2025-10-02", "2025-10-02", "2025-10"]
     assert "Unfinished draft story" not in {d[1] for d in docs}
-    assert len(list((site / DATA / "0").iterdir())) == 1 + 64
+    assert len(list((site / DATA / "0").iterdir())) == 1 + 64 + 1  # docs, buckets, text
     # A word weighs 10 in a title, 3 in a tag, 1 in the body.
-    assert find(site, "chip") == [("The chip war widens", 10)]
-    assert find(site, "technology") == [("The chip war widens", 3)]
-    assert find(site, "export") == [("The chip war widens", 1)]
+    assert titles(site, "chip") == titles(site, "technology") == titles(site, "export") == [
+        "The chip war widens"]
+    assert weight(site, "chip") > weight(site, "technology") > weight(site, "export")
 
 
 def test_drafts_are_indexed_only_with_drafts(site: Path) -> None:
@@ -97,7 +114,7 @@ def test_markup_in_articles_is_indexed_as_text(site: Path) -> None:
     # What a reader sees is indexed, not the markup around it: "amp" is in the title's
     # text, while the body's &amp; is an ampersand.
     assert not find(site, "strong")
-    assert find(site, "amp") == [("<script>alert(1)</script> &amp; chips", 10)]
+    assert titles(site, "amp") == ["<script>alert(1)</script> &amp; chips"]
 
 
 @pytest.fixture
@@ -106,8 +123,8 @@ def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def files_of(site: Path, chunk: int) -> set[str]:
-    return {f"/search/data/{chunk}/docs.json"} | {
-        f"/search/data/{chunk}/{b}.json" for b in range(64)}
+    return {f"/search/data/{chunk}/docs.gz", f"/search/data/{chunk}/t0.gz"} | {
+        f"/search/data/{chunk}/{b}.gz" for b in range(64)}
 
 
 def written_index(changed: frozenset[str]) -> set[str]:
@@ -122,8 +139,14 @@ def test_a_body_edit_rewrites_only_its_chunk(site: Path, small_chunks: None) -> 
     report = build_site(site)
     assert "replan" in report.timings and "plan" not in report.timings  # the incremental path
     assert written_index(report.changed_urls) <= files_of(site, 0)
-    assert find(site, "cormorants") == [("Ports get busier", 1)]
+    assert titles(site, "cormorants") == ["Ports get busier"]
+    once = weight(site, "cormorants")
     assert tree(site / DATA) == clean_index(site)
+    # The cache says where the articles are after an incremental build too.
+    path.write_text(path.read_text() + "\nCormorants again.\n")
+    report = build_site(site)
+    assert "replan" in report.timings and "plan" not in report.timings
+    assert titles(site, "cormorants") == ["Ports get busier"] and weight(site, "cormorants") > once
 
 
 def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: None) -> None:
@@ -133,7 +156,7 @@ def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: No
                    "---\n\nWritten last.\n")
     report = build_site(site)
     assert written_index(report.changed_urls) <= files_of(site, 2) | {"/search/data/meta.json"}
-    assert find(site, "late") == [("A late story", 10)]
+    assert titles(site, "late") == ["A late story"]
     assert tree(site / DATA) == clean_index(site)
 
 
@@ -148,7 +171,7 @@ def test_a_damaged_cache_still_gives_the_right_index(site: Path, small_chunks: N
     path.write_text(path.read_text() + "\nHerons too.\n")
     report = build_site(site)
     assert report.problems == ()
-    assert find(site, "herons") == [("Ports get busier", 1)]
+    assert titles(site, "herons") == ["Ports get busier"]
     assert tree(site / DATA) == clean_index(site)
 
 
@@ -190,5 +213,135 @@ def test_the_dev_server_updates_the_index_right_after_the_reload(site: Path) -> 
     server.rebuild(Batch(frozenset({path}), time.monotonic()))
     assert epochs and "Kingfishers" in (
         preview / "_site/the-economist/2025-10-02-chips/index.html").read_text()
-    assert find(preview, "kingfishers") == [("The chip war widens", 1)]
+    assert titles(preview, "kingfishers") == ["The chip war widens"]
+    assert tree(preview / DATA) == clean_index(site, drafts=True)
+
+
+def test_documents_hold_titles_excerpts_and_publications_as_written(site: Path) -> None:
+    """docs.json and meta.json carry the text a reader sees, markup and all, as JSON
+    strings: search.js puts them in the page as text. Compact UTF-8, no \\u escapes."""
+    config = site / "site.yaml"
+    config.write_text(config.read_text() + "permalinks:\n  article: /X{publication}/{slug}/\n")
+    monocle = site / "content/articles/monocle"
+    (monocle / "2025-10-issue.md").unlink()  # the same address as September's
+    (site / "content/articles/economist/2025-10-02-chips.md").write_text(
+        "---\ntitle: 'Café <b>&amp;</b> \"quoted\"'\npublication: \"Le <i>Monde</i> & Co\"\n"
+        "tags: [quoted]\n---\n\nAn <em>emphatic</em> &lt;tag&gt; & more: été, quoted.\n")
+    build_site(site)
+    import gzip
+
+    raw = gzip.decompress((site / DATA / "0/docs.gz").read_bytes())
+    docs = json.loads(raw)
+    row = ["Xle-i-monde-i-co/chips/", 'Café <b>&amp;</b> "quoted"', "Le <i>Monde</i> & Co",
+           "", "en", ["quoted"]]  # undated: no date
+    assert row in docs
+    assert json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() in raw
+    # The text a passage is cut from: what the reader sees of the body.
+    texts = json.loads(gzip.decompress((site / DATA / "0/t0.gz").read_bytes()))
+    assert texts[docs.index(row)] == ["", "", "An <em>emphatic</em> <tag> & more: été, quoted."]
+    meta = (site / DATA / "meta.json").read_bytes()
+    assert b'"publications":["Le <i>Monde</i> & Co","Monocle",' in meta
+    # In the title, as a tag and in the body: it weighs more than in the body alone.
+    assert titles(site, "quoted") == ['Café <b>&amp;</b> "quoted"']
+    assert weight(site, "quoted") > weight(site, "emphatic")
+
+
+def test_the_index_files_follow_the_articles(site: Path, small_chunks: None) -> None:
+    articles = site / "content/articles"
+    for rel, words in (("economist/2025-09-30-ports.md", "Herons, herons."),
+                       ("monocle/2025-09-issue.md", "Herons.")):  # both in chunk 0
+        (articles / rel).write_text((articles / rel).read_text() + f"\n{words}\n")
+    report = build_site(site)
+    index = {"/search/data/meta.json"} | files_of(site, 0) | files_of(site, 1) | files_of(site, 2)
+    assert written_index(report.changed_urls) == index
+    # A complete build puts back a file that went missing, and an article older than all
+    # others moves every chunk's articles: those reused from the cache keep their weights.
+    (site / DATA / "1/docs.gz").unlink()
+    (articles / "guardian/2025-09-01-early.md").write_text(
+        "---\ntitle: An early story\npublication: The Guardian\ndate: 2025-09-01\n---\n\nFirst.\n")
+    build_site(site)
+    assert titles(site, "herons") == ["Ports get busier", "The September issue"]
+    assert tree(site / DATA) == clean_index(site)
+    # Fewer articles, fewer chunks: the last chunk's files go.
+    for name in ("2025-09-01-early", "2025-10-01-energy-prices", "2025-10-01-belarus-border"):
+        (articles / f"guardian/{name}.md").unlink()
+    report = build_site(site)
+    assert report.problems == () and load(site, "meta.json")["chunks"] == 2  # type: ignore[index]
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_an_index_that_cannot_be_written_is_reported_and_mended_by_the_next_build(
+    site: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from digest.errors import Problem
+    from digest.write import read_manifest
+
+    build_site(site)
+    before = tree(site / DATA)
+    new = site / "content/articles/guardian/2025-10-03-late.md"
+    new.write_text("---\ntitle: A late story\npublication: The Guardian\ndate: 2025-10-03\n"
+                   "---\n\nWritten last.\n")
+
+    def full_disk(output: Path, name: str, data: bytes) -> bool:
+        raise OSError(errno.ENOSPC, "No space left on device", str(output / name))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(search, "write_file", full_disk)
+        report = build_site(site)
+    assert report.problems == (Problem(
+        str(site / "_site/search/data"), "search: cannot write the index: No space left on device",
+        hint="the pages were built; free some space or fix the folder, then build again"),)
+    # The index of the build before stays, and stays listed among the build's files.
+    assert tree(site / DATA) == before
+    assert {"search/data/" + rel for rel in before} <= read_manifest(site / "_site")
+    report = build_site(site)
+    assert report.problems == () and titles(site, "late") == ["A late story"]
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_a_chunk_lost_from_the_cache_is_indexed_again(site: Path, small_chunks: None) -> None:
+    build_site(site)
+    from test_build_incremental import _new_process
+
+    _new_process()
+    with sqlite3.connect(site / ".digest-cache/cache.sqlite") as db:
+        db.execute("DELETE FROM blobs WHERE key = 'search/0'")
+    path = site / "content/articles/economist/2025-09-30-ports.md"  # chunk 0
+    path.write_text(path.read_text() + "\nHerons too.\n")
+    report = build_site(site)
+    assert report.problems == ()
+    assert titles(site, "herons") == ["Ports get busier"]
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_chunks_written_by_two_processes_are_the_same(site: Path, small_chunks: None) -> None:
+    report = build_site(site, jobs=2)
+    assert report.problems == ()
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_the_dev_server_mends_an_index_whose_cache_was_lost(site: Path) -> None:
+    import io
+    import time
+
+    from digest.config import load_config
+    from digest.serve import DevServer
+    from digest.watch import Batch
+
+    log = io.StringIO()
+    server = DevServer(load_config(site), out=log)
+    server.rebuild(Batch(frozenset(), time.monotonic()))
+    preview = site / PREVIEW
+    with sqlite3.connect(preview / ".digest-cache/cache.sqlite") as db:
+        db.execute("DELETE FROM blobs WHERE key LIKE 'search%'")
+    path = site / "content/articles/economist/2025-10-02-chips.md"
+    path.write_text(path.read_text() + "\nKingfishers perch on the export cranes.\n")
+    start = len(log.getvalue())
+    server.rebuild(Batch(frozenset({path}), time.monotonic()))
+    # No problem and no traceback: one line for the rebuild.
+    lines = log.getvalue()[start:].splitlines()
+    assert len(lines) == 1 and lines[0].startswith("rebuilt "), lines
+    assert titles(preview, "kingfishers") == ["The chip war widens"]
     assert tree(preview / DATA) == clean_index(site, drafts=True)

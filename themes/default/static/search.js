@@ -7,34 +7,29 @@
   const DEBOUNCE = 150; // ms of quiet typing before a search runs
   const SLOW = 400; // ms before a search still waiting for the network says so
   const KEY = 65536; // a hit's key is chunk * KEY + index in the chunk
-  const FORMAT = 1; // the index format this file reads
+  const FORMAT = 2; // the index format this file reads
 
-  // ---- terms: normalised exactly as the build normalises the index ----
+  const TEXT = window.DigestSearchText; // search-text.js: reads text as the build did
+  const K1 = 1.2; // BM25: how soon more occurrences of a word stop adding to a score
+  const EXACT = 1, STEMMED = 0.9, PREFIX = 0.5; // how much a term counts for a query word
+  const PHRASE_CHECKS = 400; // candidates read to check a phrase, best first
+  const PASSAGE = 28; // words in a result's passage
 
-  function termsOf(text) {
-    // Lowercased again after NFKD: some letters only decompose to capitals (ℌ -> H).
-    const plain = text.toLowerCase().normalize("NFKD").replace(/\p{Mn}/gu, "").toLowerCase();
-    return plain.match(/[\p{L}\p{N}]+/gu) || [];
+  // ---- the index files (gzip, unless the server already unpacked them) ----
+
+  async function readJson(response) {
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
+      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      return JSON.parse(await new Response(stream).text());
+    }
+    return JSON.parse(new TextDecoder().decode(bytes));
   }
 
-  // Every term that starts with the same two code points is in the same bucket file,
-  // so one file per chunk holds all the terms a query word can be a prefix of.
-  function bucketOf(term, buckets) {
-    const cps = Array.from(term, (c) => c.codePointAt(0));
-    return (cps[0] * 31 + (cps.length > 1 ? cps[1] : 0)) % buckets;
-  }
-
-  // A word of one code point matches only itself ("a" would match half the index).
-  function matcherOf(word) {
-    const prefix = Array.from(word).length >= 2;
-    return (term) => term === word || (prefix && term.startsWith(word));
-  }
-
-  // ---- the index files ----
-
-  function openIndex(base) {
+  function openIndex(base, stemmerUrls) {
     const files = new Map(); // path -> promise: a file is fetched once, however often asked
     const docs = new Map(); // chunk -> documents, once loaded (sorting reads them synchronously)
+    let stemmers = null;
 
     function load(path) {
       if (!files.has(path)) {
@@ -42,7 +37,7 @@
           if (!response.ok) {
             throw new Error(`${response.status} ${response.statusText}: ${response.url}`);
           }
-          return response.json();
+          return path.endsWith(".json") ? response.json() : readJson(response);
         });
         // A failure is not kept: the next search may try again (the network came back).
         promise.catch(() => files.delete(path));
@@ -51,89 +46,238 @@
       return files.get(path);
     }
 
+    const list = (value) => (Array.isArray(value) ? value.map(String) : []);
+    const meta = () => load("meta.json").then((meta) => {
+      if (!meta || meta.format !== FORMAT) {
+        throw new Error(`search index: format ${meta && meta.format}, expected ${FORMAT}`);
+      }
+      const stopWords = new Set();
+      for (const words of Object.values(meta.stop_words || {})) list(words).forEach((w) => stopWords.add(w));
+      return {
+        chunks: Number(meta.chunks) || 0,
+        buckets: Number(meta.buckets) || 64,
+        documents: Number(meta.documents) || 0,
+        textGroup: Number(meta.text_group) || 16,
+        publications: list(meta.publications),
+        tags: list(meta.tags),
+        languages: list(meta.languages),
+        months: list(meta.months),
+        stemmers: Object.values(meta.stemmers || {}).map(String),
+        stemmerOf: Object.assign(Object.create(null), meta.stemmers || {}),
+        stopWords,
+      };
+    });
+
+    // The Snowball stemmers of the site's languages; none when they cannot be loaded (the
+    // search still finds words as written and by their start).
+    function loadStemmers(names) {
+      if (!stemmers) {
+        stemmers = (async () => {
+          if (!names.length || !stemmerUrls.module || typeof WebAssembly !== "object") return new Map();
+          const snowball = await import(stemmerUrls.module);
+          await snowball.default({ module_or_path: stemmerUrls.wasm });
+          const made = new Map();
+          for (const name of new Set(names)) {
+            const key = name.charAt(0).toUpperCase() + name.slice(1);
+            if (key in snowball.Languages) {
+              const stemmer = new snowball.Stemmer(snowball.Languages[key]);
+              made.set(name, (word) => stemmer.stem(word));
+            }
+          }
+          return made;
+        })().catch((err) => {
+          if (window.console) console.warn("search: no stemming:", err);
+          return new Map();
+        });
+      }
+      return stemmers;
+    }
+
     return {
-      meta: () => load("meta.json").then((meta) => {
-        if (!meta || meta.format !== FORMAT) {
-          throw new Error(`search index: format ${meta && meta.format}, expected ${FORMAT}`);
-        }
-        return {
-          chunks: Number(meta.chunks) || 0,
-          buckets: Number(meta.buckets) || 64,
-          documents: Number(meta.documents) || 0,
-          publications: Array.isArray(meta.publications) ? meta.publications.map(String) : [],
-        };
+      meta,
+      loadStemmers,
+      bucket: (chunk, bucket) => load(`${chunk}/${bucket}.gz`),
+      loadDocs: (chunk) => load(`${chunk}/docs.gz`).then((rows) => {
+        docs.set(chunk, Array.isArray(rows) ? rows : []);
       }),
-      bucket: (chunk, bucket) => load(`${chunk}/${bucket}.json`),
-      loadDocs: (chunk) => load(`${chunk}/docs.json`).then((list) => {
-        docs.set(chunk, Array.isArray(list) ? list : []);
-      }),
+      text: (chunk, group) => load(`${chunk}/t${group}.gz`),
       // The document of a hit: strings only, whatever the file holds.
       doc(hit) {
         const row = (docs.get(hit.chunk) || [])[hit.index];
         const field = (n) => (Array.isArray(row) && row[n] != null ? String(row[n]) : "");
-        return { url: field(0), title: field(1), publication: field(2), date: field(3), excerpt: field(4) };
+        return {
+          url: field(0), title: field(1), publication: field(2), date: field(3), lang: field(4),
+          tags: Array.isArray(row) && Array.isArray(row[5]) ? row[5].map(String) : [],
+        };
       },
       hasDocs: (chunk) => docs.has(chunk),
     };
   }
 
-  // ---- matching and scoring ----
+  // ---- the query ----
 
-  // Scores of one query word: doc key -> Σ weight × log(1 + D/df) over the terms it
-  // matches, halved for terms it is only a prefix of.
-  async function scoreWord(index, meta, word) {
-    const bucket = bucketOf(word, meta.buckets);
-    const chunks = Array.from({ length: meta.chunks }, (_, k) => k);
-    const files = await Promise.all(chunks.map((k) => index.bucket(k, bucket)));
-    const matches = matcherOf(word);
-    const terms = new Map(); // term -> { df, postings: [[chunk, flat list], ...] }
-    files.forEach((file, chunk) => {
-      for (const term of Object.keys(file || {})) {
-        const list = file[term];
-        if (!matches(term) || !Array.isArray(list)) continue;
-        let entry = terms.get(term);
-        if (!entry) terms.set(term, (entry = { df: 0, postings: [] }));
-        entry.df += list.length >> 1; // df counts documents over every chunk
-        entry.postings.push([chunk, list]);
-      }
+  // Quoted parts are phrases; the rest are words. A CJK word of three characters or more is
+  // a phrase too: its bigrams must follow each other.
+  function parseQuery(query, meta, stemmers) {
+    const phrases = [];
+    const loose = query.replace(/["“”„«»]([^"“”„«»]*)(["“”„«»]|$)/g, (_, inner) => {
+      if (TEXT.termsOf(inner).length) phrases.push(inner);
+      return " ";
     });
-    const scores = new Map();
-    for (const [term, { df, postings }] of terms) {
-      const factor = (term === word ? 1 : 0.5) * Math.log(1 + meta.documents / df);
-      for (const [chunk, list] of postings) {
-        for (let j = 0; j + 1 < list.length; j += 2) {
-          const key = chunk * KEY + list[j];
-          scores.set(key, (scores.get(key) || 0) + list[j + 1] * factor);
+    const units = new Map(); // term -> { term, stems, prefix, required }
+    const add = (word, inPhrase) => {
+      const { terms, stems } = TEXT.queryWord(word, stemmers);
+      const cjk = terms.length > 1 && terms.every(TEXT.isCjk);
+      if (cjk && !inPhrase) phrases.push(word);
+      for (const term of terms) {
+        const single = terms.length === 1;
+        const unit = units.get(term) || {
+          term, stems: single ? stems : [], required: false, stop: !inPhrase && meta.stopWords.has(term),
+          prefix: single && Array.from(term).length >= 2 && !TEXT.isCjk(term) || (single && TEXT.isCjk(term)),
+        };
+        if (inPhrase) unit.stop = false;
+        units.set(term, unit);
+      }
+    };
+    for (const word of loose.match(TEXT.WORD) || []) add(word, false);
+    for (const phrase of phrases) for (const word of phrase.match(TEXT.WORD) || []) add(word, true);
+    const all = Array.from(units.values());
+    const needed = all.some((unit) => !unit.stop);
+    for (const unit of all) unit.required = !needed || !unit.stop;
+    return { units: all, phrases: phrases.map((p) => TEXT.termsOf(p)).filter((t) => t.length > 1) };
+  }
+
+  // ---- matching and scoring (BM25F: the build weighed the fields, this saturates) ----
+
+  async function find(index, meta, parsed) {
+    const chunks = Array.from({ length: meta.chunks }, (_, k) => k);
+    const wanted = new Set();
+    for (const unit of parsed.units) {
+      wanted.add(TEXT.bucketOf(unit.term, meta.buckets));
+      for (const stem of unit.stems) wanted.add(TEXT.bucketOf(stem, meta.buckets));
+    }
+    const files = new Map(); // "chunk/bucket" -> file
+    const fetchAll = (pairs) => Promise.all(pairs.map(async ([chunk, bucket]) => {
+      files.set(`${chunk}/${bucket}`, (await index.bucket(chunk, bucket)) || {});
+    }));
+    await fetchAll(chunks.flatMap((k) => Array.from(wanted, (b) => [k, b])));
+    // A stem names the terms that have it; one of them may live in another bucket.
+    const more = [];
+    for (const unit of parsed.units) {
+      for (const stem of [unit.term, ...unit.stems]) {
+        for (const chunk of chunks) {
+          const file = files.get(`${chunk}/${TEXT.bucketOf(stem, meta.buckets)}`);
+          for (const term of (file && file.s && file.s[stem]) || []) {
+            const key = `${chunk}/${TEXT.bucketOf(term, meta.buckets)}`;
+            if (!files.has(key)) more.push([chunk, TEXT.bucketOf(term, meta.buckets)]);
+          }
         }
       }
     }
-    return scores;
-  }
+    await fetchAll(more);
+    const postings = (chunk, term) => {
+      const file = files.get(`${chunk}/${TEXT.bucketOf(term, meta.buckets)}`);
+      const list = file && file.t && file.t[term];
+      return Array.isArray(list) ? list : null;
+    };
 
-  // Documents matching every word, best score first (ties: later chunk/index first;
-  // the date, which breaks ties properly, is only known once docs.json is loaded).
-  async function find(index, words) {
-    const meta = await index.meta();
-    const perWord = await Promise.all(words.map((word) => scoreWord(index, meta, word)));
-    perWord.sort((a, b) => a.size - b.size); // walk the rarest word's documents
-    const [first, ...rest] = perWord;
+    const perUnit = parsed.units.map((unit) => {
+      const tf = new Map(); // doc key -> weighted term frequency
+      for (const chunk of chunks) {
+        const factors = new Map(); // term -> factor
+        const note = (term, factor) => {
+          if ((factors.get(term) || 0) < factor) factors.set(term, factor);
+        };
+        note(unit.term, EXACT);
+        for (const stem of [unit.term, ...unit.stems]) {
+          if (stem !== unit.term) note(stem, STEMMED);
+          const file = files.get(`${chunk}/${TEXT.bucketOf(stem, meta.buckets)}`);
+          for (const term of (file && file.s && file.s[stem]) || []) note(String(term), STEMMED);
+        }
+        if (unit.prefix) {
+          const file = files.get(`${chunk}/${TEXT.bucketOf(unit.term, meta.buckets)}`);
+          for (const term of Object.keys((file && file.t) || {})) {
+            if (term.startsWith(unit.term)) note(term, PREFIX);
+          }
+        }
+        for (const [term, factor] of factors) {
+          const list = postings(chunk, term);
+          if (!list) continue;
+          for (let j = 0; j + 1 < list.length; j += 2) {
+            const key = chunk * KEY + list[j];
+            tf.set(key, (tf.get(key) || 0) + factor * list[j + 1] / 10);
+          }
+        }
+      }
+      const df = tf.size;
+      const idf = Math.log(1 + (meta.documents - df + 0.5) / (df + 0.5));
+      const scores = new Map();
+      for (const [key, f] of tf) scores.set(key, idf * (f * (K1 + 1)) / (f + K1));
+      return { unit, scores };
+    });
+    const required = perUnit.filter((u) => u.unit.required).sort((a, b) => a.scores.size - b.scores.size);
+    const optional = perUnit.filter((u) => !u.unit.required);
+    if (!required.length) return [];
+    const [first, ...rest] = required;
     const hits = [];
-    for (const [key, score] of first || []) {
-      if (!rest.every((other) => other.has(key))) continue; // every word must match
-      const total = rest.reduce((sum, other) => sum + other.get(key), score);
+    for (const [key, score] of first.scores) {
+      if (!rest.every((other) => other.scores.has(key))) continue; // every word must match
+      let total = score;
+      for (const other of [...rest, ...optional]) total += other.scores.get(key) || 0;
       hits.push({ chunk: Math.floor(key / KEY), index: key % KEY, score: total });
     }
     return hits.sort((a, b) => b.score - a.score || b.chunk - a.chunk || b.index - a.index);
   }
 
+  // The stored text of a hit: [lead, note, body], as the article may show it.
+  async function textOf(index, meta, hit) {
+    const group = await index.text(hit.chunk, Math.floor(hit.index / meta.textGroup));
+    const row = Array.isArray(group) ? group[hit.index % meta.textGroup] : null;
+    return Array.isArray(row) ? row.map((part) => (part == null ? "" : String(part))) : [];
+  }
+
+  const contains = (terms, phrase) => {
+    for (let at = 0; at + phrase.length <= terms.length; at += 1) {
+      if (phrase.every((term, k) => terms[at + k] === term)) return true;
+    }
+    return false;
+  };
+
+  // Keeps the hits that pass the filters and hold every phrase, in order.
+  async function narrow(index, meta, search, hits) {
+    const { filters, parsed } = search;
+    const active = filters.pub || filters.tag || filters.lang || filters.from || filters.to;
+    if (!active && !parsed.phrases.length) return hits;
+    await Promise.all(Array.from(new Set(hits.map((h) => h.chunk)), (c) => index.loadDocs(c)));
+    let kept = hits.filter((hit) => {
+      const doc = index.doc(hit);
+      const date = doc.date;
+      return (!filters.pub || doc.publication === filters.pub)
+        && (!filters.tag || doc.tags.includes(filters.tag))
+        && (!filters.lang || doc.lang === filters.lang)
+        && (!filters.from || (date && date.slice(0, filters.from.length) >= filters.from))
+        && (!filters.to || (date && date.slice(0, filters.to.length) <= filters.to));
+    });
+    if (parsed.phrases.length) {
+      kept = kept.slice(0, PHRASE_CHECKS);
+      const checked = await Promise.all(kept.map(async (hit) => {
+        const doc = index.doc(hit);
+        const terms = [doc.title, doc.publication, ...(await textOf(index, meta, hit))]
+          .map((part) => TEXT.termsOf(part));
+        return parsed.phrases.every((phrase) => terms.some((t) => contains(t, phrase)));
+      }));
+      kept = kept.filter((_, k) => checked[k]);
+    }
+    return kept;
+  }
+
   // The hits in the order they are shown, with everything up to `count` ready to show.
   // Only the chunks that can be shown are loaded: those of the first `count` hits and
-  // of every hit tied with the last of them (dates order ties). A publication filter
-  // needs every hit's publication, so it loads every chunk with a hit.
+  // of every hit tied with the last of them (dates order ties).
   async function arrange(index, search, count) {
-    const { hits, pub } = search;
+    const { hits } = search;
     let needed = hits;
-    if (!pub && hits.length > count) {
+    if (hits.length > count) {
       const last = hits[count - 1].score;
       let end = count;
       while (end < hits.length && hits[end].score === last) end += 1;
@@ -141,12 +285,49 @@
     }
     const chunks = new Set(needed.map((hit) => hit.chunk));
     await Promise.all(Array.from(chunks, (chunk) => index.loadDocs(chunk)));
-    const list = pub ? hits.filter((hit) => index.doc(hit).publication === pub) : hits.slice();
+    const list = hits.slice();
     const date = (hit) => (index.hasDocs(hit.chunk) ? index.doc(hit).date : "");
     // ISO partial dates sort as text: "2025-10-06" > "2025-10" > "2025" > "".
     const newer = (a, b) => (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : 0);
     return list.sort((a, b) => b.score - a.score || newer(a, b)
       || b.chunk - a.chunk || b.index - a.index);
+  }
+
+  // Whether a word of a result matches the query (for <mark>): as written, by its start, by
+  // its stem in the story's language, or as a part of a compound.
+  function matcherOf(units, stem) {
+    const stems = new Set();
+    for (const unit of units) for (const s of [unit.term, ...unit.stems]) stems.add(s);
+    return (word) => TEXT.analyseWord(word, stem).some(([term, stemmed]) => units.some((unit) => (
+      term === unit.term || (unit.prefix && term.startsWith(unit.term))
+      || (stemmed && stems.has(stemmed)) || stems.has(term)
+      || (Array.from(unit.term).length >= 4 && !TEXT.isCjk(unit.term) && term.includes(unit.term))
+      || (TEXT.isCjk(unit.term) && term.includes(unit.term)))));
+  }
+
+  // The stretch of the stored text with the most query words, as [text, cut before, after].
+  function passageOf(parts, matches) {
+    let best = null;
+    for (const part of parts) {
+      const words = Array.from(part.matchAll(TEXT.WORD));
+      if (!words.length) continue;
+      const hit = words.map((w) => (matches(w[0]) ? 1 : 0));
+      let sum = 0;
+      for (let k = 0; k < Math.min(PASSAGE, hit.length); k += 1) sum += hit[k];
+      let top = { sum, start: 0 };
+      for (let k = PASSAGE; k < hit.length; k += 1) {
+        sum += hit[k] - hit[k - PASSAGE];
+        if (sum > top.sum) top = { sum, start: k - PASSAGE + 1 };
+      }
+      if (top.sum > 0 && top.start > 0) top.start = Math.max(0, top.start - 3); // some lead-in
+      if (!best || top.sum > best.sum) best = { ...top, part, words };
+    }
+    if (!best) return null;
+    const { part, words, start } = best;
+    const end = Math.min(words.length, start + PASSAGE) - 1;
+    const from = start === 0 ? 0 : words[start].index;
+    const stop = end === words.length - 1 ? part.length : words[end].index + words[end][0].length;
+    return [part.slice(from, stop).trim(), from > 0, stop < part.length];
   }
 
   // ---- text in the page: always text nodes, never markup ----
@@ -157,11 +338,11 @@
     return node;
   }
 
-  // Appends `text`, wrapping in <mark> every word a query word matches.
-  function appendMarked(parent, text, matchers) {
+  // Appends `text`, wrapping in <mark> every word the query matches.
+  function appendMarked(parent, text, matches) {
     let at = 0;
-    for (const found of text.matchAll(/[\p{L}\p{N}\p{M}]+/gu)) {
-      if (!termsOf(found[0]).some((term) => matchers.some((matches) => matches(term)))) continue;
+    for (const found of text.matchAll(TEXT.WORD)) {
+      if (!matches(found[0])) continue;
       parent.append(text.slice(at, found.index));
       const mark = el("mark");
       mark.textContent = found[0];
@@ -202,13 +383,17 @@
 
   // ---- the page ----
 
+  const FILTERS = ["pub", "tag", "lang", "from", "to"]; // their names in the address too
+
   function start() {
     const box = document.getElementById("search");
-    if (!box) return;
+    if (!box || !TEXT) return;
     const text = box.dataset;
     // url() writes folders as ".../index.html": their folder is what the files hang off.
     const folder = (link) => new URL("./", new URL(link, window.location.href));
-    const index = openIndex(folder(text.index || "data/"));
+    const absolute = (link) => (link ? new URL(link, window.location.href).href : "");
+    const index = openIndex(folder(text.index || "data/"),
+      { module: absolute(text.stemmer), wasm: absolute(text.stemmerWasm) });
     const root = folder(text.root || "../");
 
     const form = el("form", "search__form");
@@ -225,23 +410,36 @@
     clear.type = "button";
     clear.textContent = text.clear || "×";
     clear.hidden = true;
-    const filter = el("div", "search__filter");
-    filter.hidden = true; // until meta.json names two publications or more
-    const select = el("select", "search__pub");
-    select.id = "search-publication";
-    select.append(new Option(text.allPublications || "", ""));
-    const selectLabel = el("label", "visually-hidden");
-    selectLabel.htmlFor = select.id;
-    selectLabel.textContent = text.publication || "";
-    filter.append(selectLabel, select);
     const row = el("div", "search__field");
     row.append(fieldLabel, field, clear);
-    form.append(row, filter);
+    form.append(row);
+
+    // One <select> per filter, shown once meta.json gives it something to choose from.
+    const selects = {};
+    const labels = {
+      pub: [text.publication, text.allPublications], tag: [text.tag, text.allTags],
+      lang: [text.language, text.allLanguages], from: [text.from, text.anyDate],
+      to: [text.to, text.anyDate],
+    };
+    for (const name of FILTERS) {
+      const wrap = el("div", "search__filter");
+      wrap.hidden = true;
+      const select = el("select", `search__${name}`);
+      select.id = `search-${name === "pub" ? "publication" : name}`;
+      select.append(new Option(labels[name][1] || "", ""));
+      const label = el("label", "visually-hidden");
+      label.htmlFor = select.id;
+      label.textContent = labels[name][0] || "";
+      wrap.append(label, select);
+      form.append(wrap);
+      selects[name] = select;
+    }
 
     const status = el("p", "search__status");
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
     const results = el("ol", "search__results");
+    results.setAttribute("aria-busy", "false");
     const more = el("button", "search__more");
     more.type = "button";
     more.textContent = text.loadMore || "";
@@ -251,6 +449,13 @@
     let latest = 0; // the newest search; answers to older ones are dropped
     let shown = null; // the search whose results are on the page
     let timer = 0;
+
+    // For screen readers and tests: whether the results are being worked on, and how it went.
+    function state(value) {
+      results.setAttribute("aria-busy", value === "loading" ? "true" : "false");
+      if (value) results.dataset.state = value;
+      else delete results.dataset.state;
+    }
 
     function say(message, query) {
       status.classList.remove("search__status--error");
@@ -281,6 +486,7 @@
       results.replaceChildren();
       more.hidden = true;
       shown = null;
+      state("error");
       if (window.console) console.error("search:", err);
     }
 
@@ -292,20 +498,22 @@
       return target.href;
     }
 
-    function item(hit, search) {
+    async function item(hit, search) {
       const doc = index.doc(hit);
+      const stemmer = search.stemmerOf(doc.lang);
+      const matches = matcherOf(search.parsed.units, stemmer);
       const li = el("li", "search__result");
       const heading = el("h2", "search__title");
       const link = el("a");
       const href = linkTo(doc.url);
       if (href) link.href = href;
-      appendMarked(link, doc.title || doc.url, search.matchers);
+      appendMarked(link, doc.title || doc.url, matches);
       heading.append(link);
       li.append(heading);
       const meta = el("p", "meta");
       if (doc.publication) {
         const pub = el("span", "meta__pub");
-        pub.textContent = doc.publication;
+        appendMarked(pub, doc.publication, matches);
         meta.append(pub);
       }
       const when = formatDate(doc.date);
@@ -318,33 +526,47 @@
         meta.append(span);
       }
       if (meta.childNodes.length) li.append(meta);
-      if (doc.excerpt) {
+      const passage = passageOf(await textOf(index, search.meta, hit), matches);
+      if (passage && passage[0]) {
         const excerpt = el("p", "search__excerpt");
-        appendMarked(excerpt, doc.excerpt, search.matchers);
+        if (passage[1]) excerpt.append("… ");
+        appendMarked(excerpt, passage[0], matches);
+        if (passage[2]) excerpt.append(" …");
         li.append(excerpt);
       }
       return li;
     }
 
     // Shows the arranged hits up to `count` (after those already shown).
-    function show(search, list, count) {
+    async function show(search, list, count) {
       const end = Math.min(count, list.length);
-      const items = list.slice(search.shown, end).map((hit) => item(hit, search));
-      results.append(...items);
+      const items = await Promise.all(list.slice(search.shown, end).map((hit) => item(hit, search)));
+      if (search.id !== latest) return []; // a newer search started meanwhile
+      // The old results stay until the new ones are in.
+      if (search.shown === 0) results.replaceChildren(...items);
+      else results.append(...items);
+      shown = search;
       search.shown = end;
       more.hidden = end >= list.length;
       if (list.length) say(countText(list.length));
       else say(text.zeroResults || "", search.query);
+      state(list.length ? "done" : "empty");
       return items;
     }
 
-    // Searches can be linked to: /search/?q=words&pub=Name.
-    function remember(query, pub) {
+    function chosen() {
+      const filters = {};
+      for (const name of FILTERS) filters[name] = selects[name].value;
+      return filters;
+    }
+
+    // Searches can be linked to: /search/?q=words&pub=Name&tag=...&lang=..&from=..&to=...
+    function remember(query, filters) {
       const params = new URLSearchParams(window.location.search);
-      if (query) params.set("q", query);
-      else params.delete("q");
-      if (pub) params.set("pub", pub);
-      else params.delete("pub");
+      for (const [name, value] of [["q", query], ...FILTERS.map((n) => [n, filters[n]])]) {
+        if (value) params.set(name, value);
+        else params.delete(name);
+      }
       const search = params.toString();
       const url = window.location.pathname + (search ? `?${search}` : "") + window.location.hash;
       try {
@@ -356,29 +578,38 @@
       clearTimeout(timer);
       const id = ++latest;
       const query = field.value.trim();
-      const pub = select.value;
-      remember(query, pub);
+      const filters = chosen();
+      remember(query, filters);
       clear.hidden = !field.value;
       if (!query) {
         results.replaceChildren();
         more.hidden = true;
         shown = null;
         say("");
+        state(null);
         return;
       }
-      const words = Array.from(new Set(termsOf(query)));
-      const search = { query, pub, words, matchers: words.map(matcherOf), hits: [], shown: 0 };
+      state("loading");
       const slow = setTimeout(() => {
         if (id === latest && text.loading) say(text.loading);
       }, SLOW);
       try {
-        search.hits = words.length ? await find(index, words) : [];
+        const meta = await index.meta();
+        const stemmers = await index.loadStemmers(meta.stemmers);
+        const byLang = (lang) => {
+          const code = String(lang || "").toLowerCase().split("-")[0];
+          const name = meta.stemmerOf[code];
+          return (name && stemmers.get(name)) || null;
+        };
+        const parsed = parseQuery(query, meta, Array.from(stemmers.values()));
+        const search = { id, query, filters, parsed, meta, hits: [], shown: 0, stemmerOf: byLang };
+        const found = parsed.units.length ? await find(index, meta, parsed) : [];
+        if (id !== latest) return;
+        search.hits = await narrow(index, meta, search, found);
         if (id !== latest) return;
         const list = await arrange(index, search, PAGE);
         if (id !== latest) return;
-        results.replaceChildren(); // only now: the old results stay until the new ones are in
-        shown = search;
-        show(search, list, PAGE);
+        await show(search, list, PAGE);
       } catch (err) {
         if (id === latest) failed(err);
       } finally {
@@ -393,7 +624,7 @@
       try {
         const list = await arrange(index, search, search.shown + PAGE);
         if (search !== shown) return;
-        const items = show(search, list, search.shown + PAGE);
+        const items = await show(search, list, search.shown + PAGE);
         // Keyboard users carry on from the first new result (the button may be gone).
         if (items.length) items[0].querySelector("a").focus();
       } catch (err) {
@@ -427,19 +658,46 @@
       reset();
       field.focus();
     });
-    select.addEventListener("change", run);
+    for (const name of FILTERS) selects[name].addEventListener("change", run);
     more.addEventListener("click", loadMore);
 
     const params = new URLSearchParams(window.location.search);
     field.value = params.get("q") || "";
     clear.hidden = !field.value;
-    // meta.json first: it names the publications, and an index that cannot be read
+    // meta.json first: it names what the filters offer, and an index that cannot be read
     // is better reported now than after the reader has typed a query.
     index.meta().then((meta) => {
-      for (const name of meta.publications) select.append(new Option(name, name));
-      const pub = params.get("pub") || "";
-      if (meta.publications.includes(pub)) select.value = pub;
-      filter.hidden = meta.publications.length < 2;
+      index.loadStemmers(meta.stemmers); // compiled while the reader types
+      const languageName = (code) => {
+        try {
+          return new Intl.DisplayNames([LOCALE || "en"], { type: "language" }).of(code) || code;
+        } catch (err) {
+          return code;
+        }
+      };
+      const years = Array.from(new Set(meta.months.map((m) => m.slice(0, 4))));
+      const dates = [];
+      for (const year of years) {
+        dates.push([year, year]);
+        for (const month of meta.months.filter((m) => m.startsWith(year))) {
+          dates.push([month, formatDate(month) || month]);
+        }
+      }
+      const options = {
+        pub: meta.publications.map((name) => [name, name]),
+        tag: meta.tags.map((name) => [name, name]),
+        lang: meta.languages.map((code) => [code, languageName(code)]),
+        from: dates, to: dates,
+      };
+      const least = { pub: 2, tag: 1, lang: 2, from: 2, to: 2 };
+      for (const name of FILTERS) {
+        const select = selects[name];
+        for (const [value, label] of options[name]) select.append(new Option(label, value));
+        const wanted = params.get(name) || "";
+        if (options[name].some(([value]) => value === wanted)) select.value = wanted;
+        const count = name === "from" || name === "to" ? meta.months.length : options[name].length;
+        select.parentNode.hidden = count < least[name];
+      }
       if (field.value.trim()) run();
     }, failed);
   }
