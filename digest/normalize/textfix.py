@@ -205,9 +205,30 @@ _INLINE = re.compile(
 )
 
 
+class Markup(str):
+    """A paragraph already written as Markdown by normalize itself (a saved page's bold
+    text, its figures, lists and subheadings), its text escaped: kept as it is. `plain`
+    is its text without the markup, for comparing it with other text."""
+
+    plain: str
+
+    def __new__(cls, markdown: str, plain: str) -> Markup:
+        self = super().__new__(cls, markdown)
+        self.plain = plain
+        return self
+
+    def __getnewargs__(self) -> tuple[str, str]:  # type: ignore[override]
+        return str(self), self.plain
+
+
+def escape_inline(text: str) -> str:
+    """`escape_markdown` for text inside a paragraph: its start is not a line's start."""
+    return _INLINE.sub(lambda m: "\\" + m.group(0), text)
+
+
 def escape_markdown(paragraph: str) -> str:
     """Make dump text literal in Markdown: no HTML, links, emphasis or template tags."""
-    escaped = _INLINE.sub(lambda m: "\\" + m.group(0), paragraph)
+    escaped = escape_inline(paragraph)
     match = _LEADING_BLOCK.match(escaped)
     if match:
         lead = match.group(0)
@@ -233,6 +254,8 @@ _NUMBERED = re.compile(r"^(\d{1,3})[.)]\s+(?=\S)")
 
 def _list_item(paragraph: str, number: int | None) -> str | None:
     """The item as Markdown, or None; `number` is the expected number of an ordered item."""
+    if isinstance(paragraph, Markup):
+        return None
     if number is None and (match := _BULLET.match(paragraph)):
         return "- " + escape_markdown(paragraph[match.end():])
     if number is not None and (match := _NUMBERED.match(paragraph)) and int(match[1]) == number:
@@ -262,6 +285,10 @@ def to_markdown(paragraphs: list[str]) -> str:
     blocks: list[str] = []
     index = 0
     while index < len(paragraphs):
+        if isinstance(paragraphs[index], Markup):
+            blocks.append(str(paragraphs[index]))
+            index += 1
+            continue
         items, after = _take_list(paragraphs, index)
         if items:
             blocks.append("\n".join(items))

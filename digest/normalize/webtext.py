@@ -111,6 +111,12 @@ def _kind(line: str) -> str:
     return "prose" if _is_prose(line, words) else "short"
 
 
+def is_chrome(line: str) -> bool:
+    """A line a page adds around its article: an ad marker, buttons, a block header, a
+    link to another story, a credit, a sign-up box."""
+    return _kind(line) in ("chrome", "block", "stop")
+
+
 def _is_credit(line: str) -> bool:
     """`Photo: Jane Roe/Reuters`, or a caption ending with its credit (`... (Foto: X)`)."""
     if lexicon.leads("credit", line) is not None and ":" in line[:40]:

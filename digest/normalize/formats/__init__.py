@@ -13,6 +13,7 @@ from digest.normalize.formats import (
     html,
     magzter,
     markdown,
+    mhtml,
     newsletter,
     plaintext,
     pressreader,
@@ -22,6 +23,7 @@ from digest.normalize.formats import (
 
 FORMATS: tuple[Format, ...] = (
     markdown,
+    mhtml,  # a MIME message too: before e-mail
     newsletter,
     html,
     magzter,

@@ -12,9 +12,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 from digest.model import SourceFormat
-from digest.normalize import chrome, lexicon, textfix
+from digest.normalize import htmlbody, lexicon, textfix, webtext
 from digest.normalize.common import Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
+from digest.normalize.textfix import Markup
 
 _VOID = frozenset(
     ("area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "wbr")
@@ -48,6 +49,7 @@ class _Meta(HTMLParser):
         self.times: list[str] = []
         self.lang: str | None = None
         self.canonical: str | None = None
+        self.base: str | None = None
         self.json_ld: list[str] = []
         self.kickers: list[str] = []  # elements styled as a kicker, before the <h1>
         self.leads: list[str] = []  # elements styled as a standfirst
@@ -74,6 +76,8 @@ class _Meta(HTMLParser):
             self.lang = values["lang"]
         elif tag == "time" and values.get("datetime"):
             self.times.append(values["datetime"])
+        elif tag == "base" and values.get("href") and self.base is None:
+            self.base = values["href"]
         elif tag == "link" and values.get("rel", "").lower() == "canonical":
             self.canonical = values.get("href") or None
         elif tag == "title" and not self.title:
@@ -144,7 +148,8 @@ def parse(dump: Dump) -> tuple[Draft, ...]:
     return one(extract(dump.text), dump)
 
 
-def extract(text: str) -> Extract:
+def extract(text: str, address: str | None = None) -> Extract:
+    """`address`: where the page was saved from, when the saved file says so (.mhtml)."""
     meta = _Meta()
     try:
         meta.feed(text)
@@ -166,11 +171,12 @@ def extract(text: str) -> Extract:
     ):
         if isinstance(candidate, str) and (date := parse_date(candidate[:10])):
             break
-    body_text, truncated = _body(text, title)
-    kicker, standfirst, body_text = _head_of_body(
-        body_text, title, meta, get("og:description") or get("description")
-    )
     extra = _fallback(text) if not (publication and meta.meta.get("author")) else {}
+    url = get("og:url") or meta.canonical or extra.get("url") or address
+    body = htmlbody.extract(textfix.repair(text), meta.base or url, drop=webtext.is_chrome)
+    kicker, standfirst, body_text = _head_of_body(
+        body.paragraphs, title, meta, get("og:description") or get("description")
+    )
     author = get("author") or get("article:author") or _name(article.get("author"))
     author = author or extra.get("author")
     if author and author.startswith("http"):
@@ -184,8 +190,8 @@ def extract(text: str) -> Extract:
         author=author,
         kicker=kicker,
         standfirst=standfirst,
-        url=get("og:url") or meta.canonical or extra.get("url"),
-        truncated=truncated,
+        url=url,
+        truncated=body.truncated,
         lang_hint=meta.lang,
         review=() if body_text else ("no article text found in the page",),
     )
@@ -195,8 +201,13 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
+def _plain(block: str) -> str:
+    """A block's text without its Markdown (see textfix.Markup)."""
+    return block.plain if isinstance(block, Markup) else block
+
+
 def _same(a: str, b: str | None) -> bool:
-    return b is not None and _squash(a).casefold() == _squash(b).casefold()
+    return b is not None and _squash(_plain(a)).casefold() == _squash(b).casefold()
 
 
 def _head_of_body(
@@ -217,35 +228,21 @@ def _head_of_body(
             head += 1
         elif (  # a short line right before the title: a kicker without a class name
             kicker is None and head + 1 < len(lines) and _same(lines[head + 1], title)
-            and len(line.split()) <= 5 and not line.rstrip().endswith((".", "!", "?"))
+            and len(_plain(line).split()) <= 5
+            and not _plain(line).rstrip().endswith((".", "!", "?"))
         ):
-            kicker, head = line, head + 1
+            kicker, head = _plain(line), head + 1
         else:
             break
     body = lines[head:]
     stem = (description or "").rstrip(" .…").casefold()
-    if lead is None and body and stem and body[0].casefold().startswith(stem):
-        lead = body[0]
+    if lead is None and body and stem and _plain(body[0]).casefold().startswith(stem):
+        lead = _plain(body[0])
     standfirst = lead if lead and len(lead) >= len(description or "") else description
     body = [
         x for i, x in enumerate(body) if not (i < 3 and (_same(x, lead) or _same(x, standfirst)))
     ]
     return kicker, standfirst, body
-
-
-def _body(text: str, title: str | None) -> tuple[list[str], bool]:
-    import trafilatura
-
-    extracted = trafilatura.extract(
-        text, include_comments=False, include_tables=False, include_links=False,
-        include_images=False, favor_precision=True, output_format="txt", deduplicate=False,
-    ) or ""
-    lines = [" ".join(line.split()) for line in textfix.repair(extracted).split("\n")]
-    lines = [line for line in lines if line]
-    if lines and title and lines[0].casefold() == title.casefold():
-        lines = lines[1:]
-    truncated = any(chrome.is_paywall(line) for line in lines)
-    return [line for line in lines if not chrome.is_paywall(line)], truncated
 
 
 def _fallback(text: str) -> dict[str, str]:
