@@ -317,9 +317,13 @@
       let top = { sum, start: 0 };
       for (let k = PASSAGE; k < hit.length; k += 1) {
         sum += hit[k] - hit[k - PASSAGE];
-        if (sum > top.sum) top = { sum, start: k - PASSAGE + 1 };
+        if (sum > top.sum) {
+          // The window ending at this match, moved on so its first match has a few words
+          // before it (the last stays in).
+          const first = hit.indexOf(1, k - PASSAGE + 1);
+          top = { sum, start: Math.max(k - PASSAGE + 1, first - 4) };
+        }
       }
-      if (top.sum > 0 && top.start > 0) top.start = Math.max(0, top.start - 3); // some lead-in
       if (!best || top.sum > best.sum) best = { ...top, part, words };
     }
     if (!best) return null;

@@ -1,0 +1,153 @@
+"""Search in a real browser on a site in several languages: stems, compounds, CJK, names,
+phrases, filters in the address, passages, and the page saying when it works and is done."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, Route, expect
+
+from digest.build import build
+from digest.config import load_config
+
+pytestmark = pytest.mark.browser
+
+
+def _article(title: str, pub: str, date: str, lang: str, body: str, extra: str = "") -> str:
+    return (f"---\ntitle: {title}\npublication: {pub}\ndate: {date}\nlang: {lang}\n{extra}"
+            f"---\n\n{body}\n")
+
+
+ARTICLES = {
+    "de/2024-11-02-museum.md": _article(
+        "Das Stadtmuseum öffnet wieder", "Rheinpost", "2024-11-02", "de",
+        "Nach drei Jahren Umbau zeigt das Stadtmuseum seine Sammlung.", "tags: [kultur]\n"),
+    "de/2025-03-02-bruecke.md": _article(
+        "Die alte Brücke", "Rheinpost", "2025-03-02", "de",
+        "Die Brücke über den Fluss wird saniert. Das Museum der Stadt bleibt offen."),
+    "fr/2025-04-01-hopitaux.md": _article(
+        "La crise des hôpitaux", "Le Quotidien", "2025-04-01", "fr",
+        "Les hôpitaux de Paris manquent de personnel depuis des mois."),
+    "ja/2025-05-01-tokyo.md": _article(
+        "東京の話", "Asahi Digest", "2025-05-01", "ja", "東京都の人口が増えた。"),
+    "en/2025-06-01-museums.md": _article(
+        "Small museums thrive", "The Courier", "2025-06-01", "en",
+        "Across the country, collections draw crowds to small towns every summer. "
+        "Volunteers keep the doors open. When the last ferry of the night pulls away from the "
+        "north quay, the cormorants settle on the pilings. A heat wave came and went.",
+        "tags: [culture]\n"),
+    "en/2025-06-02-secret.md": _article(
+        "A story told in its headline", "The Courier", "2025-06-02", "en",
+        "Zeppelins crowd the withheld paragraph.", "rights: headline\n"),
+}
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def search_url(make_site: Callable[..., Path]) -> Iterator[str]:
+    root = make_site(config="title: Mixed\nlanguage: en\nsearch: true\n", articles=ARTICLES)
+    report = build(load_config(root))
+    assert not report.problems, [str(p) for p in report.problems]
+    handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/search/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def titles_for(page: Page, url: str, query: str) -> list[str]:
+    """The titles a query finds, once the page says it is done."""
+    page.goto(f"{url}?q={query}")
+    results = page.locator(".search__results")
+    expect(results).to_have_attribute("data-state", "done", timeout=10_000)
+    return page.locator(".search__title a").all_inner_texts()
+
+
+def test_inflected_accentless_and_compound_words_find_their_stories(
+        page: Page, search_url: str) -> None:
+    assert titles_for(page, search_url, "museums")[0] == "Small museums thrive"
+    # German plural and singular; French without accents, singular for plural.
+    assert titles_for(page, search_url, "Brücken") == ["Die alte Brücke"]
+    assert titles_for(page, search_url, "hopital") == ["La crise des hôpitaux"]
+    # "Museum" inside "Stadtmuseum", and in German and English stories alike.
+    assert set(titles_for(page, search_url, "Museum")) == {
+        "Das Stadtmuseum öffnet wieder", "Die alte Brücke", "Small museums thrive"}
+    # A CJK word inside a run, and a publication's name.
+    assert titles_for(page, search_url, "人口") == ["東京の話"]
+    assert set(titles_for(page, search_url, "Rheinpost")) == {
+        "Das Stadtmuseum öffnet wieder", "Die alte Brücke"}
+
+
+def test_what_is_not_there_finds_nothing_and_says_so(page: Page, search_url: str) -> None:
+    for query in ("京都人", "zyxwv", "Zeppelins", '"wave heat"'):
+        page.goto(f"{search_url}?q={query}")
+        results = page.locator(".search__results")
+        expect(results).to_have_attribute("data-state", "empty", timeout=10_000)
+        expect(results).to_have_attribute("aria-busy", "false")
+        expect(page.locator(".search__result")).to_have_count(0)
+        expect(page.get_by_role("status")).to_contain_text("No stories match")
+
+
+def test_a_phrase_in_quotes_needs_its_words_in_order(page: Page, search_url: str) -> None:
+    assert titles_for(page, search_url, '"heat wave"') == ["Small museums thrive"]
+    assert titles_for(page, search_url, "wave heat") == ["Small museums thrive"]
+
+
+def test_the_passage_shown_is_the_one_that_matched(page: Page, search_url: str) -> None:
+    titles_for(page, search_url, "cormorants")
+    passage = page.locator(".search__excerpt")
+    expect(passage).to_contain_text("the cormorants settle on the pilings")
+    expect(passage).to_contain_text("…")  # it starts inside the body
+    expect(passage.locator("mark")).to_have_text(["cormorants"])
+    # A story published as a headline only shows no passage at all.
+    assert titles_for(page, search_url, "headline") == ["A story told in its headline"]
+    expect(page.locator(".search__excerpt")).to_have_count(0)
+
+
+def test_filters_narrow_and_live_in_the_address(page: Page, search_url: str) -> None:
+    assert len(titles_for(page, search_url, "museum")) == 3
+    page.get_by_role("combobox", name="Language").select_option("de")
+    expect(page.locator(".search__title a")).to_have_count(2)
+    assert "lang=de" in page.url
+    page.get_by_role("combobox", name="From").select_option("2025")
+    expect(page.locator(".search__title a")).to_have_text(["Die alte Brücke"])
+    assert "from=2025" in page.url
+    # The address opens the same search.
+    page.goto(page.url)
+    expect(page.locator(".search__title a")).to_have_text(["Die alte Brücke"], timeout=10_000)
+    expect(page.get_by_role("combobox", name="Language")).to_have_value("de")
+    page.goto(f"{search_url}?q=museum&tag=culture")
+    expect(page.locator(".search__title a")).to_have_text(["Small museums thrive"],
+                                                          timeout=10_000)
+    page.goto(f"{search_url}?q=museum&to=2024-11")
+    expect(page.locator(".search__title a")).to_have_text(["Das Stadtmuseum öffnet wieder"],
+                                                          timeout=10_000)
+
+
+def test_the_results_say_when_they_are_loading_and_when_they_fail(
+        page: Page, search_url: str) -> None:
+    held: list[Route] = []
+    page.route("**/search/data/0/*.gz", lambda route: held.append(route))
+    page.goto(f"{search_url}?q=museum")
+    results = page.locator(".search__results")
+    expect(results).to_have_attribute("data-state", "loading", timeout=10_000)
+    expect(results).to_have_attribute("aria-busy", "true")
+    held[0].fulfill(status=500, body="broken")
+    expect(results).to_have_attribute("data-state", "error")
+    expect(results).to_have_attribute("aria-busy", "false")
+    expect(page.get_by_role("status")).to_contain_text("Search is not available")

@@ -1,0 +1,172 @@
+"""How search reads languages: the Python tokeniser that writes the index and the page's
+search-text.js read the same strings alike (tests/search_tokens.json), and the index holds
+stems, compound parts, CJK bigrams and whole Devanagari and Thai words."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from test_build_support import build_site
+
+from digest.search_chunk import bucket_of
+from digest.search_text import STEMMERS, split_compound, tokens
+
+REPO = Path(__file__).resolve().parent.parent
+STATIC = REPO / "themes" / "default" / "static"
+TABLE = Path(__file__).resolve().parent / "search_tokens.json"
+
+# Runs search-text.js with the vendored Snowball stemmers on a table of [text, algorithm].
+NODE_SCRIPT = """
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const staticDir = process.argv[1];
+const text = require(staticDir + '/search-text.js');
+const snowball = await import(staticDir + '/snowball/stemmer.js');
+await snowball.default({ module_or_path: readFileSync(staticDir + '/snowball/stemmer.wasm') });
+const made = new Map();
+const stemmerOf = (name) => {
+  if (!name) return null;
+  if (!made.has(name)) {
+    const stemmer = new snowball.Stemmer(snowball.Languages[name[0].toUpperCase() + name.slice(1)]);
+    made.set(name, (word) => stemmer.stem(word));
+  }
+  return made.get(name);
+};
+const table = JSON.parse(readFileSync(0, 'utf8'));
+process.stdout.write(JSON.stringify(table.map(([s, name]) => text.tokens(s, stemmerOf(name)))));
+"""
+
+
+def _in_node(cases: list[tuple[str, str | None]]) -> list[list[list[str | None]]] | None:
+    node = shutil.which("node")
+    if node is None:
+        return None
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", NODE_SCRIPT, str(STATIC)],
+        input=json.dumps(cases), capture_output=True, text=True, timeout=60, check=True)
+    result: list[list[list[str | None]]] = json.loads(done.stdout)
+    return result
+
+
+def _in_chromium(cases: list[tuple[str, str | None]]) -> list[list[list[str | None]]]:
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        message = "neither node nor chromium: the tokenisers cannot be compared"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    script = (STATIC / "search-text.js").read_text("utf-8")
+    glue = (STATIC / "snowball" / "stemmer.js").read_text("utf-8")
+    wasm = list((STATIC / "snowball" / "stemmer.wasm").read_bytes())
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.add_script_tag(content=script)
+        result: list[list[list[str | None]]] = page.evaluate("""async ([glue, wasm, cases]) => {
+            const url = URL.createObjectURL(new Blob([glue], { type: "text/javascript" }));
+            const snowball = await import(url);
+            await snowball.default({ module_or_path: new Uint8Array(wasm) });
+            const made = new Map();
+            const stemmerOf = (name) => {
+              if (!name) return null;
+              if (!made.has(name)) {
+                const key = name[0].toUpperCase() + name.slice(1);
+                const stemmer = new snowball.Stemmer(snowball.Languages[key]);
+                made.set(name, (word) => stemmer.stem(word));
+              }
+              return made.get(name);
+            };
+            return cases.map(([s, name]) => DigestSearchText.tokens(s, stemmerOf(name)));
+        }""", [glue, wasm, cases])
+        browser.close()
+    return result
+
+
+def test_python_and_javascript_read_the_tricky_strings_alike() -> None:
+    table = json.loads(TABLE.read_text("utf-8"))
+    cases = [(text, STEMMERS.get(lang.split("-")[0])) for text, lang in table]
+    js = _in_node(cases)
+    if js is None:
+        js = _in_chromium(cases)
+    python = [[list(token) for token in tokens(text, lang)] for text, lang in table]
+    for (text, lang), mine, theirs in zip(table, python, js, strict=True):
+        assert mine == theirs, (text, lang)
+
+
+def test_terms_keep_scripts_whole_and_split_cjk_into_bigrams() -> None:
+    assert tokens("東京都の人口", "ja") == [
+        ("東京", None), ("京都", None), ("都の", None), ("の人", None), ("人口", None)]
+    assert [t for t, _ in tokens("हिन्दी भाषा", "hi")] == ["हिन्दी", "भाषा"]
+    assert [t for t, _ in tokens("ภาษาไทย ของไทย", "th")] == ["ภาษาไทย", "ของไทย"]
+    assert [t for t, _ in tokens("서울특별시", "ko")] == ["서울", "울특", "특별", "별시"]
+    assert tokens("人", "zh") == [("人", None)]
+    # A CJK term's bucket is its first character's, so one character finds its bigrams.
+    assert bucket_of("人口") == bucket_of("人") != bucket_of("口人")
+
+
+def test_words_are_stemmed_in_their_language_and_folded_after() -> None:
+    assert tokens("Les hôpitaux", "fr") == [("les", "le"), ("hopitaux", "hopital")]
+    assert tokens("Brücken", "de") == [("brucken", "bruck")]
+    assert tokens("museums", "en-GB") == [("museums", "museum")]
+    assert tokens("museums", "xx") == [("museums", None)]  # no Snowball algorithm
+    assert tokens("København Łódź", "da") == [("kobenhavn", None), ("lodz", None)]
+
+
+def test_compounds_split_into_known_words() -> None:
+    known = {"stadt", "museum", "arbeit", "markt", "direktor"}.__contains__
+    assert split_compound("stadtmuseum", known) == ["stadt", "museum"]
+    assert split_compound("arbeitsmarkt", known) == ["arbeit", "markt"]  # a linking s
+    assert split_compound("stadtmuseumsdirektor", known) == ["stadt", "museum", "direktor"]
+    assert split_compound("museum", known) is None  # too short to be a compound
+    assert split_compound("kunstmuseum", known) is None  # "kunst" is not a word of the site
+
+
+GERMAN = {
+    "2025-03-01-museum.md": "---\ntitle: Das Stadtmuseum öffnet\npublication: Rheinpost\n"
+    "date: 2025-03-01\nlang: de\n---\n\nDas Stadtmuseum zeigt die Eisenbahnbrücken der Region.\n",
+    "2025-03-02-bruecke.md": "---\ntitle: Die alte Brücke\npublication: Rheinpost\n"
+    "date: 2025-03-02\nlang: de\n---\n\nDie Brücke über den Fluss. Das Museum der Stadt.\n",
+    "2025-03-03-rights.md": "---\ntitle: Ein Bericht\npublication: Rheinpost\n"
+    "date: 2025-03-03\nlang: de\nrights: headline\n---\n\nGeheimnisvolle Zeppelinhallen.\n",
+}
+
+
+def _postings(site: Path) -> tuple[dict[str, list[int]], dict[str, list[str]], list[object]]:
+    data = site / "_site" / "search" / "data" / "0"
+    terms: dict[str, list[int]] = {}
+    stems: dict[str, list[str]] = {}
+    for bucket in range(64):
+        found = json.loads(gzip.decompress((data / f"{bucket}.gz").read_bytes()))
+        terms.update(found["t"])
+        stems.update(found["s"])
+    texts = json.loads(gzip.decompress((data / "t0.gz").read_bytes()))
+    return terms, stems, texts
+
+
+def test_the_index_holds_stems_compound_parts_and_only_the_text_allowed(
+        make_site: object) -> None:
+    assert callable(make_site)
+    site = make_site(config="title: T\nlanguage: en\nsearch: true\n", articles=GERMAN)
+    assert build_site(site).problems == ()
+    terms, stems, texts = _postings(site)
+    # Oldest first: 0 the museum, 1 the bridge, 2 the headline-only story.
+    assert terms["museum"][::2] == [0, 1]  # Stadtmuseum counts as Stadt and Museum
+    assert terms["stadt"][::2] == [0, 1]
+    # Eisenbahnbrücken: its last part is known by its stem (Brücke), its first is not a word
+    # of the site: not split.
+    assert "brucken" not in terms and "eisenbahnbrucken" in terms
+    assert stems["bruck"] == ["brucke"]  # the stem names the terms that have it
+    assert terms["rheinpost"][::2] == [0, 1, 2]  # the publication's name is searchable
+    # Only the headline is published of the third: its body is neither indexed nor stored.
+    assert "zeppelinhallen" not in terms and "geheimnisvolle" not in terms
+    assert texts[2] == ["", "", ""]
+    assert "Eisenbahnbrücken" in texts[0][2]
