@@ -69,6 +69,12 @@ class Extract:
     kicker: str | None = None  # found by the format itself (an HTML page's kicker element)
     lang_hint: str | None = None
     review: tuple[str, ...] = field(default=())
+    # What the dump says for the curator's own fields: a forwarded newsletter's covering
+    # note, a link's note, an export's tags and the day an item was saved (`extra.saved`).
+    note: str | None = None
+    tags: tuple[str, ...] = ()
+    saved: PartialDate | None = None
+    item: str | None = None  # the item's key in a dump holding many (see Draft.item)
 
 
 # Opening quote -> the quotes that may close it (English, German, French, Nordic, Polish...).
@@ -242,6 +248,9 @@ def draft(extract: Extract, name: str, sha256: str) -> Draft:
         review=tuple(dict.fromkeys(review)),
         # Kept off the site until the curator has looked: clearing `review` releases it.
         status="held" if review else "published",
+        note=extract.note,
+        tags=extract.tags,
+        extra={"saved": extract.saved.iso} if extract.saved else None,
     )
     ui_from = extract.ui_texts if extract.ui_language is None else ()
-    return Draft(ArticleDocument(meta=meta, body=body), lang_from, hint, ui_from)
+    return Draft(ArticleDocument(meta=meta, body=body), lang_from, hint, ui_from, extract.item)

@@ -43,7 +43,7 @@ def _absolute(src: str | None, base: str | None) -> str | None:
     return url if _is_web(url) else None
 
 
-def _tiny(element: Any) -> bool:
+def is_tiny(element: Any) -> bool:
     """A tracking pixel: an image one or two pixels wide or high."""
     for key in ("width", "height"):
         value = (element.get(key) or "").strip().removesuffix("px")
@@ -65,7 +65,7 @@ def clean_html(html: str) -> tuple[str, dict[str, str]]:
         if not isinstance(element.tag, str):
             continue
         hidden = _HIDDEN.search(element.get("style") or "") or element.get("hidden") is not None
-        pixel = element.tag == "img" and _tiny(element)
+        pixel = element.tag == "img" and is_tiny(element)
         if (hidden or pixel) and element.getparent() is not None:
             element.drop_tree()
     captions: dict[str, str] = {}
