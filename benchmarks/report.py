@@ -17,7 +17,8 @@ from benchmarks.watch import WatchResult
 COLD = ("cold", "cold --jobs 1")
 # Targets, in seconds, on the 10k corpus (the minimal mode is the one equivalent to the peers).
 TARGET_SIZE = 10_000
-ABSOLUTE_TARGETS = {"nochange": 0.5, "body": 0.5, "title": 1.0}
+# Whole-process, one-shot builds of the default theme at 10,000 articles.
+ABSOLUTE_TARGETS = {"nochange": 0.15, "body": 0.25, "title": 0.5, "added": 1.0}
 NORMALIZE_TARGETS = {"cold": 5.0, "nochange": 0.5}
 WATCH_TARGET = 0.3
 
