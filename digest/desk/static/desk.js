@@ -70,12 +70,13 @@
   const holderOf = (el) => $("form[data-version]", el) || el;
 
   async function save(holder, change) {
+    say("Saving " + Object.keys(change).join(", ") + "…");
     const result = await post("save", { id: holder.dataset.id, version: holder.dataset.version, changes: change });
     if (!accepted(result)) return null;
     const data = result.data;
     holder.dataset.version = data.version;
     if (holder.tagName === "FORM") for (const el of fieldsOf(holder)) if (el.name in change) settle(el);
-    say("Saved " + Object.keys(change).join(", ") + " in " + data.source);
+    data.saved = "Saved " + Object.keys(change).join(", ") + " in " + data.source;
     return data;
   }
 
@@ -115,6 +116,7 @@
     if (!data) return;
     if (view === "article") showArticle(holder, data);
     else await refresh();
+    say(data.saved);  // once the page shows it too
   }
 
   async function submit(form) {
@@ -161,6 +163,7 @@
   }
 
   async function order(card, ids) {
+    say("Saving the order…");
     const cards = $$(":scope > .desk-card", card.parentElement);
     const versions = {};
     for (const c of cards) versions[c.dataset.id] = holderOf(c).dataset.version;
