@@ -48,10 +48,49 @@ NAME: SourceFormat = "magzter"
 
 
 def sniff(dump: Dump) -> bool:
-    lines = list(dump.lines)
-    if _find_head(lines) is not None:
-        return True
-    return "magzter" in dump.text.casefold() and any(chrome.is_read_time(x, True) for x in lines)
+    lines = [x for x in dump.lines if x]
+    head = _find_head(lines)
+    called = chrome.MAGZTER.search(dump.text) is not None
+    if head is not None:
+        # `|date` alone is the app's; `Publication|date` is also a web page's byline (`Jane
+        # Roe | 7 May 2024`): the app's call or its edition footer must confirm it.
+        return not head.web or called or any(
+            _is_footer(x, head.publication, head.printed) for x in lines[head.index + 1:])
+    if not called:
+        return False
+    return any(chrome.is_read_time(x, True) for x in lines) or _footer_at(lines) is not None
+
+
+def _top(lines: list[str]) -> int:
+    """The first line under the app's promotion and its call to subscribe, if any stand
+    above the headline."""
+    at = 0
+    while at < min(len(lines), 6) and (
+        chrome.MAGZTER.search(lines[at]) or chrome.is_paywall(lines[at])
+        or (chrome.SIGN_IN.match(lines[at]) and len(lines[at].split()) <= 8)
+    ):
+        at += 1
+    return at
+
+
+def _footer_at(lines: list[str]) -> int | None:
+    """Without a `|date` line: the edition footer, a short line with a date right before
+    the app's own lines (its call, a `MORE STORIES` header, its buttons) or the end."""
+    for at in range(_top(lines) + 1, len(lines)):
+        line = lines[at]
+        if len(line.split()) > 25 or find_date(line) is None:
+            continue
+        after = lines[at + 1: at + 3]
+        if not after or any(chrome.MAGZTER.search(x) or chrome.is_upper_label(x.split(" ")[0] * 2)
+                            or chrome.is_trailing_ui(x) or _upper_start(x) for x in after):
+            return at
+    return None
+
+
+def _upper_start(line: str) -> bool:
+    """`WEITERE GESCHICHTEN VON The Continental`: a header in capitals before a name."""
+    words = line.split()
+    return len(words) >= 3 and all(w.isupper() and len(w) > 1 for w in words[:2])
 
 
 def parse(dump: Dump) -> tuple[Draft, ...]:
@@ -63,14 +102,23 @@ def extract(lines: list[str]) -> Extract:
     head = _find_head(lines)
     review: list[str] = []
     publication = head.publication if head else None
-    if head is None:
-        title_at = 0
+    footer_at = _footer_at(lines) if head is None else None
+    if head is None and footer_at is not None:
+        found = find_date(lines[footer_at])
+        assert found is not None
+        date_found, printed_found = found
+        publication = _publication_from_footer(lines[footer_at], printed_found)
+        head = _Head(_top(lines), publication, date_found, printed_found, web=True)
+        title_at, start = head.index, head.index + 1
+    elif head is None:
+        title_at = _top(lines)
         review.append("title guessed from first line")
+        start = title_at + 1
     else:
         title_at = head.index - (1 if head.web else 2)
-    title = lines[title_at] if title_at >= 0 else None
+        start = head.index + 1
+    title = lines[title_at] if 0 <= title_at < len(lines) else None
     top_chrome = lines[: max(title_at, 0)]
-    start = head.index + 1 if head else 1
 
     reading_time = None
     if start < len(lines) and (minutes := chrome.is_read_time(lines[start], True)) is not None:
@@ -210,11 +258,24 @@ def _is_more_header(line: str, publication: str | None) -> bool:
 
 
 def _publication_from_footer(footer: str, edition: str | None) -> str | None:
-    # `... von The Guardian.` / `... of The Guardian.`: the capitalised words at the end.
-    text = footer.replace(edition or "\0", " ").rstrip(" .")
-    match = re.search(r"((?:[A-Z][\w'’&.-]*\s?){1,5})$", text)
-    return match[1].strip() if match else None
-
+    """`... von The Guardian.`, `... of The Guardian.`: the capitalised words at the end;
+    `Bu hikaye Ege Mevsimleri dergisinin ...`: else the longest run of them after the
+    first word (which is capitalised as any sentence's)."""
+    words = footer.replace(edition or "\0", " ").rstrip(" .").split()
+    runs: list[tuple[int, int]] = []  # (first, end) of capitalised runs, not at the start
+    at = 1
+    while at < len(words):
+        end = at
+        while end < len(words) and (words[end][:1].isupper() or (
+            end > at and words[end] in ("&", "of", "de", "du", "del", "di"))):
+            end += 1
+        if end > at:
+            runs.append((at, end))
+        at = end + 1
+    if not runs:
+        return None
+    first, end = runs[-1] if runs[-1][1] == len(words) else max(runs, key=lambda r: r[1] - r[0])
+    return " ".join(words[first:min(end, first + 5)])
 
 def _related(
     tail: list[str], publication: str | None, printed: str | None

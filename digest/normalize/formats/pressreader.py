@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from digest.model import SourceFormat
+from digest.model import PartialDate, SourceFormat
 from digest.normalize import chrome, lexicon, textfix
 from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
@@ -33,7 +33,18 @@ def parse(dump: Dump) -> tuple[Draft, ...]:
 
 
 def extract(lines: list[str]) -> Extract:
-    filled = [x for x in lines if x]
+    # The page's address may be pasted anywhere (often first): it alone carries the date.
+    filled: list[str] = []
+    date: PartialDate | None = None
+    url = None
+    for line in (x for x in lines if x):
+        found = _URL.search(line)
+        if found and len(line) - len(found[0]) < 40:  # an address line, not prose
+            url = url or found[0].rstrip(").,")
+            if date is None and (match := _URL_DATE.search(found[0])):
+                date = parse_date(f"{match[1]}-{match[2]}-{match[3]}")
+            continue
+        filled.append(line)
     publication = author = None
     index = 0
     if filled and (match := _COMBINED.match(filled[0])):
@@ -51,15 +62,7 @@ def extract(lines: list[str]) -> Extract:
         index += 1
     if author:
         author = _BY.sub("", author).strip() or None
-    body, date, url = [], None, None
-    for line in filled[index:]:
-        found = _URL.search(line)
-        if found and len(line) - len(found[0]) < 40:  # an address line, not prose
-            url = url or found[0].rstrip(").,")
-            if date is None and (match := _URL_DATE.search(found[0])):
-                date = parse_date(f"{match[1]}-{match[2]}-{match[3]}")
-            continue
-        body.append(line)
+    body = filled[index:]
     truncated = any(chrome.is_paywall(x) for x in body)
     body = [x for x in body if not chrome.is_paywall(x)]
     body, guessed = textfix.join_broken_lines(body)
