@@ -25,8 +25,9 @@ from digest.write import check_output
 _LINK_ATTRS = {"href", "src"}
 
 
-def check(config: SiteConfig) -> list[Problem]:
-    """Everything wrong that a reader or curator would notice, in file order."""
+def check(config: SiteConfig, *, publish: bool = False) -> list[Problem]:
+    """Everything wrong that a reader or curator would notice, in file order; with
+    `publish`, also what stops the output folder from being deployed (digest.publish)."""
     problems: list[Problem] = []
     chain: tuple[Path, ...] = (config.root,)
     try:
@@ -37,6 +38,10 @@ def check(config: SiteConfig) -> list[Problem]:
     content, pages = _content(config)
     problems += content
     problems += _links(config, LinkSources(config.root, config.output_dir, chain, pages))
+    if publish:
+        from digest.publish import publish_problems
+
+        problems += publish_problems(config, _load(config).articles)
     return problems
 
 
@@ -77,11 +82,11 @@ def _content(config: SiteConfig) -> tuple[list[Problem], dict[str, PageSource]]:
     return problems, page_sources(site_plan.pages, catalog)
 
 
-def notes(config: SiteConfig) -> list[Problem]:
+def notes(config: SiteConfig, *, publish: bool = False) -> list[Problem]:
     """What is worth knowing about the site but does not stop it from being published
     (printed, not counted): what is kept off the site, and what its rights policy risks."""
     found: list[Problem] = []
-    if not is_absolute_url(config.base_url):
+    if not is_absolute_url(config.base_url) and not publish:  # else it is a problem
         found.append(Problem(
             "site.yaml", f"note: base_url {config.base_url!r} is a path, so pages have no "
             "canonical link and no sitemap.xml is written (a sitemap lists full addresses)",

@@ -1,4 +1,4 @@
-"""The `digest` command line: init, normalize, build, serve, check.
+"""The `digest` command line: init, normalize, build, serve, check, email.
 
 Each command works on the site in the current folder or the one `--site` names.
 Exit codes: 0 success, 1 a problem the user can fix (printed as `path:line:
@@ -11,7 +11,7 @@ import gc
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from click.core import ParameterSource
@@ -19,6 +19,9 @@ from click.core import ParameterSource
 from digest import __version__
 from digest.config import SiteConfig, load_config
 from digest.errors import DigestError, Problem
+
+if TYPE_CHECKING:
+    from digest.email import EmailEdition
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -77,8 +80,21 @@ def _run(action: Callable[[], int]) -> None:
     sys.exit(code)
 
 
-def _config(site_dir: Path) -> SiteConfig:
-    return load_config(site_dir.resolve())
+def _config(site_dir: Path, base_url: str | None = None) -> SiteConfig:
+    config = load_config(site_dir.resolve())
+    if base_url is not None:
+        from digest.config import with_base_url
+
+        config = with_base_url(config, base_url)
+    return config
+
+
+def _base_url_option(func: F) -> F:
+    return click.option(
+        "--base-url", default=None, metavar="URL",
+        help="The site's address for this run, instead of site.yaml's base_url "
+        "(e.g. a deploy's https://example.org/digest/).",
+    )(func)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -172,8 +188,10 @@ def normalize(
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for rendering (default: the CPU count).")
 @click.option("--verbose", "-v", is_flag=True, help="Print timings per stage.")
+@_base_url_option
 @_site_option
-def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None:
+def build(drafts: bool, jobs: int | None, verbose: bool, base_url: str | None,
+          site_dir: Path) -> None:
     """Build the site into the output folder (default _site/).
 
     \b
@@ -181,11 +199,12 @@ def build(drafts: bool, jobs: int | None, verbose: bool, site_dir: Path) -> None
       digest build
       digest build --drafts --verbose
       digest build --site ../my-digest --jobs 2
+      digest build --base-url https://example.org/digest/
     """
     from digest.build import build as run_build
 
     def action() -> int:
-        config = _config(site_dir)
+        config = _config(site_dir, base_url)
         report = run_build(
             config, drafts=drafts, jobs=jobs, progress=sys.stderr.isatty()
         )
@@ -247,22 +266,29 @@ def serve(
 
 
 @main.command()
+@click.option("--publish", is_flag=True,
+              help="Also fail when the output is not fit to deploy: base_url is not a full "
+              "address, held or draft articles are in it, or it holds files the build did "
+              "not write.")
+@_base_url_option
 @_site_option
-def check(site_dir: Path) -> None:
+def check(publish: bool, base_url: str | None, site_dir: Path) -> None:
     """Check content, configuration and every internal link of the built site.
 
     \b
     Examples:
       digest build && digest check
       digest check --site ../my-digest
+      digest build --base-url https://example.org/ && digest check --publish \\
+          --base-url https://example.org/
     """
     from digest.check import check as run_check
     from digest.check import notes
 
     def action() -> int:
-        config = _config(site_dir)
-        problems = run_check(config)
-        for note in notes(config):
+        config = _config(site_dir, base_url)
+        problems = run_check(config, publish=publish)
+        for note in notes(config, publish=publish):
             click.echo(str(note), err=True)
         _warn(config)
         _report(problems)
@@ -271,3 +297,81 @@ def check(site_dir: Path) -> None:
         return 1 if problems else 0
 
     _run(action)
+
+
+@main.command()
+@click.argument("edition", required=False)
+@click.option("--stdout", "to_stdout", is_flag=True, help="Print the message (.eml) instead "
+              "of writing the files.")
+@click.option("--send", is_flag=True, help="Send it over SMTP (mail: in site.yaml), one "
+              "message per recipient.")
+@click.option("--to", "to", default=None, metavar="ADDRESSES",
+              help="Send to these comma-separated addresses instead of mail.to.")
+@click.option("--again", is_flag=True, help="Send also to addresses the sent-log says "
+              "received this edition.")
+@_base_url_option
+@_site_option
+def email(edition: str | None, to_stdout: bool, send: bool, to: str | None, again: bool,
+          base_url: str | None, site_dir: Path) -> None:
+    """Write an edition as an e-mail, and send it.
+
+    EDITION is an edition key as on the site (2025-10-11, 2025-w41, 2025-10); the
+    latest by default. Writes _email/EDITION/ beside the site: email.html, email.txt
+    and message.eml.
+
+    \b
+    Examples:
+      digest email
+      digest email 2025-10-11 --stdout
+      digest email 2025-10-11 --send
+      digest email 2025-10-11 --send --to me@example.org
+    """
+    import datetime
+
+    from digest.email import make_email, write_email
+    from digest.errors import display_path
+
+    def action() -> int:
+        config = _config(site_dir, base_url)
+        made = make_email(config, edition)
+        now = datetime.datetime.now(datetime.UTC)
+        size = f"{len(made.html.encode()) / 1000:.0f} KB"
+        if made.compact:
+            click.secho(f"note: the edition is long, so its message shows excerpts and "
+                        f"links to the web edition (HTML: {size})", fg="yellow", err=True)
+        if to_stdout:
+            from digest.email import file_message_id, message
+
+            data = message(made, now=now, message_id=file_message_id(made)).as_bytes()
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            folder = write_email(config, made, now)
+            click.echo(f"wrote {display_path(folder, config.root)}/: email.html ({size}), "
+                       f"email.txt, message.eml ({made.articles} article"
+                       f"{'' if made.articles == 1 else 's'})", err=send)
+        return _send(config, made, to, again) if send else 0
+
+    _run(action)
+
+
+def _send(config: SiteConfig, made: EmailEdition, to: str | None, again: bool) -> int:
+    from digest.send import SENT_LOG, recipients, send_edition
+
+    report = send_edition(config, made, recipients(config, to), again=again)
+    for delivery in report.sent:
+        click.echo(f"sent {made.key} to {delivery.address} ({delivery.message_id})")
+    for address, when in report.already:
+        click.secho(f"not sent to {address}: received {made.key} on {when} "
+                    f"({SENT_LOG}); add --again to send it again", fg="yellow", err=True)
+    for delivery in report.refused:
+        click.secho(f"not sent to {delivery.address}: the server said {delivery.reply}",
+                    fg="red", err=True)
+    if report.not_tried:
+        click.secho(f"not sent (the connection ended first): {', '.join(report.not_tried)}",
+                    fg="red", err=True)
+    total = len(report.sent) + len(report.refused) + len(report.not_tried)
+    click.echo(f"{len(report.sent)} of {total} sent" if total else "nothing sent")
+    if report.refused or report.not_tried:
+        return 1
+    return 0 if report.sent or not report.already else 1

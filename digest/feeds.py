@@ -63,7 +63,7 @@ def _newest(entries: list[Entry]) -> str:
     return max(stamps) if stamps else _EPOCH
 
 
-def _id(config: SiteConfig, path: str) -> str:
+def atom_id(config: SiteConfig, path: str) -> str:
     link = absolute(config.base_url, path)
     if link.startswith(("http://", "https://")):
         return link
@@ -80,7 +80,7 @@ def _atom(
     out = [
         '<?xml version="1.0" encoding="utf-8"?>\n',
         f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
-        f"  <id>{escape(_id(config, url))}</id>\n",
+        f"  <id>{escape(atom_id(config, url))}</id>\n",
         f"  <title>{escape(data.title)}</title>\n",
     ]
     if config.description:
@@ -98,7 +98,7 @@ def _atom(
         stamp = _timestamp(meta.date) or updated
         out += [
             "  <entry>\n",
-            f"    <id>{escape(_id(config, entry.url))}</id>\n",
+            f"    <id>{escape(atom_id(config, entry.url))}</id>\n",
             f"    <title>{escape(meta.title)}</title>\n",
             f"    <updated>{stamp}</updated>\n",
         ]
@@ -140,7 +140,7 @@ def _json_feed(
     for entry in entries:
         meta = entry.article.meta
         item: dict[str, object] = {
-            "id": _id(config, entry.url),
+            "id": atom_id(config, entry.url),
             "url": absolute(config.base_url, entry.url),
             "title": meta.title,
             "content_html": _content(entry, bodies),

@@ -20,6 +20,7 @@ from digest.config import SiteConfig, is_absolute_url
 from digest.errors import Problem
 
 _MORE = 5
+EDITIONS_FEED = "/editions.xml"
 _HOME_EARLIER = 30
 
 # Indexes into Catalog.entries and Catalog.editions. A field of a page's data declared
@@ -86,13 +87,21 @@ class FeedPage:
 
 
 @dataclass(frozen=True)
+class EditionFeedPage:
+    """/editions.xml: one entry per edition, each the edition as the e-mail shows it
+    (digest.edition_feed), rendered through the theme's views so its reads are recorded."""
+
+    editions: tuple[EditionIx, ...]
+
+
+@dataclass(frozen=True)
 class SitemapPage:
     urls: tuple[tuple[str, str | None], ...]  # (page, the newest date it shows, ISO)
 
 
 PageData = (
     HomePage | EditionPage | ArchivePage | ListPage | ArticlePage | IndexPage | FeedPage
-    | SitemapPage
+    | EditionFeedPage | SitemapPage
 )
 
 
@@ -345,6 +354,10 @@ class _Planner:
                                       group.url, group.entries[: feeds.items]))
         if feeds.json:
             out.append(self._feed("/feed.json", "json", title, "/", latest))
+        if feeds.editions:  # also when there is none yet: the home page links to it
+            shown = tuple(range(min(len(c.editions), feeds.editions)))
+            out.append(self.spec(EDITIONS_FEED, "editions-feed", None, f"feed {EDITIONS_FEED}",
+                                 EditionFeedPage(shown)))
         return out
 
     def _feed(self, url: str, fmt: str, title: str, link: str, items: tuple[int, ...]) -> PageSpec:

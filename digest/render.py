@@ -30,6 +30,7 @@ from digest.load import Article
 from digest.plan import (
     ArchivePage,
     ArticlePage,
+    EditionFeedPage,
     EditionPage,
     FeedPage,
     HomePage,
@@ -125,7 +126,7 @@ class Renderer:
         return result, frozenset(reads)
 
     def _render(self, spec: PageSpec) -> bytes | Problem:
-        if spec.template is None:
+        if spec.template is None and not isinstance(spec.data, EditionFeedPage):
             from digest.feeds import render_feed  # a body edit in a new process needs no feed
 
             if isinstance(spec.data, FeedPage):  # digest's own code: it reads the articles
@@ -136,6 +137,11 @@ class Renderer:
                     record(("summary", source))
             return render_feed(spec, self.catalog, self.config, self.bodies)
         try:
+            if isinstance(spec.data, EditionFeedPage):  # the theme's e-mail, through views
+                from digest.edition_feed import render_edition_feed
+
+                return render_edition_feed(spec, self.views, self.theme, self.config)
+            assert spec.template is not None
             template = self.theme.env.get_template(spec.template)
             context = self._context(spec)
             if spec.kind == "404" or not self.memoise:  # a 404's links start from the base
@@ -146,10 +152,10 @@ class Renderer:
             finally:
                 stop_memoising()
         except jinja2.TemplateSyntaxError as exc:
-            where = self._display(exc.filename or spec.template)
+            where = self._display(exc.filename or spec.template or "email.html")
             return Problem(where, exc.message or "syntax error", exc.lineno)
         except jinja2.TemplateNotFound as exc:
-            return Problem(spec.template, f"template {exc.name!r} not found",
+            return Problem(spec.template or "email.html", f"template {exc.name!r} not found",
                            hint="add it to the theme or site templates/")
         except Exception as exc:  # only template failures become problems
             frame = _template_frame(exc)

@@ -35,6 +35,7 @@ from digest.urls import absolute
 class FeedLinks:
     atom: str | None
     json: str | None
+    editions: str | None = None  # one entry per edition (digest.edition_feed)
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _site_view(config: SiteConfig) -> SiteView:
         feeds=FeedLinks(
             "/feed.xml" if config.feeds.atom else None,
             "/feed.json" if config.feeds.json else None,
+            "/editions.xml" if config.feeds.editions else None,
         ),
     )
 

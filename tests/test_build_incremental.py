@@ -215,7 +215,7 @@ def test_a_body_edit_rerenders_only_that_article_and_feeds(tmp_path: Path) -> No
     report = build_site(site)
     assert report.changed_urls == {
         "/the-economist/2025-10-02-chips/", "/feed.xml", "/feed.json",
-        "/publications/the-economist/feed.xml",
+        "/publications/the-economist/feed.xml", "/editions.xml",  # its edition's entry
     }
 
 

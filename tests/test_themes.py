@@ -36,7 +36,8 @@ T_CALL = re.compile(r"""\bt\(\s*["']([^"']+)["']""")
 
 
 def templates(theme: Path) -> list[Path]:
-    return sorted((theme / "templates").rglob("*.html"))
+    folder = theme / "templates"
+    return sorted([*folder.rglob("*.html"), *folder.rglob("*.txt")])  # .txt: e-mail
 
 
 def all_templates() -> list[Path]:
@@ -321,7 +322,7 @@ def render(theme: str, name: str, lang: str, **extra: Any) -> str:
     context = fake_context(lang)[name]
     site = NS(title="The <Morning> Stack", description="Stories worth keeping.", language=lang,
               base_url="/", author="The curator", search=extra.pop("search", True),
-              feeds=NS(atom="/feed.xml", json=None))
+              feeds=NS(atom="/feed.xml", json=None, editions="/editions.xml"))
     page = NS(url="/x/", kind=name.removesuffix(".html"), title="A page", lang=lang,
               canonical="https://digest.example.org/x/", locale="en_US")
     return env.get_template(name).render(

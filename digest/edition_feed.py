@@ -1,0 +1,77 @@
+"""/editions.xml: an Atom feed (RFC 4287) with one entry per edition, newest first.
+
+Each entry's content is the edition as the e-mail shows it (digest.email_render, the
+theme's `email.html` with its CSS inlined), so a feed reader or an RSS-to-email service
+gets one item per issue rather than one per article. It is rendered through the views
+like a template page: what it reads is recorded (digest.reads), and an edit to any
+article it shows renders it again. Deterministic: `updated` comes from article dates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest import __version__
+from digest.config import SiteConfig
+from digest.email_render import render_html, ui_string
+from digest.feeds import atom_id, escape, quoteattr
+from digest.plan import EditionFeedPage, PageSpec
+from digest.theme import Theme
+from digest.urls import absolute
+from digest.views import Views
+
+_EPOCH = "1970-01-01T00:00:00Z"
+_BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
+
+
+def render_edition_feed(spec: PageSpec, views: Views, theme: Theme, config: SiteConfig
+                        ) -> bytes:
+    data = spec.data
+    assert isinstance(data, EditionFeedPage), spec
+    entries: list[str] = []
+    stamps: list[str] = []
+    for n in data.editions:
+        edition = views.edition(n)
+        assert edition is not None, n
+        rendered = render_html(theme, views, config, n, channel="feed")
+        found = _BODY.search(rendered.html)
+        content = (found[1] if found else rendered.html).strip()
+        dates = [a.date for g in edition.groups for a in g.articles if a.date is not None]
+        newest = max(dates, key=lambda d: d.sort_key) if dates else None
+        updated = _stamp(newest.year, newest.month, newest.day or 1) if newest else _EPOCH
+        start = views.catalog.editions[n].start
+        stamps.append(updated)
+        link = absolute(config.base_url, edition.url)
+        entries += [
+            "  <entry>\n",
+            f"    <id>{escape(atom_id(config, edition.url))}</id>\n",
+            f"    <title>{escape(rendered.subject)}</title>\n",
+            f"    <updated>{updated}</updated>\n",
+            f"    <published>{_stamp(start.year, start.month, start.day)}</published>\n",
+            f'    <link rel="alternate" type="text/html" href={quoteattr(link)}/>\n',
+            f'    <content type="html">{escape(content)}</content>\n',
+            "  </entry>\n",
+        ]
+    title = f"{config.title}: {ui_string(theme, config, 'editions')}"
+    head = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
+        f"  <id>{escape(atom_id(config, spec.url))}</id>\n",
+        f"  <title>{escape(title)}</title>\n",
+    ]
+    if config.description:
+        head.append(f"  <subtitle>{escape(config.description)}</subtitle>\n")
+    head += [
+        f"  <updated>{max(stamps) if stamps else _EPOCH}</updated>\n",
+        f"  <author><name>{escape(config.author or config.title)}</name></author>\n",
+        f'  <link rel="self" type="application/atom+xml" '
+        f"href={quoteattr(absolute(config.base_url, spec.url))}/>\n",
+        f'  <link rel="alternate" type="text/html" '
+        f"href={quoteattr(absolute(config.base_url, '/'))}/>\n",
+        f'  <generator version="{escape(__version__)}">digest</generator>\n',
+    ]
+    return "".join([*head, *entries, "</feed>\n"]).encode()
+
+
+def _stamp(year: int, month: int, day: int) -> str:
+    return f"{year:04d}-{month:02d}-{day:02d}T00:00:00Z"
