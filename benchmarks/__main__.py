@@ -1,4 +1,5 @@
-"""`python -m benchmarks run --sizes 1000,10000 --runs 3`, or `python -m benchmarks plot`.
+"""`python -m benchmarks run --sizes 1000,10000 --runs 3`, `python -m benchmarks plot`, or
+`python -m benchmarks search` (the search yardstick against Pagefind).
 
 See benchmarks/README.md.
 """
@@ -9,6 +10,10 @@ if sys.argv[1:2] == ["plot"]:
     from benchmarks.plot import main as plot
 
     plot(sys.argv[2:])
+elif sys.argv[1:2] == ["search"]:
+    from benchmarks.search_eval import main as search
+
+    search(sys.argv[2:])
 else:
     from benchmarks.run import main
 

@@ -147,6 +147,10 @@ def test_the_results_say_when_they_are_loading_and_when_they_fail(
     results = page.locator(".search__results")
     expect(results).to_have_attribute("data-state", "loading", timeout=10_000)
     expect(results).to_have_attribute("aria-busy", "true")
+    for _ in range(100):  # until the route has the request it holds back
+        if held:
+            break
+        page.wait_for_timeout(50)
     held[0].fulfill(status=500, body="broken")
     expect(results).to_have_attribute("data-state", "error")
     expect(results).to_have_attribute("aria-busy", "false")

@@ -12,7 +12,7 @@
   const TEXT = window.DigestSearchText; // search-text.js: reads text as the build did
   const K1 = 1.2; // BM25: how soon more occurrences of a word stop adding to a score
   const EXACT = 1, STEMMED = 0.9, PREFIX = 0.5; // how much a term counts for a query word
-  const PHRASE_CHECKS = 400; // candidates read to check a phrase, best first
+  const PHRASE_CHECKS = 100; // candidates read to check a phrase, best first
   const PASSAGE = 28; // words in a result's passage
 
   // ---- the index files (gzip, unless the server already unpacked them) ----
@@ -298,11 +298,19 @@
   function matcherOf(units, stem) {
     const stems = new Set();
     for (const unit of units) for (const s of [unit.term, ...unit.stems]) stems.add(s);
-    return (word) => TEXT.analyseWord(word, stem).some(([term, stemmed]) => units.some((unit) => (
-      term === unit.term || (unit.prefix && term.startsWith(unit.term))
-      || (stemmed && stems.has(stemmed)) || stems.has(term)
-      || (Array.from(unit.term).length >= 4 && !TEXT.isCjk(unit.term) && term.includes(unit.term))
-      || (TEXT.isCjk(unit.term) && term.includes(unit.term)))));
+    const known = new Map(); // word -> whether it matches: a text repeats its words
+    return (word) => {
+      let found = known.get(word);
+      if (found === undefined) {
+        found = TEXT.analyseWord(word, stem).some(([term, stemmed]) => units.some((unit) => (
+          term === unit.term || (unit.prefix && term.startsWith(unit.term))
+          || (stemmed && stems.has(stemmed)) || stems.has(term)
+          || (Array.from(unit.term).length >= 4 && !TEXT.isCjk(unit.term) && term.includes(unit.term))
+          || (TEXT.isCjk(unit.term) && term.includes(unit.term)))));
+        known.set(word, found);
+      }
+      return found;
+    };
   }
 
   // The stretch of the stored text with the most query words, as [text, cut before, after].
@@ -502,10 +510,9 @@
       return target.href;
     }
 
-    async function item(hit, search) {
+    function item(hit, search) {
       const doc = index.doc(hit);
-      const stemmer = search.stemmerOf(doc.lang);
-      const matches = matcherOf(search.parsed.units, stemmer);
+      const matches = search.matcherOf(doc.lang);
       const li = el("li", "search__result");
       const heading = el("h2", "search__title");
       const link = el("a");
@@ -530,21 +537,25 @@
         meta.append(span);
       }
       if (meta.childNodes.length) li.append(meta);
-      const passage = passageOf(await textOf(index, search.meta, hit), matches);
-      if (passage && passage[0]) {
+      // The passage follows when its text has come: the titles do not wait for it.
+      textOf(index, search.meta, hit).then((parts) => {
+        const passage = passageOf(parts, matches);
+        if (!passage || !passage[0]) return;
         const excerpt = el("p", "search__excerpt");
         if (passage[1]) excerpt.append("… ");
         appendMarked(excerpt, passage[0], matches);
         if (passage[2]) excerpt.append(" …");
         li.append(excerpt);
-      }
+      }, (err) => {
+        if (window.console) console.warn("search: no passage:", err);
+      });
       return li;
     }
 
     // Shows the arranged hits up to `count` (after those already shown).
     async function show(search, list, count) {
       const end = Math.min(count, list.length);
-      const items = await Promise.all(list.slice(search.shown, end).map((hit) => item(hit, search)));
+      const items = list.slice(search.shown, end).map((hit) => item(hit, search));
       if (search.id !== latest) return []; // a newer search started meanwhile
       // The old results stay until the new ones are in.
       if (search.shown === 0) results.replaceChildren(...items);
@@ -606,7 +617,12 @@
           return (name && stemmers.get(name)) || null;
         };
         const parsed = parseQuery(query, meta, Array.from(stemmers.values()));
-        const search = { id, query, filters, parsed, meta, hits: [], shown: 0, stemmerOf: byLang };
+        const matchers = new Map(); // language -> matcher, for the titles and passages
+        const matcherFor = (lang) => {
+          if (!matchers.has(lang)) matchers.set(lang, matcherOf(parsed.units, byLang(lang)));
+          return matchers.get(lang);
+        };
+        const search = { id, query, filters, parsed, meta, hits: [], shown: 0, matcherOf: matcherFor };
         const found = parsed.units.length ? await find(index, meta, parsed) : [];
         if (id !== latest) return;
         search.hits = await narrow(index, meta, search, found);
@@ -643,10 +659,29 @@
       run();
     }
 
+    // A word's bucket is known from its first two letters: fetched while the rest is typed.
+    const asked = new Set();
+    function prefetch(value) {
+      index.meta().then((meta) => {
+        for (const word of value.match(TEXT.WORD) || []) {
+          for (const [term] of TEXT.analyseWord(word, null)) {
+            if (Array.from(term).length < 2 && !TEXT.isCjk(term)) continue;
+            const bucket = TEXT.bucketOf(term, meta.buckets);
+            if (asked.has(bucket)) continue;
+            asked.add(bucket);
+            for (let chunk = 0; chunk < meta.chunks; chunk += 1) {
+              index.bucket(chunk, bucket).catch(() => asked.delete(bucket));
+            }
+          }
+        }
+      }, () => {});
+    }
+
     field.addEventListener("input", () => {
       clear.hidden = !field.value;
       clearTimeout(timer);
       timer = setTimeout(run, DEBOUNCE);
+      prefetch(field.value);
     });
     field.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && field.value) {
