@@ -12,6 +12,7 @@ is rendered by this module during a build.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import typing
@@ -22,6 +23,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 import jinja2
+import jinja2.bccache
 from markupsafe import Markup
 
 from digest import __version__
@@ -154,7 +156,7 @@ def _make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
     # A cache of its own: templates the theme's environment compiled hold its globals.
     # Compiled templates are kept apart from the theme's: email.txt has no autoescaping.
     folder = getattr(theme.env.bytecode_cache, "directory", None)
-    bytecode = None if folder is None else jinja2.FileSystemBytecodeCache(
+    bytecode = None if folder is None else _BytecodeCache(
         folder, f"jinja-{__version__}-email-%s.cache")
     env = theme.env.overlay(loader=loader, autoescape=_autoescape, cache_size=64,
                             bytecode_cache=bytecode)
@@ -165,6 +167,19 @@ def _make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
         body=_body_reader(config),
     )
     return env
+
+
+class _BytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept when the cache folder is there: the folder is disposable,
+    and deleting it between two builds of a process must cost a compilation, no more."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
 
 
 def _autoescape(name: str | None) -> bool:
