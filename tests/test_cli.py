@@ -14,7 +14,7 @@ from click.testing import CliRunner, Result
 from digest import __version__
 from digest.cli import main
 
-COMMANDS = ["init", "normalize", "build", "serve", "check"]
+COMMANDS = ["init", "normalize", "build", "serve", "check", "email"]
 # Commands that read site.yaml, and the module each one runs.
 SITE_COMMANDS = {"normalize": "normalize", "build": "build", "serve": "serve", "check": "check"}
 
