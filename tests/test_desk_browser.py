@@ -38,8 +38,8 @@ ARTICLES = {
     "ledger/a.md": story("Alpha story", "The Ledger", 5),
     "ledger/b.md": story("Bravo story", "The Ledger", 5),
     "ledger/c.md": story("Charlie story", "The Ledger", 5),
-    "drag/x.md": story("Xray story", "Drag Daily", 9),
-    "drag/y.md": story("Yankee story", "Drag Daily", 9),
+    "drag/x.md": story("Xray story", "Drag Daily", 9, "order: 10\n"),
+    "drag/y.md": story("Yankee story", "Drag Daily", 9, "order: 20\n"),
     "harbour/one.md": story("First boat", "Harbour News", 6),
     "harbour/two.md": story("Second boat", "Harbour News", 6),
     "field/notes.md": story("Moss and lichen", "Field Notes", 7, "tags: [nature]\n"),
@@ -241,6 +241,7 @@ def test_move_down_then_up_writes_the_order(page: Page, dev: DevServer) -> None:
 
 
 def test_drag_to_reorder(page: Page, dev: DevServer) -> None:
+    before = {n: file(dev, f"drag/{n}.md").read_text() for n in ("x", "y")}
     open_edition(page, dev, 9)
     titles = page.locator(".desk-group", has_text="Drag Daily").locator(".desk-card h3")
     expect(titles).to_have_text(["Xray story", "Yankee story"])
@@ -248,8 +249,9 @@ def test_drag_to_reorder(page: Page, dev: DevServer) -> None:
     target = page.locator(".desk-card", has_text="Xray story")
     grip.drag_to(target, target_position={"x": 20, "y": 5})
     expect(titles).to_have_text(["Yankee story", "Xray story"])
-    assert "order: 1" in file(dev, "drag/y.md").read_text()
-    assert "order: 2" in file(dev, "drag/x.md").read_text()
+    # Both had a number of their own: they swap them, nothing is renumbered.
+    assert diff(before["y"], file(dev, "drag/y.md").read_text()) == ["-order: 20", "+order: 10"]
+    assert diff(before["x"], file(dev, "drag/x.md").read_text()) == ["-order: 10", "+order: 20"]
 
 
 def test_note_tags_and_rights(page: Page, dev: DevServer) -> None:

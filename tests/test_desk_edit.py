@@ -28,6 +28,7 @@ source: {file: inbox/lanterns.txt, format: magzter, sha256: abc123}
 review:
 - no date found   # normalize said so
 - title guessed
+# the curator's own remark, about the status
 status: held
 ---
 
@@ -206,11 +207,13 @@ def test_files_outside_the_articles_are_never_written(
     dump.write_text(CURATED)
     link = articles / "quill" / "link.md"
     link.symlink_to(dump)
-    for target in (dump, link):
+    alias = articles / "quill" / "alias.md"  # a link even to an article is left alone
+    alias.symlink_to(articles / "quill" / "lanterns.md")
+    for target in (dump, link, alias):
         with pytest.raises(DigestError, match="only writes article files"):
             save(target, "x.md", version_of(target.read_bytes()), {"title": "x"},
                  articles_dir=articles, inbox_dir=inbox)
-    assert dump.read_text() == CURATED
+    assert dump.read_text() == CURATED and alias.is_symlink()
 
 
 def test_a_change_that_would_alter_another_field_is_refused(
