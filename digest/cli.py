@@ -142,13 +142,16 @@ def init(directory: Path, force: bool) -> None:
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--stdout", "to_stdout", is_flag=True, help="Print the Markdown instead of writing.")
 @click.option("--dry-run", is_flag=True, help="Say what would be written; write nothing.")
-@click.option("--force", is_flag=True, help="Re-normalise edited articles, keeping curator fields.")
+@click.option("--force", is_flag=True,
+              help="Re-normalise edited articles, keeping every field you changed.")
+@click.option("--fetch", is_flag=True,
+              help="Fetch the page of each dump that is only a link (needs the network).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Worker processes for parsing (default: the CPU count).")
 @_site_option
 def normalize(
-    paths: tuple[Path, ...], to_stdout: bool, dry_run: bool, force: bool, jobs: int | None,
-    site_dir: Path,
+    paths: tuple[Path, ...], to_stdout: bool, dry_run: bool, force: bool, fetch: bool,
+    jobs: int | None, site_dir: Path,
 ) -> None:
     """Turn raw dumps into front-matter Markdown articles.
 
@@ -159,6 +162,7 @@ def normalize(
       digest normalize
       digest normalize content/inbox/guardian-belarus.txt --stdout
       digest normalize --dry-run
+      digest normalize --fetch
       digest normalize --jobs 1
     """
     from digest.normalize import normalize as run_normalize
@@ -173,6 +177,7 @@ def normalize(
             stdout=sys.stdout if to_stdout else None,
             progress=sys.stderr.isatty(),
             jobs=jobs,
+            fetch=fetch,
         )
         for note in report.notes:
             click.echo(f"note: {note}", err=True)

@@ -128,7 +128,7 @@ def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
             articles.append(Article(
                 key, sha, dump_document(document), path,
                 marks(document, "" if many else drafted.fingerprint), field_hashes(document),
-                source is not None and source.format == "link",
+                source is not None and source.format == "link" and not document.body,
                 document if keep_document else None,
             ))
     except Exception as exc:  # never let one dump stop the run

@@ -11,6 +11,7 @@ from __future__ import annotations
 from digest.normalize.common import Dump, Format
 from digest.normalize.formats import (
     html,
+    link,
     magzter,
     markdown,
     mhtml,
@@ -29,6 +30,7 @@ FORMATS: tuple[Format, ...] = (
     magzter,
     pressreader,
     zinio,
+    link,  # after the apps: a PressReader copy holds its address too
     web,
     plaintext,  # sniffs anything: always last
 )
