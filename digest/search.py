@@ -75,8 +75,8 @@ def index_site(
             todo.append((number, members, {e.article.source: e for e in chunk}))
     written: set[str] = set()
     try:
-        written = _write_chunks(output, todo, _Reuse(cache, before),
-                                _analyser(body_of, language), cache, jobs)
+        written, _ = _write_chunks(output, todo, _Reuse(cache, before),
+                                   _analyser(body_of, language), cache, jobs)
         files.add(f"{SUBDIR}/meta.json")
         written |= _write_meta(output, ordered, len(chunks), language)
     except OSError as exc:
@@ -117,11 +117,12 @@ def _reindex(
     analyser: _Analyser,
     cache: BuildCache,
     article_pattern: str,
-) -> set[str] | None:
+) -> tuple[set[str], bool] | None:
     """Rewrite the chunks of edited articles that kept their place in the site.
 
-    Returns the files written, or None when the cache cannot say where the articles are
-    (the caller then runs the complete build, whose index_site puts everything right).
+    Returns the files written and whether what the filters offer may have changed, or None
+    when the cache cannot say where the articles are (the caller then runs the complete
+    build, whose index_site puts everything right).
     """
     state = _load_state(cache)
     if state is None:
@@ -141,14 +142,14 @@ def _reindex(
             todo.append((number, members, fresh))
     reuse = _Reuse(cache, {number: state[number] for number in edits})
     try:
-        written = _write_chunks(output, todo, reuse, analyser, cache, 1)
+        written, filters = _write_chunks(output, todo, reuse, analyser, cache, 1)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
     if todo:
         state.update(listings)
         _save_state(cache, state)
-    return written
+    return written, filters
 
 
 def update_index(
@@ -164,12 +165,13 @@ def update_index(
 ) -> tuple[set[str] | None, tuple[Problem, ...]]:
     """`_reindex`, then, when it cannot and `or_all`, `index_site` over all `entries`:
     (the files written or None, problems)."""
-    written = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern)
-    if written is not None:
-        try:  # an edit may bring a new tag, language or month to the filters
+    done = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern)
+    written = None if done is None else done[0]
+    if done is not None and done[1]:
+        try:  # the edit changed a tag, language or date: the filters may offer others
             ordered = list(reversed(entries))
-            written |= _write_meta(output, ordered, (len(ordered) + CHUNK - 1) // CHUNK,
-                                   language)
+            done[0].update(_write_meta(output, ordered, (len(ordered) + CHUNK - 1) // CHUNK,
+                                       language))
         except OSError:
             cache.set_blob(_STATE, None)
             written = None
@@ -182,7 +184,8 @@ def update_index(
 
 _Analyser = Callable[[Entry], tuple[Doc, Analysis]]
 _Job = tuple[int, Members, dict[str, Entry]]  # a chunk to write: number, articles, fresh ones
-_Done = tuple[int, set[str], bytes]  # its number, the files written, its cache blob
+# its number, the files written, its cache blob, whether meta.json may have to change
+_Done = tuple[int, set[str], bytes, bool]
 
 
 def _analyser(body_of: Callable[[Article], str], language: str) -> _Analyser:
@@ -200,9 +203,13 @@ class _Chunk:
                  analyses: list[Analysis]) -> None:
         self.members, self.docs, self.analyses = members, docs, analyses
 
-    def replace(self, index: int, entry: Entry, known: tuple[Doc, Analysis]) -> None:
+    def replace(self, index: int, entry: Entry, known: tuple[Doc, Analysis]) -> bool:
+        """Put an edited article in; whether what the filters offer may have changed (its
+        publication, date, language or tags)."""
         self.members[index] = (entry.article.source, entry.article.digest)
+        before = self.docs[index][2:]
         self.docs[index], self.analyses[index] = known
+        return before != known[0][2:]
 
     def indexed(self) -> dict[tuple[str, str], tuple[Doc, Analysis]]:
         """Each article's document and analysis, for a chunk made again around them."""
@@ -293,9 +300,10 @@ def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) ->
             old == new or (old[0] == new[0] and new[0] in fresh)
             for old, new in zip(chunk.members, members, strict=True)):
         # The same articles, some edited: only theirs are analysed again.
+        filters = False
         for index, (old, new) in enumerate(zip(chunk.members, members, strict=True)):
             if old != new:
-                chunk.replace(index, fresh[new[0]], analyser(fresh[new[0]]))
+                filters |= chunk.replace(index, fresh[new[0]], analyser(fresh[new[0]]))
     else:
         docs, analyses = [], []
         for member in members:
@@ -305,7 +313,8 @@ def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) ->
             docs.append(known[0])
             analyses.append(known[1])
         chunk = _Chunk(list(members), docs, analyses)
-    return number, chunk.write(output, number), chunk.dumps()
+        filters = True
+    return number, chunk.write(output, number), chunk.dumps(), filters
 
 
 def _publication(entry: Entry) -> str:
@@ -341,17 +350,20 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
 
 
 def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
-                  cache: BuildCache, jobs: int) -> set[str]:
-    """Write the chunks in `todo` and keep each in the cache; the files written."""
+                  cache: BuildCache, jobs: int) -> tuple[set[str], bool]:
+    """Write the chunks in `todo` and keep each in the cache: (the files written, whether
+    what the filters offer may have changed)."""
     if todo:
         # Until the chunks are written, the cache says nothing of where articles are: a
         # build killed meanwhile leaves the next one to check every chunk.
         cache.set_blob(_STATE, None)
     written: set[str] = set()
-    for number, names, blob in _run(output, todo, reuse, analyser, jobs):
+    filters = False
+    for number, names, blob, changed in _run(output, todo, reuse, analyser, jobs):
         written |= names
+        filters |= changed
         cache.set_blob(f"{_STATE}/{number}", blob)
-    return written
+    return written, filters
 
 
 def _save_state(cache: BuildCache, state: dict[int, str]) -> None:

@@ -170,3 +170,20 @@ def test_the_index_holds_stems_compound_parts_and_only_the_text_allowed(
     assert "zeppelinhallen" not in terms and "geheimnisvolle" not in terms
     assert texts[2] == ["", "", ""]
     assert "Eisenbahnbrücken" in texts[0][2]
+
+
+def test_an_edit_that_changes_a_language_updates_the_filters(make_site: object) -> None:
+    assert callable(make_site)
+    site = make_site(config="title: T\nlanguage: en\nsearch: true\n", articles=GERMAN)
+    build_site(site)
+    meta = site / "_site" / "search" / "data" / "meta.json"
+    assert json.loads(meta.read_text())["languages"] == ["de"]
+    path = site / "content" / "articles" / "2025-03-02-bruecke.md"
+    path.write_text(path.read_text().replace("lang: de\n", "lang: nl\n"))
+    report = build_site(site)
+    assert "replan" in report.timings and "plan" not in report.timings  # the incremental path
+    assert json.loads(meta.read_text())["languages"] == ["de", "nl"]
+    # A body edit leaves meta.json alone.
+    path.write_text(path.read_text() + "\nMehr Verkehr.\n")
+    report = build_site(site)
+    assert "replan" in report.timings and "/search/data/meta.json" not in report.changed_urls
