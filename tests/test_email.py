@@ -224,6 +224,17 @@ def test_an_unknown_edition_names_the_ones_there_are(site: Path) -> None:
     assert "the latest are 2025-10-11, 2025-10-10" in result.output
 
 
+def test_an_edition_with_nothing_published_is_neither_written_nor_sent(site: Path) -> None:
+    article = site / "content/articles/northgate-herald/2025-10-10-council-vote.md"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "author: Tom Reid", "author: Tom Reid\nstatus: draft"), encoding="utf-8")
+    for args in (("2025-10-10",), ("2025-10-10", "--send", "--to", "a@example.org")):
+        result = run(site, "email", *args)
+        assert result.exit_code == 1
+        assert "no edition '2025-10-10' with published articles" in result.output
+    assert not (site / "_email").exists() and not (site / "sent-log.jsonl").exists()
+
+
 def test_base_url_must_be_a_full_address(site: Path) -> None:
     config = site / "site.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace(
