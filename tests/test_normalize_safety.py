@@ -12,8 +12,9 @@ from click.testing import CliRunner
 from digest.cli import main
 from digest.config import load_config
 from digest.frontmatter import parse_document
-from digest.model import ArticleMeta, PartialDate
+from digest.model import ArticleMeta, PartialDate, SourceFormat
 from digest.normalize import NormalizeReport, normalize
+from digest.normalize.formats import FORMATS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dumps"
 EN = (FIXTURES / "magzter_app_en.txt").read_bytes()
@@ -35,6 +36,12 @@ def edit(root: Path, old: str, new: str, rel: str = EN_PATH) -> None:
     text = path.read_text()
     assert old in text
     path.write_text(text.replace(old, new))
+
+
+def test_every_format_is_registered_once_under_its_own_name() -> None:
+    names = [f.NAME for f in FORMATS]
+    assert sorted(names) == sorted(typing.get_args(SourceFormat))
+    assert FORMATS[-1].NAME == "text"  # takes anything: tried last
 
 
 def test_an_exception_in_one_dump_is_one_line_and_the_others_are_written(

@@ -15,6 +15,7 @@ same story saved again as a web page) still finds the first:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class Marks:
     shape: str | None = None  # the body's sentence sketch; None for short texts
 
 
+@functools.lru_cache(maxsize=4096)  # an export's item is keyed, then marked, on it
 def canonical_url(url: str) -> str | None:
     """`https://www.example.com/a/?utm_source=x#top` -> `example.com/a`; None when not a
     web address."""

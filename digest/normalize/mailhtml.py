@@ -30,11 +30,10 @@ _SPACE = re.compile(r"\s+")
 
 
 class _Writer:
-    def __init__(self, captions: dict[str, str]) -> None:
+    def __init__(self) -> None:
         self.blocks: list[Markup] = []
         self.runs: list[tuple[str, str]] = []
         self.kind = ""
-        self.captions = captions
 
     def add(self, text: str | None, style: str) -> None:
         if text:
@@ -65,8 +64,8 @@ class _Writer:
     def image(self, element: Any) -> None:
         if htmlbody.is_tiny(element):
             return
-        src = element.get("src") or ""
-        block = htmlbody.image(src, element.get("alt"), None, self.captions)
+        # The caption comes as the <figcaption> after the image (see flush).
+        block = htmlbody.image(element.get("src") or "", element.get("alt"), None, {})
         if block is not None:
             self.flush()
             self.blocks.append(block)
@@ -90,12 +89,12 @@ def blocks(html: str) -> list[Markup]:
     """The mail's blocks; empty when the HTML cannot be read."""
     import lxml.html  # type: ignore[import-untyped]
 
-    cleaned, captions = htmlbody.clean_html(html)
+    cleaned, _ = htmlbody.clean_html(html)
     try:
         tree = lxml.html.document_fromstring(cleaned)
     except (ValueError, lxml.etree.ParserError):
         return []
-    writer = _Writer(captions)
+    writer = _Writer()
     _visit(writer, tree, "")
     writer.flush()
     return writer.blocks

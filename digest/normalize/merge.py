@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,14 +31,22 @@ def _mapping(document: ArticleDocument) -> dict[str, Any]:
     return meta_to_mapping(document.meta)
 
 
-def _hash(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10]
-
-
-def field_hashes(document: ArticleDocument) -> dict[str, str]:
-    """The base the next merge compares with: a short hash of each field written."""
-    return {key: _hash(value) for key, value in _mapping(document).items()}
+def field_hashes(markdown: str) -> dict[str, str]:
+    """A short hash of each front-matter field as `dump_document` writes it: the base the
+    next merge compares with. Read off the written text (each top-level key with the
+    lines under it), which costs next to nothing; both sides of a merge are hashed from
+    `dump_document`'s own output, so equal values always give equal hashes."""
+    front = markdown.removeprefix("---\n").split("\n---\n", 1)[0]
+    fields: dict[str, list[str]] = {}
+    lines: list[str] = []
+    for line in front.split("\n"):
+        if line[:1].isalpha() and ":" in line:
+            lines = fields.setdefault(line.split(":", 1)[0], [])
+        lines.append(line)
+    return {
+        key: hashlib.sha256("\n".join(value).encode("utf-8")).hexdigest()[:10]
+        for key, value in fields.items()
+    }
 
 
 def merge(
@@ -52,19 +59,19 @@ def merge(
         changed = tuple(n for n in CURATOR_FIELDS if kept[n] != getattr(new.meta, n))
         meta = dataclasses.replace(new.meta, **kept)
         return Merged(dataclasses.replace(new, meta=meta), changed, ())
-    theirs, ours = _mapping(new), _mapping(curator)
+    from digest.frontmatter import dump_document
+
+    theirs, ours = field_hashes(dump_document(new)), field_hashes(dump_document(curator))
     keep: list[str] = []
     conflicts: list[tuple[str, Any]] = []
     for name in dict.fromkeys([*theirs, *ours]):
-        was = base.get(name)
-        mine = _hash(ours[name]) if name in ours else None
+        was, mine, now = base.get(name), ours.get(name), theirs.get(name)
         if mine == was:
             continue  # the curator left it: normalize's value
-        now = _hash(theirs[name]) if name in theirs else None
         if now != mine:
             keep.append(name)
             if now != was:
-                conflicts.append((name, theirs.get(name)))
+                conflicts.append((name, _mapping(new).get(name)))
     if not keep:
         return Merged(new, (), ())
     values = {name: getattr(curator.meta, name) for name in keep}

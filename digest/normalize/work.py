@@ -14,6 +14,7 @@ reports problems in, never depends on `jobs` or on timing.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import mmap
 import signal
@@ -31,7 +32,9 @@ if TYPE_CHECKING:
     from digest.normalize.duplicates import Marks
 
 _PARALLEL_FROM = 64  # dumps; below this, starting workers costs more than it saves
+_PARALLEL_BYTES = 1_000_000  # or this much to read (an export of thousands of items)
 _MAX_CHUNK = 16  # dumps per task: few round trips, and a short tail for the last worker
+_ITEMS_PER_TASK = 250  # an export's articles are finished by several workers, this many a task
 
 
 @dataclass(frozen=True)
@@ -125,9 +128,10 @@ def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
             key = f"{drafted.key}#{draft.item}" if many else drafted.key
             source = document.meta.source
             sha = source.sha256 if many and source is not None else drafted.sha
+            markdown = dump_document(document)
             articles.append(Article(
-                key, sha, dump_document(document), path,
-                marks(document, "" if many else drafted.fingerprint), field_hashes(document),
+                key, sha, markdown, path,
+                marks(document, "" if many else drafted.fingerprint), field_hashes(markdown),
                 source is not None and source.format == "link" and not document.body,
                 document if keep_document else None,
             ))
@@ -162,11 +166,42 @@ def _draft_range(indices: range) -> list[tuple[int, Drafted]]:
     return drafted
 
 
-def _finish_at(index: int) -> Parsed | None:
+def _finish_unit(unit: tuple[int, int, int | None]) -> Parsed | None:
+    """Finish job `index` (the drafts `start:end` of it, for an export's share)."""
     if _STOP[0]:
         return None
-    drafted = _DRAFTED.get(index)
-    return finish_job(drafted or draft_job(_JOBS[index]), _KEEP_DOCUMENT)
+    index, start, end = unit
+    drafted = _DRAFTED.get(index) or draft_job(_JOBS[index])
+    if end is not None:
+        drafted = dataclasses.replace(
+            drafted, drafts=drafted.drafts[start:end], paths=drafted.paths[start:end])
+    return finish_job(drafted, _KEEP_DOCUMENT)
+
+
+def _units(count: int, workers: int) -> list[tuple[int, int, int | None]]:
+    """What pool B finishes: each job whole, an export's items in shares."""
+    units: list[tuple[int, int, int | None]] = []
+    for index in range(count):
+        drafted = _DRAFTED.get(index)
+        items = len(drafted.drafts) if drafted is not None else 0
+        if items <= _ITEMS_PER_TASK:
+            units.append((index, 0, None))
+            continue
+        share = max(_ITEMS_PER_TASK, items // (workers * 4))
+        units.extend((index, at, min(at + share, items)) for at in range(0, items, share))
+    return units
+
+
+def _joined(parts: list[Parsed]) -> Parsed:
+    """One dump's result from the shares its articles were finished in."""
+    if len(parts) == 1:
+        return parts[0]
+    first = parts[0]
+    problems = tuple(p for part in parts for p in part.problems)
+    if problems:
+        return Parsed(first.key, first.sha, problems=problems)
+    articles = tuple(a for part in parts for a in part.articles)
+    return dataclasses.replace(first, articles=articles)
 
 
 def _ignore_interrupt() -> None:
@@ -204,9 +239,12 @@ def _pool(workers: int) -> Iterator[Pool]:
 def parse_all(
     jobs: list[Job], workers: int, *, keep_document: bool
 ) -> Generator[Parsed, None, None]:
-    """Parse every job, in `workers` forked processes when there are enough jobs."""
-    workers = min(workers, len(jobs))
-    if workers < 2 or len(jobs) < _PARALLEL_FROM or not _can_fork():
+    """Parse every job, in `workers` forked processes when there is enough to do: many
+    dumps, or a large one (an export's items are shared out between the workers)."""
+    large = sum(len(job.data) for job in jobs) >= _PARALLEL_BYTES
+    if not large:
+        workers = min(workers, len(jobs))
+    if workers < 2 or (len(jobs) < _PARALLEL_FROM and not large) or not _can_fork():
         for job in jobs:
             yield parse_job(job, keep_document)
         return
@@ -216,7 +254,8 @@ def parse_all(
     _JOBS, _KEEP_DOCUMENT = jobs, keep_document
     chunk = max(1, min(_MAX_CHUNK, len(jobs) // (workers * 4)))
     try:
-        with _pool(max(1, workers - 1)) as pool:  # a CPU is left for loading the model
+        drafters = max(1, min(workers - 1, len(jobs)))  # a CPU is left for loading the model
+        with _pool(drafters) as pool:
             ranges = [range(at, min(at + chunk, len(jobs))) for at in range(0, len(jobs), chunk)]
             drafts = pool.imap_unordered(_draft_range, ranges)  # one range a task
             load_language_model()
@@ -224,9 +263,15 @@ def parse_all(
             _DRAFTED = {index: drafted for batch in drafts for index, drafted in batch}
         # The drafting workers have exited, and with them that pool's threads: the
         # workers forked now have the model and nothing else running.
+        units = _units(len(jobs), workers)
         with _pool(workers) as pool:
-            for parsed in pool.imap(_finish_at, range(len(jobs)), chunksize=chunk):
+            parts: list[Parsed] = []
+            for unit, parsed in zip(units, pool.imap(_finish_unit, units, chunksize=chunk),
+                                    strict=True):
                 assert parsed is not None  # only None once told to stop
-                yield parsed
+                parts.append(parsed)
+                if unit[2] is None or unit[2] >= len(_DRAFTED[unit[0]].drafts):
+                    yield _joined(parts)  # the job's last share
+                    parts = []
     finally:
         _JOBS, _DRAFTED = [], {}

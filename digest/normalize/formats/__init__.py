@@ -10,14 +10,21 @@ from __future__ import annotations
 
 from digest.normalize.common import Dump, Format
 from digest.normalize.formats import (
+    bookmarks,
     html,
+    instapaper,
     link,
     magzter,
     markdown,
     mhtml,
     newsletter,
+    omnivore,
     plaintext,
+    pocket,
     pressreader,
+    raindrop,
+    readwise,
+    wallabag,
     web,
     zinio,
 )
@@ -26,6 +33,14 @@ FORMATS: tuple[Format, ...] = (
     markdown,
     mhtml,  # a MIME message too: before e-mail
     newsletter,
+    # Exports: a header row, a JSON shape or a doctype at the top tells each apart.
+    pocket,
+    instapaper,
+    readwise,
+    raindrop,
+    wallabag,
+    omnivore,
+    bookmarks,
     html,
     magzter,
     pressreader,
