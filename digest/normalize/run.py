@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 import click
 
-from digest.errors import DigestError, Problem, display_path
+from digest.errors import DigestError, Problem
 from digest.frontmatter import dump_document, parse_document
 from digest.model import ArticleDocument, SourceInfo
 from digest.normalize.duplicates import Marks, Seen
@@ -30,6 +30,7 @@ from digest.normalize.state import (
     replace_atomic,
     save_state,
 )
+from digest.normalize.walk import dump_files
 from digest.normalize.work import Article, Job, Parsed, parse_all
 
 if TYPE_CHECKING:
@@ -128,7 +129,7 @@ def normalize(
         claimed={r.article: k for k, r in state.items() if r.article}, seen=seen, fetch=fetch,
         state_missing=not state and _has_articles(config.articles_dir),
     )
-    files = list(_files(config, paths, run.problems))
+    files = list(dump_files(config, paths, run.problems))
     todo = [job for file, key in files if (job := _read_new(run, file, key)) is not None]
     workers = jobs or os.cpu_count() or 1
     show = progress and len(todo) >= _PROGRESS_FROM
@@ -152,59 +153,6 @@ def normalize(
 
 def _has_articles(folder: Path) -> bool:
     return any(True for _ in folder.rglob("*.md")) if folder.is_dir() else False
-
-
-def _files(
-    config: SiteConfig, paths: list[Path] | None, problems: list[Problem]
-) -> Iterator[tuple[str, str]]:
-    """(file, key) of every dump to consider; the key is its path relative to content/."""
-    content = config.content_dir
-    content_real = os.path.realpath(content)
-    roots = paths if paths is not None else [config.inbox_dir]
-    for root in roots:
-        if root.is_dir():
-            # One realpath per folder, not per file: a re-run over a big inbox does
-            # little else than this walk, reading each dump and hashing it.
-            real = os.path.realpath(root)
-            for parts, is_link in sorted(_walk(str(root), ())):
-                file = os.path.join(root, *parts)
-                if is_link:
-                    yield file, display_path(Path(file), content)
-                else:
-                    yield file, _key(os.path.join(real, *parts), content_real, file)
-        elif root.is_file():
-            yield str(root), display_path(root, content)
-        elif paths is not None:
-            problems.append(Problem(str(root), "no such file or folder"))
-
-
-def _walk(folder: str, parts: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], bool]]:
-    """Files under `folder` as (relative parts, is a symlink); hidden names skipped.
-
-    Symlinked folders are not entered (as `Path.rglob`); symlinked files are kept.
-    """
-    try:
-        with os.scandir(folder) as entries:
-            found = list(entries)
-    except (PermissionError, NotADirectoryError, FileNotFoundError):
-        return
-    for entry in found:
-        if entry.name.startswith("."):
-            continue
-        try:
-            if entry.is_dir(follow_symlinks=False):
-                yield from _walk(entry.path, (*parts, entry.name))
-            elif entry.is_file():
-                yield (*parts, entry.name), entry.is_symlink()
-        except OSError:
-            continue
-
-
-def _key(real: str, content_real: str, file: str) -> str:
-    """As `display_path`, for a file whose real path is already known."""
-    if real.startswith(content_real + os.sep):
-        return real[len(content_real) + 1:].replace(os.sep, "/")
-    return file
 
 
 def _with_progress(items: Iterator[Parsed], total: int, show: bool) -> Iterator[Parsed]:
