@@ -61,7 +61,7 @@ def index_site(
     """
     ordered = list(reversed(entries))  # oldest first: a new article joins the last chunk
     chunks = [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
-    before = _load_state(cache) or {}
+    before = _load_state(cache, language) or {}
     state: dict[int, str] = {}
     files: set[str] = set()
     todo: list[_Job] = []
@@ -86,7 +86,7 @@ def index_site(
             hint="the pages were built; free some space or fix the folder, then build again")
     for number in set(before) - set(state):
         cache.set_blob(f"{_STATE}/{number}", None)
-    _save_state(cache, state)
+    _save_state(cache, state, language)
     return files, written, None
 
 
@@ -117,6 +117,7 @@ def _reindex(
     analyser: _Analyser,
     cache: BuildCache,
     article_pattern: str,
+    language: str,
 ) -> tuple[set[str], bool] | None:
     """Rewrite the chunks of edited articles that kept their place in the site.
 
@@ -124,7 +125,7 @@ def _reindex(
     when the cache cannot say where the articles are (the caller then runs the complete
     build, whose index_site puts everything right).
     """
-    state = _load_state(cache)
+    state = _load_state(cache, language)
     if state is None:
         return None
     edits: dict[int, dict[str, Entry]] = {}
@@ -148,7 +149,7 @@ def _reindex(
         return None  # the complete build reports it, or finds what the cache lost
     if todo:
         state.update(listings)
-        _save_state(cache, state)
+        _save_state(cache, state, language)
     return written, filters
 
 
@@ -165,7 +166,8 @@ def update_index(
 ) -> tuple[set[str] | None, tuple[Problem, ...]]:
     """`_reindex`, then, when it cannot and `or_all`, `index_site` over all `entries`:
     (the files written or None, problems)."""
-    done = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern)
+    done = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern,
+                    language)
     written = None if done is None else done[0]
     if done is not None and done[1]:
         try:  # the edit changed a tag, language or date: the filters may offer others
@@ -366,19 +368,21 @@ def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Anal
     return written, filters
 
 
-def _save_state(cache: BuildCache, state: dict[int, str]) -> None:
-    cache.set_blob(_STATE, pickle.dumps((FORMAT, state), protocol=5))
+def _save_state(cache: BuildCache, state: dict[int, str], language: str) -> None:
+    cache.set_blob(_STATE, pickle.dumps((FORMAT, language, state), protocol=5))
 
 
-def _load_state(cache: BuildCache) -> dict[int, str] | None:
+def _load_state(cache: BuildCache, language: str) -> dict[int, str] | None:
+    """Where the articles are, as the last build indexed them; None when it indexed them
+    for another site language (articles without `lang` are stemmed in the site's)."""
     blob = cache.blob(_STATE)
     if blob is None:
         return None
     try:
-        form, state = pickle.loads(blob)
+        form, indexed_in, state = pickle.loads(blob)
     except Exception:  # a damaged blob is no state: the complete build writes every chunk
         return None
-    if form != FORMAT or not isinstance(state, dict) or not all(
+    if form != FORMAT or indexed_in != language or not isinstance(state, dict) or not all(
             isinstance(n, int) and isinstance(listing, str) for n, listing in state.items()):
         return None  # written by another version, or damaged
     return state

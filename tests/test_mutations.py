@@ -91,8 +91,10 @@ MUTATIONS = (
     Mutation(
         "the search filter inserts publication names as HTML",
         "themes/default/static/search.js",
-        "select.append(new Option(name, name));",
-        'select.insertAdjacentHTML("beforeend", `<option>${name}</option>`);',
+        "for (const [value, label] of options[name]) select.append(new Option(label, value));",
+        "for (const [value, label] of options[name]) {\n"
+        '          select.insertAdjacentHTML("beforeend", `<option>${label}</option>`);\n'
+        "        }",
         ("test_browser_site.py::test_search_filter_shows_a_publication_name_as_text",),
     ),
     Mutation(

@@ -306,7 +306,8 @@ def render(theme: str, name: str, lang: str, **extra: Any) -> str:
         autoescape=True, undefined=jinja2.StrictUndefined,
     )
     texts = strings(lang)
-    statics = {p.name for p in chain for p in (p / "static").iterdir()}
+    statics = {f.relative_to(p / "static").as_posix() for p in chain
+               for f in (p / "static").rglob("*") if f.is_file()}
 
     def t(key: str, **values: Any) -> str:
         return texts[key].format_map(values) if values else texts[key]
