@@ -227,9 +227,13 @@ def _edition(
     for i in items:
         by_pub[entries[i].publication].append(i)
     for group in by_pub.values():
-        # Featured first, then the curator's order, then the catalog's.
-        group.sort(key=lambda i: (not entries[i].where.featured, entries[i].where.order is None,
-                                  entries[i].where.order or 0, i))
+        # Featured first, then the curator's order, then the catalog's (the order the
+        # indexes came in: most groups have nothing else and are left as they are).
+        wheres = [entries[i].where for i in group]
+        if any(w.featured or w.order is not None for w in wheres):
+            group.sort(key=lambda i: (not entries[i].where.featured,
+                                      entries[i].where.order is None,
+                                      entries[i].where.order or 0, i))
     names = {slug: _publication_name(entries[g[0]]).casefold() for slug, g in by_pub.items()}
     order = sorted(
         by_pub, key=lambda s: (not entries[by_pub[s][0]].where.featured, names[s], s)

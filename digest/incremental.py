@@ -60,15 +60,18 @@ def save_snapshot(
 ) -> None:
     """Record the structure of a complete build without problems; `reads[n]`: what page
     n read (only its articles' summaries and bodies matter here)."""
-    position = {e.article.source: i for i, e in enumerate(catalog.entries)}
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
+    # One lookup per item read (a complete build's pages read some 300,000 at 10k).
+    readers: dict[Item, list[int]] = {}
+    for i, e in enumerate(catalog.entries):
+        readers[("body", e.article.source)] = full[i]
+        readers[("summary", e.article.source)] = summary[i]
     for n, items in enumerate(reads):
-        for kind, name in items:
-            if kind == "body" or kind == "summary":
-                i = position.get(name)
-                if i is not None:
-                    (full if kind == "body" else summary)[i].append(n)
+        for item in items:
+            of_item = readers.get(item)
+            if of_item is not None:
+                of_item.append(n)
     entries = len(catalog.entries)
     head = Snapshot(key, dataclasses.replace(catalog, entries=()),
                     tuple(e.article.source for e in catalog.entries), len(pages))

@@ -226,9 +226,10 @@ class _Planner:
                 shown = self.c.editions[page.data.index].entries
             else:
                 shown = shown_entries(page.data, self.c)
-            dates = [d for i in shown if (d := entries[i].article.meta.date) is not None]
-            newest = max(dates, key=lambda d: d.sort_key).iso if dates else None
-            urls.append((page.url, newest))
+            # Entries are newest first, undated ones last: the first shown is the newest.
+            first = min(shown, default=None)
+            date = None if first is None else entries[first].article.meta.date
+            urls.append((page.url, date.iso if date is not None else None))
         return self.spec("/sitemap.xml", "sitemap", None, "sitemap", SitemapPage(tuple(urls)))
 
     def home(self) -> PageSpec:

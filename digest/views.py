@@ -261,6 +261,11 @@ class Views:
         self._indexes = Indexes(tags=bool(catalog.tags))
         self._groups: dict[str, tuple[EditionGroup, ...]] = {}
         self._positions: dict[str, int] | None = None
+        # Made once per build: an incremental build's check takes the value of every summary.
+        self._tag_refs: dict[str, TagRef | None] = {}
+        self._publication_refs: dict[str, PublicationRef] = {}
+        self._language: str | None = None
+        self._reprs: dict[object, str] = {}
         self._edition_at: dict[str, int] | None = None
 
     @property
@@ -302,13 +307,26 @@ class Views:
 
         entry = self.catalog.entries[index]
         tags: list[TagRef] = []
+        refs = self._tag_refs
         for name in entry.article.meta.tags:
-            group = self._tag_index.get(slugify(name))
-            if group is not None and all(t.slug != group.slug for t in tags):
-                tags.append(TagRef(group.name, group.slug, group.url, len(group.entries)))
-        return _ArticleInputs(entry.article, entry.url, entry.status,
-                              self.publication_ref(entry.publication), tuple(tags),
-                              self.language)
+            if name in refs:
+                ref = refs[name]
+            else:
+                group = self._tag_index.get(slugify(name))
+                ref = refs[name] = None if group is None else TagRef(
+                    group.name, group.slug, group.url, len(group.entries))
+            if ref is not None and ref not in tags:
+                tags.append(ref)
+        publication = self._publication_refs.get(entry.publication)
+        if publication is None:
+            publication = self._publication_refs[entry.publication] = self.publication_ref(
+                entry.publication)
+        # The language as the summary's value holds it (any change of it is a change of
+        # every summary), read once rather than recorded per article.
+        if self._language is None:
+            self._language = self.language
+        return _ArticleInputs(entry.article, entry.url, entry.status, publication,
+                              tuple(tags), self._language)
 
     def _article(self, index: int) -> ArticleView:
         # Reads nothing but what _made_from gives: the summary's value is a digest of that.
@@ -417,7 +435,8 @@ class Views:
             # What the view is made from rather than the view: no view to make, and the
             # article's own fields are in its summary digest (a tenth of the time at 10k).
             made = self._made_from(index)
-            return _hash(repr((made.article.summary_digest, *made[1:])))
+            return _hash("\0".join([made.article.summary_digest,
+                                    *(self._repr(part) for part in made[1:])]))
         if kind == "edition":
             if self._edition_at is None:
                 self._edition_at = {e.key: n for n, e in enumerate(self.catalog.editions)}
@@ -445,6 +464,18 @@ class Views:
         if kind == "indexes":
             return _hash(repr(self._indexes))
         return None
+
+    def _repr(self, value: object) -> str:
+        """repr(value), kept by value for the refs that many articles share (their
+        publication and tags: frozen, so equal refs have equal reprs)."""
+        if isinstance(value, str):
+            return value
+        if isinstance(value, tuple):
+            return "(" + ",".join(self._repr(v) for v in value) + ")"
+        text = self._reprs.get(value)
+        if text is None:
+            text = self._reprs[value] = repr(value)
+        return text
 
     def position(self, source: str) -> int | None:
         if self._positions is None:

@@ -185,7 +185,7 @@ def _inside(rel: str) -> bool:
         and "\\" not in rel
         and "\0" not in rel
         and ".." not in rel.split("/")
-        and not Path(rel).is_absolute()
+        and not os.path.isabs(rel)  # a string test: Path() cost 60 us an entry at 12k
     )
 
 
