@@ -3,6 +3,8 @@ to the dev server's own handler."""
 
 from __future__ import annotations
 
+import sys
+import traceback
 from urllib.parse import urlsplit
 
 from digest.livereload import _DISCONNECTS, Handler, Response
@@ -58,7 +60,13 @@ def handler_class(desk: Desk) -> type[Handler]:
                                 {"Content-Type": "text/plain; charset=utf-8"})
             body = self.rfile.read(length) if length else b""
             headers = {name.lower(): value for name, value in self.headers.items()}
-            return desk.respond(Request(self.command, self.path, headers, body))
+            try:
+                return desk.respond(Request(self.command, self.path, headers, body))
+            except Exception:  # a bug: said in the terminal and the page, the server goes on
+                trace = traceback.format_exc()
+                sys.stderr.write(trace)
+                return Response(500, trace.encode("utf-8", "replace"),
+                                {"Content-Type": "text/plain; charset=utf-8"})
 
         def _send(self, response: Response, head: bool) -> None:
             self.send_response(response.status)
