@@ -175,7 +175,9 @@ def test_reader_goes_from_home_to_edition_to_article_to_publication(page: Page, 
     expect(page.locator(".byline time")).to_have_attribute("datetime", "2025-10-06")
     expect(page.locator(".byline")).to_contain_text("6 min read")
     expect(page.locator(".story__note")).to_contain_text("how a city works")
-    expect(page.locator(".notice a")).to_have_attribute("href", "https://example.org/ferry")
+    expect(page.locator(".notice")).to_be_visible()  # a truncated preview says so
+    # and leads to the original, prominently
+    expect(page.locator(".original--lead a")).to_have_attribute("href", "https://example.org/ferry")
     expect(page.locator(".related")).to_contain_text("Bridge repairs delayed again")
     expect(page.locator(".story .badge")).to_have_count(0)  # a build shows no draft badges
     expect(page.locator("a[rel=tag]", has_text="cities")).to_be_visible()
