@@ -139,3 +139,25 @@ def test_a_link_saved_again_in_an_export_is_a_duplicate(make_site: Callable[...,
         "inbox/b-pocket.csv#n.example/story: duplicate of inbox/a-link.txt",)
     [article] = articles(root)
     assert article.meta.note == "Good one."
+
+
+def test_an_export_shared_out_between_workers_writes_what_one_process_does(
+    make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.normalize import work
+
+    rows = "".join(f"Story {n} about the harbour,https://n.example/s/{n},{1710403200 + n},,"
+                   "unread\n" for n in range(40))
+    export = "title,url,time_added,tags,status\n" + rows
+    inbox = {"a.csv": export, "b.txt": (DUMPS / "magzter_app_en.txt").read_bytes()}
+    one = make_site(inbox=inbox, name="one")
+    many = make_site(inbox=inbox, name="many")
+    expected = normalize(load_config(one), None, force=False, dry_run=False, stdout=None,
+                         progress=False, jobs=1)
+    monkeypatch.setattr(work, "_PARALLEL_BYTES", 100)  # a small export still goes to workers
+    monkeypatch.setattr(work, "_ITEMS_PER_TASK", 7)  # in shares of seven items
+    shared = normalize(load_config(many), None, force=False, dry_run=False, stdout=None,
+                       progress=False, jobs=2)
+    assert shared == expected and len(shared.written) == 41
+    for path in shared.written:
+        assert (many / "content" / path).read_bytes() == (one / "content" / path).read_bytes()

@@ -157,8 +157,10 @@ _STOP = mmap.mmap(-1, 1)
 def _draft_range(indices: range) -> list[tuple[int, Drafted]]:
     drafted = []
     for index in indices:
-        if _STOP[0]:
-            break
+        # Once told to stop, small dumps are left to be parsed whole below; a large one is
+        # drafted here in any case, so that its items can be shared out between workers.
+        if _STOP[0] and len(_JOBS[index].data) < _PARALLEL_BYTES:
+            continue
         try:
             drafted.append((index, draft_job(_JOBS[index])))
         except Exception:  # a bug in a parser: met again, in order, when parsed whole
