@@ -141,3 +141,21 @@ def test_the_same_article_copied_whole_and_from_reader_view_is_one_article(
                        progress=False)
     assert report.duplicates == ("inbox/b-reader.txt: duplicate of inbox/a-page.txt",)
     assert len(report.written) == 1
+
+
+def test_a_newsletter_and_its_post_copied_from_the_web_are_one_article(
+    make_site: Callable[..., Path],
+) -> None:
+    post = (DUMPS / "web_nb_newsletter.txt").read_text()
+    start = post.index("Den første batteriferja")
+    end = post.index("Takk for at du leser")
+    mail = (
+        "From: Fjordbrevet <kari@fjordbrevet.example>\n"
+        "Subject: Hvorfor fergene på Vestlandet blir elektriske før bussene\n"
+        "Date: Fri, 14 Mar 2025 07:00:00 +0100\n\n"
+        + post[start:end].replace("\n", "\n\n") + "Meld deg av nyhetsbrevet\n"
+    )
+    root = make_site(inbox={"a-mail.txt": mail, "b-post.txt": post})
+    report = normalize(load_config(root), None, force=False, dry_run=False, stdout=None,
+                       progress=False)
+    assert report.duplicates == ("inbox/b-post.txt: duplicate of inbox/a-mail.txt",)
