@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
+from typing import Any
 
 # Languages (BCP 47 primary subtags) and their Snowball algorithms.
 STEMMERS = {
@@ -109,6 +110,24 @@ Stem = Callable[[str], str]
 _STEMMERS: dict[str, Stem | None] = {}
 
 
+def _snowball(algorithm: str, *, compiled: bool = True) -> Any:
+    """A Snowball stemmer: PyStemmer's C build of the algorithms when installed (a hundred
+    times faster), else the generated pure-Python classes of the release pinned in
+    pyproject.toml, which the page's stemmer also runs. tests/test_search_language.py
+    holds the two to the same stems."""
+    if compiled:
+        try:
+            import Stemmer
+
+            return Stemmer.Stemmer(algorithm)
+        except (ImportError, KeyError):
+            pass
+    import importlib
+
+    module = importlib.import_module(f"snowballstemmer.{algorithm}_stemmer")
+    return getattr(module, f"{algorithm.title().replace('_', '')}Stemmer")()
+
+
 def stemmer_of(lang: str) -> Stem | None:
     """The stemmer of a language tag (`de`, `pt-BR`), memoised per word; None when Snowball
     has no algorithm for it."""
@@ -118,12 +137,7 @@ def stemmer_of(lang: str) -> Stem | None:
     algorithm = STEMMERS.get(code)
     stem: Stem | None = None
     if algorithm is not None:
-        import importlib
-
-        # The generated pure-Python classes, never PyStemmer: their Snowball release is the
-        # one pinned in pyproject.toml, the same as the page's stemmer.
-        module = importlib.import_module(f"snowballstemmer.{algorithm}_stemmer")
-        instance = getattr(module, f"{algorithm.title().replace('_', '')}Stemmer")()
+        instance = _snowball(algorithm)
         memo: dict[str, str] = {}
 
         def stem(word: str) -> str:
