@@ -106,9 +106,10 @@ def near(a: str, b: str) -> bool:
     return smaller > 0 and len(left & right) >= SHARED * smaller
 
 
-def marks(document: ArticleDocument, fingerprint: str) -> Marks:
+def marks(document: ArticleDocument, fingerprint: str, url: str | None = None) -> Marks:
+    """`url`: the canonical address when already known (an export item's key)."""
     meta = document.meta
-    url = canonical_url(meta.url) if meta.url else None
+    url = url or (canonical_url(meta.url) if meta.url else None)
     plain = textfix.plain_text(document.body)
     return Marks(fingerprint, url, title_key(meta.title), sketch(plain))
 

@@ -131,13 +131,19 @@ def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
             markdown = dump_document(document)
             articles.append(Article(
                 key, sha, markdown, path,
-                marks(document, "" if many else drafted.fingerprint), field_hashes(markdown),
+                marks(document, "" if many else drafted.fingerprint, _address(draft.item)),
+                field_hashes(markdown),
                 source is not None and source.format == "link" and not document.body,
                 document if keep_document else None,
             ))
     except Exception as exc:  # never let one dump stop the run
         return Parsed(drafted.key, drafted.sha, problems=_failed(drafted.key, exc))
     return Parsed(drafted.key, drafted.sha, drafted.fingerprint, tuple(articles), many=many)
+
+
+def _address(item: str | None) -> str | None:
+    """An export item's key is its canonical address (`item-N` when it has none)."""
+    return item if item and not item.startswith("item-") else None
 
 
 def parse_job(job: Job, keep_document: bool) -> Parsed:
