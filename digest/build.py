@@ -29,7 +29,7 @@ from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import article_files, files_stamp, plain_static, publish
-from digest.load import Article, Loaded, ReadOptions, load, parse_article, rescan, scan
+from digest.load import Loaded, ReadOptions, load, rescan, scan, sources_of
 from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -44,12 +44,10 @@ from digest.write import (
 
 if TYPE_CHECKING:
     from digest.collect import Catalog
-    from digest.incremental import Delta
     from digest.plan import Plan
     from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
-_MEMOISE_FROM = 64  # pages rendered: below this, macro results are not kept (render.py)
 
 
 def output_folder(config: SiteConfig) -> Path:
@@ -165,10 +163,12 @@ def _build(
             article_pattern=config.permalinks["article"], memo=state.memo,
         ) if has_manifest(out) else None
     if delta is not None:
-        report = _rebuild_changed(delta, state, config, theme, jobs, serving, stage, timings)
+        from digest.rebuild import rebuild_changed
+
+        report = rebuild_changed(delta, state, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
-                _note_last_build(state, inputs.build_key, report)
+                state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
             return report
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     state.cache.drop_snapshot()
@@ -210,20 +210,8 @@ def _build(
         withheld=catalog.withheld,
     )
     if not problems:
-        _note_last_build(state, inputs.build_key, report)
+        state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
     return report
-
-
-def _note_last_build(state: BuildState, build_key: str, report: BuildReport) -> None:
-    """What a build with nothing to do reports again: the pages, and what is withheld."""
-    withheld = ",".join(f"{status}={n}" for status, n in report.withheld)
-    state.cache.set_info("last_build", f"{build_key} {report.pages_total} {withheld}".strip())
-
-
-def _last_build(text: str) -> tuple[int, tuple[tuple[str, int], ...]]:
-    pages, _, withheld = text.partition(" ")
-    counts = (item.partition("=") for item in withheld.split(",") if item)
-    return int(pages), tuple((status, int(n)) for status, _, n in counts)
 
 
 @dataclass(frozen=True)
@@ -243,7 +231,7 @@ class _Inputs:
 
 def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
           serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...]) -> _Inputs:
-    force = frozenset(_sources(changed or frozenset(), config.root))
+    force = frozenset(sources_of(changed or frozenset(), config.root))
     # The dev server says what changed; anything else is scanned for.
     seen = state.stamps if changed is not None else None
     stamps = (None if seen is None else
@@ -261,12 +249,10 @@ def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None
     build_key = hashlib.sha1(pickle.dumps(
         (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)).hexdigest()
     known = state.cache.stamps()
-    last = state.cache.info("last_build")
     unchanged = None
-    if not force and last and last.startswith(build_key + " ") and known == stamps and (
-            has_manifest(config.output_dir)):
-        unchanged = _last_build(last.removeprefix(build_key + " "))  # since one without problems
-    else:
+    if not force and known == stamps and has_manifest(config.output_dir):
+        unchanged = state.last_build(build_key)  # since a build without problems
+    if unchanged is None:
         state.cache.set_info("last_build", "")
     return _Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
 
@@ -304,10 +290,10 @@ def _render(
 ) -> _Rendered:
     """Render and write the stale pages: new, moved, or having read what changed."""
     from digest import dates
-    from digest.render import Renderer, page_problems, render_all
+    from digest.render import Renderer, page_problems, progress_bar, render_all
 
     out = config.output_dir
-    renderer = Renderer(catalog, config, theme, _bodies(state, config))
+    renderer = Renderer(catalog, config, theme, state.bodies(config))
     with stage("plan"):
         before = state.pages
         items = ItemTable(state.items(), renderer.value)
@@ -325,7 +311,7 @@ def _render(
     rows: dict[str, tuple[str, bytes]] = {}
     spec_of = {s.url: s for s in stale}
     failed: list[tuple[str, Problem]] = []
-    with stage("render"), _progress(progress, len(stale)) as advance:
+    with stage("render"), progress_bar(progress, len(stale)) as advance:
         for outcome in render_all(stale, renderer, out, jobs, advance, previous,
                                   items.number):
             if outcome.problem is not None:
@@ -392,95 +378,9 @@ def _search(
             state.cache.set_blob("search", None)
             state.cache.set_info("search_permalinks", links)
         files, written, problem = index_site(
-            config.output_dir, catalog.entries, _bodies(state, config), state.cache,
+            config.output_dir, catalog.entries, state.bodies(config), state.cache,
             previous, jobs, language=config.language)
     return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())
-
-
-def _rebuild_changed(
-    delta: Delta, state: BuildState, config: SiteConfig, theme: Theme, jobs: int,
-    serving: bool, stage: Callable[[str], contextlib.AbstractContextManager[None]],
-    timings: dict[str, float],
-) -> BuildReport | None:
-    """Render the pages a few edited articles changed; None: run the complete build."""
-    from digest import dates
-    from digest.incremental import add_readers
-    from digest.render import Renderer, render_all
-
-    out = config.output_dir
-    changed_urls: set[str] = set()
-    reads: dict[str, frozenset[Item]] = {}
-    with stage("render"):
-        renderer = Renderer(delta.catalog, config, theme, _bodies(state, config),
-                            memoise=len(delta.stale) >= _MEMOISE_FROM)
-        try:
-            for outcome in render_all(list(delta.stale), renderer, out, jobs):
-                if outcome.problem is not None:
-                    return None  # the complete build reports it with its context
-                reads[outcome.url] = outcome.reads
-                if outcome.written:
-                    changed_urls.add(outcome.url)
-        except LookupError:  # the cache lost an entry after all
-            return None
-    dates.save(state.cache)
-    pages_written = len(changed_urls)
-    pending = None
-    if config.search:
-        from digest.search import update_index
-
-        def search() -> tuple[set[str] | None, tuple[Problem, ...]]:
-            # Under serve, a chunk that cannot be updated in place sends the whole index
-            # to be checked; a one-shot build runs the complete build instead.
-            return update_index(
-                out, [a for _, _, a in delta.changed], delta.catalog.entries,
-                _bodies(state, config), state.cache, config.permalinks["article"],
-                or_all=serving, language=config.language)
-
-        if serving:
-            # The reload shows the pages at once; the index follows a tenth of a second later.
-            def pending() -> tuple[Problem, ...]:
-                return search()[1]
-        else:
-            with stage("search"):
-                written, _ = search()
-            if written is None:
-                return None
-            changed_urls |= {"/" + f for f in written}
-    with stage("cache"):
-        state.cache.update(delta.rows)
-        if state._articles is not None:
-            state._articles.update((s, (st, a)) for s, st, a in delta.changed)
-        known = state.cache.items_of({name for items in reads.values() for _, name in items})
-        stored = dict(known)
-
-        def values(item: Item) -> str | None:
-            # The edit kept every placement: only the articles' own items can have changed.
-            if item[0] != "summary" and item[0] != "body" and item in stored:
-                return stored[item][1]
-            return renderer.value(item)
-
-        items = ItemTable(known, values)
-        items.last = max(items.last, state.cache.last_item())
-        fingerprint = {s.url: s.fingerprint for s in delta.stale}
-        rows = {url: (fingerprint[url], items.numbers(page_reads))
-                for url, page_reads in reads.items()}
-        state.cache.set_items(items.rows())
-        state.forget_items()
-        state.record_pages(rows)
-        number = {spec.url: n for spec, n in zip(delta.stale, delta.numbers, strict=True)}
-        if not add_readers(state.cache, delta.catalog.entries.sources,  # type: ignore[attr-defined]
-                           {number[url]: items for url, items in reads.items()}):
-            state.cache.drop_snapshot()
-    return BuildReport(
-        pages_written=pages_written,
-        pages_unchanged=delta.pages - pages_written,
-        pages_total=delta.pages,
-        problems=(),
-        timings=timings,
-        changed_urls=frozenset(changed_urls),
-        withheld=delta.catalog.withheld,
-        pending=pending,
-    )
 
 
 def _remember(
@@ -508,39 +408,3 @@ def _remember(
         row = pages.get(spec.url)
         reads.append([every[n] for n in item_numbers(row[1]) if n in every] if row else [])
     save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads)
-
-
-def _bodies(session: BuildState, config: SiteConfig) -> Callable[[Article], str]:
-    """Where pages get article bodies: parsed this time, or read from the build cache."""
-
-    def body_of(article: Article) -> str:
-        if article.body_html is not None:
-            return article.body_html
-        body = session.cache.body(article.source)
-        if body is None:  # the cache could not say after all: parse the file again
-            again = parse_article(config.root, article.source, ReadOptions.of(config))
-            body = (again.body_html or "") if isinstance(again, Article) else ""
-        return body
-
-    return body_of
-
-
-def _sources(paths: frozenset[Path], root: Path) -> Iterator[str]:
-    for path in paths:
-        try:
-            yield path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            continue
-
-
-@contextmanager
-def _progress(enabled: bool, total: int) -> Iterator[Callable[[int], None] | None]:
-    if not enabled or total < 50:
-        yield None
-        return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
-    with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
-                  transient=True) as bar:
-        task = bar.add_task("render", total=total)
-        yield lambda n: bar.advance(task, n)

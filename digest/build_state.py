@@ -84,6 +84,38 @@ class BuildState:
     def forget_items(self) -> None:
         self._items = None
 
+    def note_last_build(self, build_key: str, pages: int,
+                        withheld: tuple[tuple[str, int], ...]) -> None:
+        """What a build with nothing to do reports again: the pages, and what is withheld."""
+        kept = ",".join(f"{status}={n}" for status, n in withheld)
+        self.cache.set_info("last_build", f"{build_key} {pages} {kept}".strip())
+
+    def last_build(self, build_key: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+        """(pages, withheld) of the last build without problems, if it had this key."""
+        text = self.cache.info("last_build") or ""
+        if not text.startswith(build_key + " "):
+            return None
+        pages, _, withheld = text.removeprefix(build_key + " ").partition(" ")
+        counts = (item.partition("=") for item in withheld.split(",") if item)
+        return int(pages), tuple((status, int(n)) for status, _, n in counts)
+
+    def bodies(self, config: SiteConfig) -> Callable[[Article], str]:
+        """Where pages get article bodies: parsed this time, or read from the build cache."""
+        from digest.load import ReadOptions, parse_article
+
+        cache = self.cache
+
+        def body_of(article: Article) -> str:
+            if article.body_html is not None:
+                return article.body_html
+            body = cache.body(article.source)
+            if body is None:  # the cache could not say after all: parse the file again
+                again = parse_article(config.root, article.source, ReadOptions.of(config))
+                body = (again.body_html or "") if isinstance(again, Article) else ""
+            return body
+
+        return body_of
+
     def record_pages(self, rows: dict[str, tuple[str, bytes]], dropped: Iterable[str] = ()
                      ) -> None:
         dropped = list(dropped)

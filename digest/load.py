@@ -137,6 +137,15 @@ def _problem_key(problem: Problem) -> tuple[str, int]:
     return problem.path, problem.line or 0
 
 
+def sources_of(paths: frozenset[Path], root: Path) -> Iterator[str]:
+    """The site-relative names of the files among `paths` (those outside are left out)."""
+    for path in paths:
+        try:
+            yield path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            continue
+
+
 def scan(folder: Path, root: Path) -> dict[str, Stamp]:
     """Source -> stamp of every article file below `folder`; hidden names are skipped.
 

@@ -46,6 +46,7 @@ from digest.views import ChildLink, PageView, Pagination, Views, canonical_url
 from digest.write import write_file
 
 _PARALLEL_MIN = 64
+MEMOISE_FROM = 64  # pages rendered: below this, macro results are not kept (Renderer)
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,19 @@ class Outcome:
     # as the numbers `render_all`'s `number` gave them (array('I') bytes).
     reads: frozenset[Item] = frozenset()
     numbers: bytes | None = None
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool, total: int) -> Iterator[Callable[[int], None] | None]:
+    if not enabled or total < 50:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    with Progress(TextColumn("rendering"), BarColumn(), MofNCompleteColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("render", total=total)
+        yield lambda n: bar.advance(task, n)
 
 
 class Renderer:
