@@ -37,6 +37,12 @@ EXPECTED = [
      "Diario del Estrecho", PartialDate(2025, 5, 6), "Ana Ruiz", None),
     ("web_nb_newsletter.txt", "Hvorfor fergene på Vestlandet blir elektriske før bussene",
      "Fjordbrevet", PartialDate(2025, 3, 14), "Kari Nordmann", "Et blikk på pengene"),
+    ("web_en_listen.txt", "A Tiny Fish Is Rewriting What We Know About Sleep",
+     "The Riverside Chronicle", PartialDate(2025, 3, 14), "Maria Lopez and Tom Becker",
+     "Researchers found"),
+    ("web_fr_dateline.txt", "Sécheresse : dans les Pyrénées-Orientales, les vignerons "
+     "arrachent leurs vignes", "Le Quotidien du Sud", PartialDate(2025, 3, 14), "Jeanne Roux",
+     "Faute d’eau"),
 ]
 
 
@@ -67,6 +73,9 @@ CHROME = [
     "Veerboot", "Adverteren", "İçeriğe geç", "çerez", "Paylaş", "Reklam", "En çok okunanlar",
     "yunus", "Künye", "Güncelleme", "minutes", "Abonner", "Takk for at du leser", "Lik",
     "Kommenter", "Personvern", "Diario del Estrecho", "Yazan", "Von Jana", "di Marco",
+    "Listen to this", "SKIP", "Related Content", "Octopuses", "Birds Sleep", "print on",
+    "Publié", "Lecture", "Offrir", "Lire plus tard", "Lire aussi", "Quotidienne",
+    "Chaque matin", "inscrire", "Contribuer", "plus lus", "prix de l’électricité",
 ]
 
 

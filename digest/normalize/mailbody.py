@@ -22,7 +22,7 @@ _ADDRESS = re.compile(r"^(?P<name>[^,\d]{2,60}), (?:\d{1,5}[a-z]?,? \S|.*\b\d{4,
 _BYLINE = re.compile(
     rf"^(?P<by>{lexicon.alternation('byline')})\.?:?\s+"
     r"(?P<name>[^\W\d_][\w'’.-]*(?:\s+(?:[a-z]{1,3}\s+)?[^\W\d_][\w'’.-]*){1,3})"
-    r"(?:\s*[,|·•–—-]\s*[^.!?]{0,60})?$",
+    r"(?:\s*[,|·•–—-]\s*[^.!?]{0,60}|\s+\([^()]{1,60}\))?$",
     re.IGNORECASE,
 )
 _MAX_CHROME_WORDS = 40

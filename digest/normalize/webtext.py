@@ -35,6 +35,10 @@ _COMPANY = re.compile(
 _DOMAIN = re.compile(r"^(https?://)?(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+/?$", re.IGNORECASE)
 _READ_RANGE = re.compile(rf"^\d{{1,3}}\s*[–-]\s*\d{{1,3}}\s*{lexicon.alternation('minutes')}\.?$",
                          re.IGNORECASE)
+_READ_LABEL = re.compile(
+    rf"^{lexicon.alternation('read_time')}\s*:?\s*\d{{1,3}}\s*{lexicon.alternation('minutes')}\.?$",
+    re.IGNORECASE,
+)
 _COUNT = re.compile(rf"^\(?\d[\d.,k]*\)?(\s+{lexicon.alternation('comments')})?$", re.IGNORECASE)
 _SEPARATORS = r"\s+[|\-–—·•:]\s+"
 _MIN_TITLE, _MAX_TITLE = 4, 20
@@ -99,7 +103,7 @@ def _kind(line: str) -> str:
     if lexicon.mentions("rights", line) and words <= 20:
         return "stop"
     if any(lexicon.is_line(c, line)
-           for c in ("share", "consent_button", "skip", "trailing_ui", "nav")):
+           for c in ("share", "consent_button", "skip", "trailing_ui", "nav")) or _is_button(line):
         return "block"
     if (
         lexicon.is_line("ad", line) or _COUNT.match(line) or _is_read_more(line)
@@ -109,6 +113,15 @@ def _kind(line: str) -> str:
     ):
         return "chrome"
     return "prose" if _is_prose(line, words) else "short"
+
+
+def _is_button(line: str) -> bool:
+    """`Listen to this article · 6:12 min`, `Share full article`: a button with a word or
+    two, or a separator, after it (a headline that starts with `Share` goes on longer)."""
+    rest = lexicon.leads("share", line)
+    if rest is None or len(line.split()) > 10:
+        return False
+    return not rest or rest[:1] in "·•|" or (len(rest.split()) <= 2 and not rest[:1].isdigit())
 
 
 def is_chrome(line: str) -> bool:
@@ -206,12 +219,16 @@ class _Meta:
 
 def _meta(line: str, lang: str | None) -> _Meta | None:
     """A line of the header block, or None: byline, dateline, read time, address."""
-    if _READ_RANGE.match(line) or chrome.is_read_time(line, True) is not None:
+    if _READ_RANGE.match(line) or _READ_LABEL.match(line) or chrome.is_read_time(line, True):
         return _Meta(reader=bool(_READ_RANGE.match(line)))
     if _DOMAIN.match(line):
         return _Meta(reader=True)
     if len(line.split()) > 16:
         return None
+    # `Publié le 14 mars 2025 à 08h12, modifié le 15 mars ...`: the update cut off.
+    updated_at = lexicon.search_pattern("updated").search(line)
+    if updated_at is not None and updated_at.start() > 0:
+        line = line[:updated_at.start()].rstrip(" ,;–—-")
     parts = [p.strip() for p in re.split(r"\s[|·•∙]\s|\s{2,}", line) if p.strip()]
     author = date = None
     updated = False
@@ -267,19 +284,17 @@ def _title_suffix(lines: list[str], title: str) -> str | None:
 
 
 def _site_name(lines: list[str], kinds: list[str], top: int) -> str | None:
-    """One of the page's first lines when it is a name the page repeats further down (in
-    its footer, in a `Thanks for reading ...` box)."""
-    for at in range(min(top, 3)):
+    """The page's first plain line (its logo's name, above the menu) when the page repeats
+    it further down, in its footer or a `Thanks for reading ...` box."""
+    for at in range(min(top, 6)):
         line, kind = lines[at], kinds[at]
         if kind in ("block", "chrome", "stop", "paywall") or _DOMAIN.match(line):
             continue
-        folded = line.casefold()
-        if kind == "short" and 1 <= len(line.split()) <= 6 and any(
-            folded in other.casefold() for other in lines[top + 1:]
-        ):
-            return line
+        if kind != "short" or not 1 <= len(line.split()) <= 6:
+            return None
+        name = re.compile(rf"(?<!\w){re.escape(line)}(?!\w)", re.IGNORECASE)
+        return line if any(name.search(other) for other in lines[top + 1:]) else None
     return None
-
 
 def _headline(lines: list[str], kinds: list[str], top: int) -> tuple[int, int | None] | None:
     """(headline, standfirst stacked under it) above line `top`."""
@@ -386,9 +401,17 @@ def _body(lines: list[str], kinds: list[str]) -> tuple[list[str], bool]:
     """The body without the chrome inside it; a paywall notice means it was cut."""
     out: list[str] = []
     truncated = False
-    for line, kind in zip(lines, kinds, strict=True):
+    skip_to = -1
+    for at, (line, kind) in enumerate(zip(lines, kinds, strict=True)):
+        if at <= skip_to:
+            continue
         if kind == "paywall":
             truncated = True
+        elif kind == "chrome" and lexicon.mentions("newsletter_box", line):
+            # A sign-up box: its name and pitch up to its button go with it.
+            button = next((i for i in range(at + 1, min(at + 5, len(lines)))
+                           if kinds[i] in ("chrome", "block")), None)
+            skip_to = button if button is not None else at
         elif kind == "prose" or (kind == "short" and not _is_label(line)):
             out.append(line)
     return out, truncated

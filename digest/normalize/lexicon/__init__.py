@@ -33,8 +33,8 @@ def alternation(category: str) -> str:
 
 @functools.cache
 def search_pattern(category: str) -> re.Pattern[str]:
-    """The category's words anywhere, where a word starts."""
-    return re.compile(rf"(?<!\w){alternation(category)}", re.IGNORECASE)
+    """The category's words anywhere, as whole words."""
+    return re.compile(rf"(?<!\w){alternation(category)}(?!\w)", re.IGNORECASE)
 
 
 @functools.cache
@@ -50,27 +50,32 @@ def _lead_pattern(category: str) -> re.Pattern[str]:
 _EDGES = " \t.:;,!?…|·•-–—>»«\"'“”()[]"
 
 
+def _straight(text: str) -> str:
+    """Typographic apostrophes as the table writes them (`S’abonner` -> `S'abonner`)."""
+    return text.replace("’", "'") if "’" in text else text
+
+
 def is_line(category: str, line: str) -> bool:
     """The whole line is one of the category's phrases (edge punctuation aside)."""
-    text = line.strip(_EDGES)
+    text = _straight(line).strip(_EDGES)
     return bool(text) and _pattern(category).fullmatch(text) is not None
 
 
 def leads(category: str, line: str) -> str | None:
     """What follows a phrase of the category that opens the line, or None."""
-    text = line.lstrip(_EDGES)
+    text = _straight(line).lstrip(_EDGES)
     match = _lead_pattern(category).match(text)
     return text[match.end():].lstrip(" \t:.-–—|") if match else None
 
 
 def mentions(category: str, text: str) -> bool:
     """A phrase of the category stands somewhere in the text (as a word or a word's start)."""
-    return search_pattern(category).search(text) is not None
+    return search_pattern(category).search(_straight(text)) is not None
 
 
 def has_stem(category: str, text: str) -> bool:
     """A stem of the category occurs anywhere, inside words too (`unsubscri`)."""
-    return _pattern(category).search(text) is not None
+    return _pattern(category).search(_straight(text)) is not None
 
 
 @functools.cache
