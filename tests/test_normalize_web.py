@@ -43,6 +43,8 @@ EXPECTED = [
     ("web_fr_dateline.txt", "Sécheresse : dans les Pyrénées-Orientales, les vignerons "
      "arrachent leurs vignes", "Le Quotidien du Sud", PartialDate(2025, 3, 14), "Jeanne Roux",
      "Faute d’eau"),
+    ("web_es_caption.txt", "Los glaciares del Pirineo pierden un tercio de su superficie en una "
+     "década", "Diario del Norte", PartialDate(2025, 3, 14), "Lucía Fernández", "Un estudio"),
 ]
 
 
@@ -76,6 +78,8 @@ CHROME = [
     "Listen to this", "SKIP", "Related Content", "Octopuses", "Birds Sleep", "print on",
     "Publié", "Lecture", "Offrir", "Lire plus tard", "Lire aussi", "Quotidienne",
     "Chaque matin", "inscrire", "Contribuer", "plus lus", "prix de l’électricité",
+    "JAVIER", "Huesca", "Actualizado", "Compartir", "comentarios", "Más información",
+    "deshielo", "Sobre la firma", "Periodista", "Archivado", "Trust", "ola de frío", "EDICIONES",
 ]
 
 

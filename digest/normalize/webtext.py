@@ -131,11 +131,16 @@ def is_chrome(line: str) -> bool:
 
 
 def _is_credit(line: str) -> bool:
-    """`Photo: Jane Roe/Reuters`, or a caption ending with its credit (`... (Foto: X)`)."""
+    """`Photo: Jane Roe/Reuters`, or a caption ending with its credit: `... (Foto: X)`,
+    `... / Reuters`, `... 2024. JAVIER SÁNCHEZ` (a photographer's name in capitals)."""
     if lexicon.leads("credit", line) is not None and ":" in line[:40]:
         return True
-    return re.search(rf"(?:^|[\s(.])(?i:{lexicon.alternation('credit')})\s?:\s*[^.:]+\)?$",
-                     line) is not None
+    if re.search(rf"(?:^|[\s(.])(?i:{lexicon.alternation('credit')})\s?:\s*[^.:]+\)?$", line):
+        return True
+    if re.search(rf"[/|(]\s*(?i:{lexicon.alternation('credit')})[\w\s/.-]{{0,30}}\)?$", line):
+        return True
+    tail = re.search(r"[.)]\s+((?:[^\W\d_]{2,}[\s-]?){1,4})$", line)
+    return tail is not None and tail[1].isupper() and len(tail[1].split()) >= 2
 
 
 def _is_block_header(line: str) -> bool:
@@ -240,7 +245,8 @@ def _meta(line: str, lang: str | None) -> _Meta | None:
         label = lexicon.leads("published", part)
         text = label if label is not None else part
         # a dateline, not a sentence that names a day
-        if date is None and len(text.split()) <= 7 and (found := date_in(text, lang)):
+        words = sum(1 for word in text.split() if any(ch.isalnum() for ch in word))
+        if date is None and words <= 8 and (found := date_in(text, lang)):
             date = found
             continue
         if author is None:
@@ -283,15 +289,20 @@ def _title_suffix(lines: list[str], title: str) -> str | None:
     return None
 
 
-def _site_name(lines: list[str], kinds: list[str], top: int) -> str | None:
+def _site_name(lines: list[str], kinds: list[str], top: int, repeated: bool = True) -> str | None:
     """The page's first plain line (its logo's name, above the menu) when the page repeats
-    it further down, in its footer or a `Thanks for reading ...` box."""
+    it further down, in its footer or a `Thanks for reading ...` box; with `repeated`
+    False, a name of two words or more in title case, repeated or not."""
     for at in range(min(top, 6)):
         line, kind = lines[at], kinds[at]
         if kind in ("block", "chrome", "stop", "paywall") or _DOMAIN.match(line):
             continue
         if kind != "short" or not 1 <= len(line.split()) <= 6:
             return None
+        if not repeated:
+            words = line.split()
+            return line if len(words) >= 2 and words[0][:1].isupper() and not line.isupper() \
+                else None
         name = re.compile(rf"(?<!\w){re.escape(line)}(?!\w)", re.IGNORECASE)
         return line if any(name.search(other) for other in lines[top + 1:]) else None
     return None
@@ -378,8 +389,12 @@ def parse(lines: list[str]) -> Page | None:
     title = filled[title_at]
     publication = _title_suffix(filled, title) or _site_name(filled, kinds, title_at) or named
     if publication is None:
-        publication = next((name for x in reversed(filled[last + 1:]) if _COPYRIGHT.search(x)
-                            and (name := _from_copyright(x))), None)
+        owner = next((x for x in reversed(filled[last + 1:]) if _COPYRIGHT.search(x)), None)
+        publication = _from_copyright(owner) if owner else None
+        if publication is None or publication.isupper() or _COMPANY.search(owner or ""):
+            # `© EDICIONES DEL NORTE S.L.` names the company: the site's name, when it
+            # stands at the top, is the publication's
+            publication = _site_name(filled, kinds, title_at, repeated=False) or publication
     evidence = sum(k in ("block", "chrome", "stop", "paywall") for k in kinds)
     evidence += _nav_run(kinds[:title_at])
     # A reader view: the site's address or a read-time range, or a byline or a date under
@@ -407,6 +422,10 @@ def _body(lines: list[str], kinds: list[str]) -> tuple[list[str], bool]:
             continue
         if kind == "paywall":
             truncated = True
+        elif kind == "chrome" and lexicon.leads("read_more", line) == "":
+            # `Más información` over the linked story's headline: the headline goes too
+            if at + 1 < len(lines) and kinds[at + 1] == "short":
+                skip_to = at + 1
         elif kind == "chrome" and lexicon.mentions("newsletter_box", line):
             # A sign-up box: its name and pitch up to its button go with it.
             button = next((i for i in range(at + 1, min(at + 5, len(lines)))
