@@ -8,7 +8,7 @@ from pathlib import Path
 
 from digest.normalize import parse_dump
 from digest.normalize.casing import is_lowered, sentence_case
-from digest.normalize.webtext import is_headline, is_short
+from digest.normalize.pagelines import is_headline, is_short
 
 
 def _parse(text: str):  # type: ignore[no-untyped-def]

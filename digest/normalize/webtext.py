@@ -12,7 +12,7 @@ inside the site's chrome, found by structure in any language.
   the updated one); the publication from the title suffix, the site name the page opens
   with and repeats, or the `©` line.
 The words that confirm what a line is (ad markers, share buttons, block headers) come
-from lexicon.py; nothing here is one language's.
+from the lexicon (what each line is: pagelines.py); nothing here is one language's.
 """
 
 from __future__ import annotations
@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from digest.model import PartialDate
 from digest.normalize import chrome, lexicon, mailbody
 from digest.normalize.dates import date_in
+from digest.normalize.pagelines import (
+    COPYRIGHT,
+    kind_of,
+    title_like,
+)
 
-_SENTENCE_END = re.compile(r"[.!?;:…,]$")
-_PROSE_END = re.compile(r"[.!?…:][\"'”’»)\]]*$")
-_LIST = re.compile(r"^([-*•▪‣]|\d{1,3}[.)])\s")
 _YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
-_COPYRIGHT = re.compile(r"©|\(c\)\s*\d{4}|\bcopyright\b", re.IGNORECASE)
 _COMPANY = re.compile(
     r"[\s,]+(Ltd|Limited|Inc|LLC|plc|PLC|GmbH|AG|S\.?A|S\.?L|Lda|S\.?r\.?l|SpA|B\.?V|N\.?V)\.?$"
 )
@@ -39,9 +40,8 @@ _READ_LABEL = re.compile(
     rf"^{lexicon.alternation('read_time')}\s*:?\s*\d{{1,3}}\s*{lexicon.alternation('minutes')}\.?$",
     re.IGNORECASE,
 )
-_COUNT = re.compile(rf"^\(?\d[\d.,k]*\)?(\s+{lexicon.alternation('comments')})?$", re.IGNORECASE)
 _SEPARATORS = r"\s+[|\-–—·•:]\s+"
-_MIN_TITLE, _MAX_TITLE = 4, 20
+_MIN_TITLE = 4
 _MAX_GAP = 3  # short lines in a row inside the body (subheadings, captions)
 _MAX_CHROME_GAP = 8  # recognised chrome lines in a row inside the body (an ad block)
 _HEAD_SCAN = 15
@@ -58,114 +58,6 @@ class Page:
     truncated: bool
     evidence: int  # lines only a page has (menus, banners, buttons, a footer)
     reader: bool  # a reader view's header: the site's address or a read-time range
-
-
-def is_short(line: str) -> bool:
-    """A UI label: 1-3 words, no sentence punctuation, no list marker."""
-    words = line.split()
-    return (
-        0 < len(words) <= 3 and len(line) <= 40 and not _SENTENCE_END.search(line)
-        and not _LIST.match(line) and not line.endswith(".")
-    )
-
-
-def is_headline(line: str) -> bool:
-    words = line.split()
-    return (
-        _MIN_TITLE <= len(words) <= _MAX_TITLE
-        and not re.search(r"[.…:;,]$", line)
-        and not lexicon.mentions("cookie", line)
-        and not chrome.is_paywall(line)
-        and "|" not in line
-    )
-
-
-def _title_like(line: str) -> bool:
-    """A headline of 3 words or more (a 3-word one only when nothing longer stands there)."""
-    words = line.split()
-    return 3 <= len(words) <= 30 and not re.search(r"[.…:;,]$", line) and "|" not in line
-
-
-def _is_prose(line: str, words: int) -> bool:
-    """A sentence: headlines (up to 20 words or more) end without a period."""
-    return words >= 25 or (words >= 5 and _PROSE_END.search(line) is not None)
-
-
-def _kind(line: str) -> str:
-    """prose | chrome (a line a page adds: may stand inside the body) | block (buttons and
-    menus: a row of them ends the body) | stop (a block header, the footer) | paywall |
-    short."""
-    words = len(line.split())
-    if chrome.is_paywall(line) or (words <= 12 and _is_subscriber_notice(line)):
-        return "paywall"
-    if _is_block_header(line) or (_COPYRIGHT.search(line) and words <= 20):
-        return "stop"
-    if lexicon.mentions("rights", line) and words <= 20:
-        return "stop"
-    if any(lexicon.is_line(c, line)
-           for c in ("share", "consent_button", "skip", "trailing_ui", "nav")) or _is_button(line):
-        return "block"
-    if (
-        lexicon.is_line("ad", line) or _COUNT.match(line) or _is_read_more(line)
-        or (words <= 25 and lexicon.mentions("newsletter_box", line))
-        or (words <= 30 and _is_credit(line))
-        or (lexicon.mentions("cookie", line) and 6 <= words <= 80)
-    ):
-        return "chrome"
-    return "prose" if _is_prose(line, words) else "short"
-
-
-def _is_button(line: str) -> bool:
-    """`Listen to this article · 6:12 min`, `Share full article`: a button with a word or
-    two, or a separator, after it (a headline that starts with `Share` goes on longer)."""
-    rest = lexicon.leads("share", line)
-    if rest is None or len(line.split()) > 10:
-        return False
-    return not rest or rest[:1] in "·•|" or (len(rest.split()) <= 2 and not rest[:1].isdigit())
-
-
-def is_chrome(line: str) -> bool:
-    """A line a page adds around its article: an ad marker, buttons, a block header, a
-    link to another story, a credit, a sign-up box."""
-    return _kind(line) in ("chrome", "block", "stop")
-
-
-def _is_credit(line: str) -> bool:
-    """`Photo: Jane Roe/Reuters`, or a caption ending with its credit: `... (Foto: X)`,
-    `... / Reuters`, `... 2024. JAVIER SÁNCHEZ` (a photographer's name in capitals)."""
-    if lexicon.leads("credit", line) is not None and ":" in line[:40]:
-        return True
-    if re.search(rf"(?:^|[\s(.])(?i:{lexicon.alternation('credit')})\s?:\s*[^.:]+\)?$", line):
-        return True
-    if re.search(rf"[/|(]\s*(?i:{lexicon.alternation('credit')})[\w\s/.-]{{0,30}}\)?$", line):
-        return True
-    tail = re.search(r"[.)]\s+((?:[^\W\d_]{2,}[\s-]?){1,4})$", line)
-    return tail is not None and tail[1].isupper() and len(tail[1].split()) >= 2
-
-
-def _is_block_header(line: str) -> bool:
-    """`Most read`, `More from Science`, `WEITERE GESCHICHTEN VON The Guardian`."""
-    if lexicon.is_line("more_stories", line):
-        return True
-    rest = lexicon.leads("more_stories", line)
-    return rest is not None and len(rest.split()) <= 5 and not _SENTENCE_END.search(rest)
-
-
-def _is_subscriber_notice(line: str) -> bool:
-    """`Este conteúdo é exclusivo para assinantes.`: a short line naming a subscriber (a
-    one-word `Subscribe` is a button)."""
-    words = len(line.split())
-    return words >= 3 and lexicon.has_stem("subscriber", line) and not _is_prose(line, words * 3)
-
-
-def _is_read_more(line: str) -> bool:
-    """`Read more: ...`, `Leggi anche Il sindaco lascia`: a link to another story, not a
-    sentence that happens to start with the same words."""
-    rest = lexicon.leads("read_more", line)
-    if rest is None:
-        return False
-    opened = line.lstrip()[len(line.lstrip()) - len(rest) - 1:][:1]
-    return not rest or opened in ":|»›>–—-" or not _PROSE_END.search(rest)
 
 
 def _runs(kinds: list[str], words: list[int]) -> list[tuple[int, int, int]]:
@@ -207,7 +99,7 @@ def _cut_teasers(lines: list[str], kinds: list[str], first: int, last: int) -> i
     """A run ending in two or more headline/teaser pairs ends before them."""
     end = last
     pairs = 0
-    while end - 1 > first and kinds[end] == "prose" and _title_like(lines[end - 1]) and (
+    while end - 1 > first and kinds[end] == "prose" and title_like(lines[end - 1]) and (
         kinds[end - 1] == "short" and len(lines[end].split()) <= 40
     ):
         end -= 2
@@ -314,7 +206,7 @@ def _headline(lines: list[str], kinds: list[str], top: int) -> tuple[int, int | 
     for j in range(top - 1, low - 1, -1):
         if kinds[j] != "short" and candidates:
             break  # the page's chrome above the headline: nothing there is the title
-        if kinds[j] == "short" and _title_like(lines[j]) and _meta(lines[j], None) is None:
+        if kinds[j] == "short" and title_like(lines[j]) and _meta(lines[j], None) is None:
             candidates.append(j)
     if not candidates:
         return None
@@ -325,7 +217,7 @@ def _headline(lines: list[str], kinds: list[str], top: int) -> tuple[int, int | 
     above = at - 1
     if (
         not repeated and above >= low and above in long and at in long
-        and not (above - 1 >= 0 and kinds[above - 1] == "short" and _title_like(lines[above - 1]))
+        and not (above - 1 >= 0 and kinds[above - 1] == "short" and title_like(lines[above - 1]))
     ):
         return above, at  # a headline with its standfirst (a subtitle) under it
     return at, None
@@ -339,7 +231,7 @@ def _repeated(page: list[str], folded: str, at: int) -> bool:
 def parse(lines: list[str]) -> Page | None:
     """The article in a page's text; None when the text has no body of prose."""
     filled = [x for x in lines if x]
-    kinds = [_kind(x) for x in filled]
+    kinds = [kind_of(x) for x in filled]
     words = [len(x.split()) for x in filled]
     runs = _runs(kinds, words)
     if not runs:
@@ -354,7 +246,7 @@ def parse(lines: list[str]) -> Page | None:
         meta = _meta(filled[scan - 1], lang)
         if meta is not None:
             header.append((scan - 1, meta))
-        elif kinds[scan - 1] in ("short", "prose") and _title_like(filled[scan - 1]):
+        elif kinds[scan - 1] in ("short", "prose") and title_like(filled[scan - 1]):
             break
         scan -= 1
     for at in range(first, min(first + 6, last + 1)):  # a standfirst above the byline
@@ -389,7 +281,7 @@ def parse(lines: list[str]) -> Page | None:
     title = filled[title_at]
     publication = _title_suffix(filled, title) or _site_name(filled, kinds, title_at) or named
     if publication is None:
-        owner = next((x for x in reversed(filled[last + 1:]) if _COPYRIGHT.search(x)), None)
+        owner = next((x for x in reversed(filled[last + 1:]) if COPYRIGHT.search(x)), None)
         publication = _from_copyright(owner) if owner else None
         if publication is None or publication.isupper() or _COMPANY.search(owner or ""):
             # `© EDICIONES DEL NORTE S.L.` names the company: the site's name, when it

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 from digest.model import SourceFormat
-from digest.normalize import htmlbody, lexicon, textfix, webtext
+from digest.normalize import htmlbody, lexicon, pagelines, textfix
 from digest.normalize.common import Draft, Dump, Extract, one
 from digest.normalize.dates import parse_date
 from digest.normalize.textfix import Markup
@@ -173,7 +173,7 @@ def extract(text: str, address: str | None = None) -> Extract:
             break
     extra = _fallback(text) if not (publication and meta.meta.get("author")) else {}
     url = get("og:url") or meta.canonical or extra.get("url") or address
-    body = htmlbody.extract(textfix.repair(text), meta.base or url, drop=webtext.is_chrome)
+    body = htmlbody.extract(textfix.repair(text), meta.base or url, drop=pagelines.is_chrome)
     kicker, standfirst, body_text = _head_of_body(
         body.paragraphs, title, meta, get("og:description") or get("description")
     )
