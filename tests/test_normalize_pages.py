@@ -88,6 +88,19 @@ def test_chrome_save_is_read_as_its_page() -> None:
     assert "**Elster-Saale-Kanal**" in document.body and "Anzeige" not in document.body
 
 
+@pytest.mark.parametrize(("name", "date", "image"), [
+    ("chrome_save_fr.mhtml", PartialDate(2024, 7, 22),
+     "https://courrier-alpin.example/medias/bache-glacier.jpg"),
+    ("chrome_save_en.mhtml", PartialDate(2024, 10, 5), "https://cdn.dales-post.example/img/wall.jpg"),
+    ("chrome_save_es.mhtml", PartialDate(2024, 5, 14),
+     "https://www.eco-levante.example/fotos/albufera-campos.jpg"),
+])
+def test_chrome_saves_in_other_languages(name: str, date: PartialDate, image: str) -> None:
+    document = doc(name)
+    assert document.meta.date == date and not document.meta.review
+    assert f"]({image})\n*" in document.body  # the figure, with its caption
+
+
 def test_the_day_a_page_was_saved_is_never_its_date() -> None:
     data = (DUMPS / "chrome_save_de.mhtml").read_bytes()
     data = re.sub(rb'"datePublished":"[^"]+",', b"", data)

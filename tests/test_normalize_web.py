@@ -45,6 +45,14 @@ EXPECTED = [
      "Faute d’eau"),
     ("web_es_caption.txt", "Los glaciares del Pirineo pierden un tercio de su superficie en una "
      "década", "Diario del Norte", PartialDate(2025, 3, 14), "Lucía Fernández", "Un estudio"),
+    ("web_en_reader.txt", "The last ferryman of the Fal keeps a 400-year-old crossing alive",
+     None, None, "Jenny Trewin", None),
+    ("web_de_reader.txt", "Der letzte Fährmann von Caputh", "Havelblatt",
+     PartialDate(2024, 8, 13), "Ines Brandt", None),
+    ("web_en_newsletter.txt", "Why the river never froze last winter", "The Slow Tide",
+     PartialDate(2025, 2, 3), "Ruth Aldous", "And what that means"),
+    ("web_es_newsletter.txt", "Por qué el delta se queda sin arena", "La Bitácora del Ebro",
+     PartialDate(2025, 3, 12), "Marta Puig", "Las presas retienen"),
 ]
 
 
@@ -80,6 +88,8 @@ CHROME = [
     "Chaque matin", "inscrire", "Contribuer", "plus lus", "prix de l’électricité",
     "JAVIER", "Huesca", "Actualizado", "Compartir", "comentarios", "Más información",
     "deshielo", "Sobre la firma", "Periodista", "Archivado", "Trust", "ola de frío", "EDICIONES",
+    "harbourtimes", "Havelblatt", "Thanks for reading", "Restack", "Start writing", "Gracias",
+    "Suscribirse", "Me gusta", "Privacidad",
 ]
 
 
