@@ -226,10 +226,11 @@ def _place(run: _Run, article: Article) -> None:
     key, sha, markdown = article.key, article.sha, article.markdown
     record = run.state.get(key)
     rel = record.article if record and record.article else None
+    missing = False  # known not to exist: nothing to read
     if rel is None or not os.path.isfile(os.path.join(run.content, rel)):
-        rel = _free_path(run, key, sha, article.path)
+        rel, missing = _free_path(run, key, sha, article.path)
     target = os.path.join(run.content, rel)
-    old = _read(target)
+    old = None if missing else _read(target)
     base = record.fields if record is not None and record.article == rel else None
     kept: tuple[str, ...] = ()
     if old is not None and not run.force and _may_hold_edits(record, rel, old, markdown):
@@ -315,19 +316,24 @@ def _conflict(run: _Run, rel: str) -> Problem:
     )
 
 
-def _free_path(run: _Run, key: str, sha: str, first: str) -> str:
-    """The article's path; a short hash is added when another dump already has it."""
+def _free_path(run: _Run, key: str, sha: str, first: str) -> tuple[str, bool]:
+    """The article's path, and whether no file is there yet; a short hash is added when
+    another dump already has the path."""
+    missing = False
     for suffix in ("", sha[:8], sha[:16], sha):
         rel = f"{first.removesuffix('.md')}-{suffix}.md" if suffix else first
         owner = run.claimed.get(rel)
         path = os.path.join(run.content, rel)
-        if owner == key or (owner is None and not os.path.exists(path)):
+        if owner == key:
+            break
+        if owner is None and not os.path.exists(path):
+            missing = True
             break
         source = _source(_read(path), rel) if owner is None else None
         if source is not None and (source.sha256 == sha or source.file == key):
             break  # this dump's article from before the state file was lost
     run.claimed[rel] = key
-    return rel
+    return rel, missing
 
 
 def _source(data: bytes | None, rel: str) -> SourceInfo | None:
