@@ -2,7 +2,9 @@
 
 Raw dumps are only read. An article is written only when its bytes change,
 atomically; one the curator edited is never overwritten without --force
-(see state.py for how edits are recognised).
+(see state.py for how edits are recognised), and --force keeps every front-matter
+field the curator changed (merge.py). A dump that duplicates an article already known
+(duplicates.py) is reported, not written.
 """
 
 from __future__ import annotations

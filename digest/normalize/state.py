@@ -8,6 +8,11 @@ apart from one normalize wrote. A missing or unreadable state file is
 treated as empty: an existing article is then found by its `source.sha256`, and
 taken as normalize's own only when its bytes are exactly what would be written
 now; any other is treated as edited (a conflict, never overwritten).
+
+A record also keeps what finds its article again as a duplicate (canonical address,
+title, a sketch of its sentences), a short hash of each front-matter field normalize
+wrote (the base of `--force`'s three-way merge, merge.py), and for a dump holding many
+articles (an export) how many: each of its items has its own record, `path#item`.
 """
 
 from __future__ import annotations

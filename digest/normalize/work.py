@@ -6,9 +6,14 @@ this process loads it (on one CPU), a first round of `jobs - 1` workers drafts a
 dumps as it can (all the parsing but the languages). Workers forked after that share
 the loaded model; they complete the drafts and parse the other dumps whole.
 
+A large dump (a read-later export of thousands of items) is always drafted in the first
+round, and its items are then shared out between all the workers of the second.
+
 Results come back in the order of the jobs whatever the number of workers, and drafting
 first gives the same document as parsing whole, so what a run writes, and the order it
-reports problems in, never depends on `jobs` or on timing.
+reports problems in, never depends on `jobs` or on timing. A dump whose parsing fails
+with anything but a DigestError (a bug, a missing library) is a one-line problem for
+that dump alone.
 """
 
 from __future__ import annotations
