@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import hashlib
 import os
-import pickle
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,12 +22,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from digest.build_inputs import scan_inputs
 from digest.build_state import BuildState, ItemTable, item_numbers
-from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.files import article_files, files_stamp, plain_static, publish
-from digest.load import Loaded, ReadOptions, load, rescan, scan, sources_of
+from digest.files import plain_static, publish
+from digest.load import Loaded, ReadOptions, load
 from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -144,7 +142,7 @@ def _build(
         state = BuildState.of(config)
         stamp = theme_stamp(chain)
     with stage("load"):
-        inputs = _scan(config, state, changed, serving, drafts, stamp)
+        inputs = scan_inputs(config, state, changed, serving, drafts, stamp)
         if inputs.unchanged is not None:  # nothing that any page reads changed
             pages, withheld = inputs.unchanged
             return BuildReport(0, pages, pages, (), timings, withheld=withheld)
@@ -190,16 +188,38 @@ def _build(
                        stage)
     with stage("static"):
         static = _static(config, theme, site_plan, inputs.site_files)
-    searched = _search(config, catalog, state, previous, jobs, stage)
+    pages_files = {*rendered.files, *static.files}
+    if serving:
+        # The reload need not wait for the search index nor for the cache's records: the
+        # dev server runs `pending` right after it, before its next build. Until then
+        # the index files of the last build stay.
+        from digest.search import SUBDIR
+
+        searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
+    else:
+        searched = _search(config, catalog, state, previous, jobs, stage)
     with stage("write"):
-        files = {*rendered.files, *static.files, *searched.files}
         pruned = {"/" + rel.removesuffix("index.html")
-                  for rel in finish_output(out, files, previous)}
+                  for rel in finish_output(out, pages_files | searched.files, previous)}
     problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems,
                 *searched.problems)
-    with stage("cache"):
-        _remember(state, site_plan, catalog, rendered, loaded, inputs.build_key,
-                  saved=not problems)
+
+    def remember(problems: tuple[Problem, ...]) -> None:
+        with stage("cache"):
+            _remember(state, site_plan, catalog, rendered, loaded, inputs.build_key,
+                      saved=not problems)
+        if not problems:
+            state.note_last_build(inputs.build_key, len(site_plan.pages), catalog.withheld)
+
+    def pending() -> tuple[Problem, ...]:
+        later = _search(config, catalog, state, previous, jobs, stage)
+        with stage("write"):
+            finish_output(out, pages_files | later.files, read_manifest(out))
+        remember((*problems, *later.problems))
+        return later.problems
+
+    if not serving:
+        remember(problems)
     report = BuildReport(
         pages_written=rendered.written,
         pages_unchanged=len(site_plan.pages) - rendered.written,
@@ -208,53 +228,9 @@ def _build(
         timings=timings,
         changed_urls=frozenset(rendered.changed | static.changed | searched.changed | pruned),
         withheld=catalog.withheld,
+        pending=pending if serving else None,
     )
-    if not problems:
-        state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
     return report
-
-
-@dataclass(frozen=True)
-class _Inputs:
-    """What the build reads before anything else: the article files' stamps, and the key
-    of everything else pages depend on (theme files, config, flags, files beside them)."""
-
-    stamps: dict[str, Stamp]
-    known: dict[str, tuple[int, int]]  # the stamps the cache holds articles for
-    force: frozenset[str]  # files the dev server says changed, whatever their stamps
-    salt: str
-    build_key: str
-    site_files: dict[str, Path]
-    # pages of the last build and what it withheld, when nothing changed since
-    unchanged: tuple[int, tuple[tuple[str, int], ...]] | None
-
-
-def _scan(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
-          serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...]) -> _Inputs:
-    force = frozenset(sources_of(changed or frozenset(), config.root))
-    # The dev server says what changed; anything else is scanned for.
-    seen = state.stamps if changed is not None else None
-    stamps = (None if seen is None else
-              rescan(seen, changed or (), config.articles_dir, config.root))
-    if stamps is None:
-        stamps = scan(config.articles_dir, config.root)
-    state.stamps = stamps
-    salt = f"{state.key}|serving={serving}|drafts={drafts}"
-    # The theme, config and flags, hashed; the articles' part is their cache rows,
-    # which hold the stamp of each file when it was last read.
-    # Files beside the articles (images) are copied by complete builds: any change to
-    # them gives another key, so the build does not stop early nor re-render only pages.
-    site_files = article_files(config.articles_dir)
-    # site.yaml too: a change of it re-plans the site (pages read its keys as items).
-    build_key = hashlib.sha1(pickle.dumps(
-        (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)).hexdigest()
-    known = state.cache.stamps()
-    unchanged = None
-    if not force and known == stamps and has_manifest(config.output_dir):
-        unchanged = state.last_build(build_key)  # since a build without problems
-    if unchanged is None:
-        state.cache.set_info("last_build", "")
-    return _Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
 
 
 def _theme(config: SiteConfig, state: BuildState, stamp: tuple[tuple[str, int, int], ...],

@@ -531,3 +531,32 @@ def test_an_excerpt_edit_rerenders_the_lists_that_show_it(tmp_path: Path) -> Non
         assert "Export quotas now cover fewer tools." in text, page
         assert "Export controls" not in text, page
     assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_serving_build_leaves_the_index_and_the_records_for_after_the_reload(
+    tmp_path: Path,
+) -> None:
+    # The dev server reloads the browser as soon as the pages are written; the search
+    # index and the cache's records follow in `pending`, before the next build.
+    from digest.build import build
+    from digest.config import load_config
+
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    build_site(site, serving=True, drafts=True)
+    index = {n: d for n, d in tree(site / "_site").items() if n.startswith("search/")}
+    assert index
+    article = site / "content/articles" / ARTICLES[0]
+    article.write_text(article.read_text().replace("date: 2025-10-0", "date: 2025-09-0", 1))
+    report = build(load_config(site), serving=True, drafts=True, jobs=1)
+    assert report.pending is not None and report.pages_written > 0
+    # the last index stays in place until then: never pruned with the stale pages
+    assert {n: d for n, d in tree(site / "_site").items() if n.startswith("search/")} == index
+    assert report.pending() == ()
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+    build_site(clean, serving=True, drafts=True)
+    assert tree(site / "_site") == tree(clean / "_site")
+    # and the records were kept: the next build knows at once it has nothing to do
+    assert "render" not in build_site(site, serving=True, drafts=True).timings

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -18,8 +19,15 @@ def copy_site(name: str, dest: Path) -> Path:
 
 
 def build_site(root: Path, **options: object) -> BuildReport:
+    """Build as `digest build` does, or with serving=True as the dev server does: then the
+    work it leaves for after the reload (the search index, the cache's records) is run
+    too, as the server runs it before its next build."""
     options.setdefault("jobs", 1)
-    return build(load_config(root), **options)  # type: ignore[arg-type]
+    report = build(load_config(root), **options)  # type: ignore[arg-type]
+    if report.pending is not None:
+        later = report.pending()
+        report = dataclasses.replace(report, problems=(*report.problems, *later), pending=None)
+    return report
 
 
 def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:

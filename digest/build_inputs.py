@@ -1,0 +1,61 @@
+"""What a build reads before anything else: the article files' stamps, and the key of
+everything else its pages depend on (the theme's files, site.yaml, the flags, the files
+beside the articles). Equal keys and stamps since a build without problems: nothing to do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.build_state import BuildState
+from digest.cache import Stamp
+from digest.config import SiteConfig
+from digest.files import article_files, files_stamp
+from digest.load import rescan, scan, sources_of
+from digest.write import has_manifest
+
+
+@dataclass(frozen=True)
+class Inputs:
+    """What the build reads before anything else: the article files' stamps, and the key
+    of everything else pages depend on (theme files, config, flags, files beside them)."""
+
+    stamps: dict[str, Stamp]
+    known: dict[str, tuple[int, int]]  # the stamps the cache holds articles for
+    force: frozenset[str]  # files the dev server says changed, whatever their stamps
+    salt: str
+    build_key: str
+    site_files: dict[str, Path]
+    # pages of the last build and what it withheld, when nothing changed since
+    unchanged: tuple[int, tuple[tuple[str, int], ...]] | None
+
+
+def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
+          serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...]) -> Inputs:
+    force = frozenset(sources_of(changed or frozenset(), config.root))
+    # The dev server says what changed; anything else is scanned for.
+    seen = state.stamps if changed is not None else None
+    stamps = (None if seen is None else
+              rescan(seen, changed or (), config.articles_dir, config.root))
+    if stamps is None:
+        stamps = scan(config.articles_dir, config.root)
+    state.stamps = stamps
+    salt = f"{state.key}|serving={serving}|drafts={drafts}"
+    # The theme, config and flags, hashed; the articles' part is their cache rows,
+    # which hold the stamp of each file when it was last read.
+    # Files beside the articles (images) are copied by complete builds: any change to
+    # them gives another key, so the build does not stop early nor re-render only pages.
+    site_files = article_files(config.articles_dir)
+    # site.yaml too: a change of it re-plans the site (pages read its keys as items).
+    build_key = hashlib.sha1(pickle.dumps(
+        (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)).hexdigest()
+    known = state.cache.stamps()
+    unchanged = None
+    if not force and known == stamps and has_manifest(config.output_dir):
+        unchanged = state.last_build(build_key)  # since a build without problems
+    if unchanged is None:
+        state.cache.set_info("last_build", "")
+    return Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
