@@ -262,7 +262,8 @@ def test_every_wrong_type_is_reported_at_once() -> None:
         "a.md:7: `status` must be `published`, `draft`, `held`, `rejected`",
         "a.md:8: `related` must be a list of stories",
         "a.md:9: `source` needs `file`, `format` "
-        "(magzter|zinio|html|email|pressreader|markdown|text) and `sha256`",
+        "(magzter|zinio|html|mhtml|web|email|pressreader|markdown|text|link|pocket|instapaper|"
+        "readwise|wallabag|raindrop|omnivore|bookmarks) and `sha256`",
         "a.md:10: `review` must be a list of text\n  e.g. review: [one, two]",
     ]
 
