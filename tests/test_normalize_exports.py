@@ -81,7 +81,7 @@ def test_export_values() -> None:
     assert day("1710403200") == PartialDate(2024, 3, 14)
     assert day("1710403200000") == PartialDate(2024, 3, 14)
     assert day("2024-08-12 19:40:11+00:00") == PartialDate(2024, 8, 12)
-    assert day("") is None and day("soon") is None
+    assert day("") is None and day("soon") is None and day("253402300800") is None
     assert tags("['Städte', 'Wasser']") == ("Städte", "Wasser")
     assert tags('["a", "b"]') == tags("a, b") == tags("a|b", "|") == ("a", "b")
     assert tags([{"name": "x"}, "y", ""]) == ("x", "y")

@@ -53,7 +53,10 @@ def day(value: object) -> PartialDate | None:
     text = str(value).strip()
     if re.fullmatch(r"\d{9,13}", text):
         seconds = int(text) / (1000 if len(text) == 13 else 1)
-        moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+        try:
+            moment = datetime.datetime.fromtimestamp(seconds, tz=datetime.UTC)
+        except (ValueError, OverflowError, OSError):  # beyond the years a date can hold
+            return None
         return PartialDate(moment.year, moment.month, moment.day)
     match = _ISO.match(text)
     return PartialDate.parse(match.group(0)) if match else None
