@@ -11,6 +11,7 @@ import pytest
 from digest.config import load_config
 from digest.model import ArticleDocument, PartialDate
 from digest.normalize import normalize, parse_dump
+from digest.normalize.formats.web import UPDATED_NOTE
 
 DUMPS = Path(__file__).parent / "fixtures" / "dumps"
 
@@ -53,6 +54,8 @@ EXPECTED = [
      PartialDate(2025, 2, 3), "Ruth Aldous", "And what that means"),
     ("web_es_newsletter.txt", "Por qué el delta se queda sin arena", "La Bitácora del Ebro",
      PartialDate(2025, 3, 12), "Marta Puig", "Las presas retienen"),
+    ("web_de_stand.txt", "Elbvertiefung: Baggerarbeiten gehen in die nächste Runde", None,
+     PartialDate(2025, 3, 14), "Jana Keller und Tim Berg", "Die Hafenbehörde"),
 ]
 
 
@@ -89,7 +92,8 @@ CHROME = [
     "JAVIER", "Huesca", "Actualizado", "Compartir", "comentarios", "Más información",
     "deshielo", "Sobre la firma", "Periodista", "Archivado", "Trust", "ola de frío", "EDICIONES",
     "harbourtimes", "Havelblatt", "Thanks for reading", "Restack", "Start writing", "Gracias",
-    "Suscribirse", "Me gusta", "Privacidad",
+    "Suscribirse", "Me gusta", "Privacidad", "Stand:", "Mehr zum Thema", "Burchardkai",
+    "Programm", "NDR Info", "Datenschutz",
 ]
 
 
@@ -101,11 +105,13 @@ def test_no_chrome_is_left_in_the_body(name: str) -> None:
     assert len(body.split("\n\n")) >= 3
 
 
-def test_the_published_date_is_taken_never_the_updated_one() -> None:
+def test_the_published_date_is_taken_over_the_updated_one() -> None:
+    assert doc("web_en_news.txt").meta.date == PartialDate(2025, 3, 14)  # not the 15th
     text = (DUMPS / "web_en_news.txt").read_text().replace(
         "Published 14 March 2025, 08:12 GMT | ", "")
     meta = parse_dump(text.encode(), "inbox/x.txt").meta
-    assert meta.date is None and "no date found" in meta.review  # never the update's date
+    assert meta.date == PartialDate(2025, 3, 15)  # the update's, when there is no other
+    assert UPDATED_NOTE in meta.review and meta.status == "held"
 
 
 def test_title_suffix_names_the_publication() -> None:

@@ -58,6 +58,7 @@ class Page:
     truncated: bool
     evidence: int  # lines only a page has (menus, banners, buttons, a footer)
     reader: bool  # a reader view's header: the site's address or a read-time range
+    updated: bool = False  # the date is the last update's: the page shows no other
 
 
 def _runs(kinds: list[str], words: list[int]) -> list[tuple[int, int, int]]:
@@ -112,6 +113,7 @@ class _Meta:
     author: str | None = None
     date: PartialDate | None = None
     reader: bool = False  # a read-time range or the site's address
+    update: PartialDate | None = None  # the date of a later update (`Updated`, `Stand:`)
 
 
 def _meta(line: str, lang: str | None) -> _Meta | None:
@@ -127,13 +129,11 @@ def _meta(line: str, lang: str | None) -> _Meta | None:
     if updated_at is not None and updated_at.start() > 0:
         line = line[:updated_at.start()].rstrip(" ,;–—-")
     parts = [p.strip() for p in re.split(r"\s[|·•∙]\s|\s{2,}", line) if p.strip()]
-    author = date = None
-    updated = False
+    author = date = update = None
     for part in parts:
         later = lexicon.leads("updated", part)
-        if later is not None and date_in(later, lang) is not None:
-            updated = True  # a later update: never the article's date
-            continue
+        if later is not None and (update := date_in(later, lang) or update) is not None:
+            continue  # a later update: the article's date only when it has no other
         label = lexicon.leads("published", part)
         text = label if label is not None else part
         # a dateline, not a sentence that names a day
@@ -144,9 +144,9 @@ def _meta(line: str, lang: str | None) -> _Meta | None:
         if author is None:
             author = mailbody.byline(part) or (
                 part if part is parts[0] and len(parts) > 1 and _looks_like_name(part) else None)
-    if author is None and date is None and not updated:
+    if author is None and date is None and update is None:
         return None
-    return _Meta(author, date)
+    return _Meta(author, date, update=update)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -272,6 +272,7 @@ def parse(lines: list[str]) -> Page | None:
                   and not _looks_like_name(filled[i])), None)
     author = next((m.author for _, m in sorted(header) if m.author), None)
     date = next((m.date for _, m in sorted(header) if m.date), None)
+    updated = None if date else next((m.update for _, m in sorted(header) if m.update), None)
     if author is None:  # a name alone between headline and body (reader view)
         author = next((filled[i] for i in range(title_at + 1, body_from)
                        if kinds[i] == "short" and _looks_like_name(filled[i])), None)
@@ -292,7 +293,8 @@ def parse(lines: list[str]) -> Page | None:
     # A reader view: the site's address or a read-time range, or a byline or a date under
     # the headline with no menu above it.
     reader = any(m.reader or m.author or m.date for _, m in header)
-    return Page(title, body, author, date, publication, standfirst, truncated, evidence, reader)
+    return Page(title, body, author, date or updated, publication, standfirst, truncated,
+                evidence, reader, updated is not None)
 
 
 def _nav_run(kinds: list[str]) -> int:

@@ -11,6 +11,7 @@ from digest.normalize import textfix, webtext
 from digest.normalize.common import JOIN_NOTE, Draft, Dump, Extract, one
 
 NAME: SourceFormat = "web"
+UPDATED_NOTE = "the date is the page's last update (it shows no other): check it"
 _EVIDENCE = 2  # lines only a page has, for text with no reader-view header
 
 
@@ -31,5 +32,6 @@ def parse(dump: Dump) -> tuple[Draft, ...]:
     return one(Extract(
         format=NAME, title=page.title, paragraphs=tuple(body), publication=page.publication,
         date=page.date, author=page.author, standfirst=page.standfirst,
-        truncated=page.truncated, review=(JOIN_NOTE,) if guessed else (),
+        truncated=page.truncated,
+        review=((UPDATED_NOTE,) if page.updated else ()) + ((JOIN_NOTE,) if guessed else ()),
     ), dump)
