@@ -56,6 +56,10 @@ EXPECTED = [
      PartialDate(2025, 3, 12), "Marta Puig", "Las presas retienen"),
     ("web_de_stand.txt", "Elbvertiefung: Baggerarbeiten gehen in die nächste Runde", None,
      PartialDate(2025, 3, 14), "Jana Keller und Tim Berg", "Die Hafenbehörde"),
+    ("web_nb_news.txt", "Ny bru over Sognefjorden kan stå ferdig i 2032", "Vestlandsposten",
+     PartialDate(2025, 3, 14), "Kari Holm", "Statens vegvesen"),
+    ("web_pt_news.txt", "Pastores da Estrela voltam a levar rebanhos para a serra",
+     "Diário da Beira", PartialDate(2025, 3, 13), "Rui Almeida", None),
 ]
 
 
@@ -93,7 +97,8 @@ CHROME = [
     "deshielo", "Sobre la firma", "Periodista", "Archivado", "Trust", "ola de frío", "EDICIONES",
     "harbourtimes", "Havelblatt", "Thanks for reading", "Restack", "Start writing", "Gracias",
     "Suscribirse", "Me gusta", "Privacidad", "Stand:", "Mehr zum Thema", "Burchardkai",
-    "Programm", "NDR Info", "Datenschutz",
+    "Programm", "NDR Info", "Datenschutz", "Journalist", "Oppdatert", "Annonse", "Les også",
+    "Mest lest", "Snøras", "Publicidade", "Leia também", "Mais lidas", "Comboio", "Ficha",
 ]
 
 
