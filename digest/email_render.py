@@ -61,11 +61,34 @@ def render_html(theme: Theme, views: Views, config: SiteConfig, index: int, *,
     env = _environment(theme, config)
     context = _context(views, config, index, channel, unsubscribe)
     template = env.get_template("email.html")
-    html = _inline(template.render(context, compact=False))
-    compact = len(html.encode()) > CLIP_BYTES
+    full = template.render(context, compact=False)
+    compact = _depth(full) > MAX_DEPTH
+    if not compact:
+        html = _inline(full)
+        compact = len(html.encode()) > CLIP_BYTES
     if compact:
         html = _inline(template.render(context, compact=True))
     return Rendered(context["subject"], html, compact)
+
+
+# The CSS inliner (Rust) overflows its stack on elements nested thousands deep, which
+# kills the process: such articles are shown by their excerpts, as oversized ones are.
+MAX_DEPTH = 256
+_TAG_EVENT = re.compile(r"<(/?)([a-zA-Z][\w-]*)[^>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link",
+                   "meta", "source", "track", "wbr"})
+
+
+def _depth(html: str) -> int:
+    """How deep the document's elements nest (closing tags trusted, as the HTML is ours)."""
+    depth = deepest = 0
+    for closing, name, self_closing in _TAG_EVENT.findall(html):
+        if closing:
+            depth = max(0, depth - 1)
+        elif not self_closing and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
 
 
 def render_text(theme: Theme, views: Views, config: SiteConfig, index: int, *,

@@ -119,7 +119,9 @@ def _snowball(algorithm: str, *, compiled: bool = True) -> Any:
         try:
             import Stemmer
 
-            return Stemmer.Stemmer(algorithm)
+            # Without its own cache: stemmer_of keeps one per word already, and its
+            # eviction has raised KeyError from inside stemWord.
+            return Stemmer.Stemmer(algorithm, 0)
         except (ImportError, KeyError):
             pass
     import importlib

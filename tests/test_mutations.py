@@ -33,7 +33,7 @@ class Mutation:
 MUTATIONS = (
     Mutation(
         "the configuration's hash left out of the build key",
-        "digest/build.py",
+        "digest/build_inputs.py",
         "(salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)",
         "(salt, stamp, files_stamp(site_files)), protocol=5)",
         ("test_build_incremental.py::test_a_site_yaml_change_builds_the_same_site_as_a_clean_build",),

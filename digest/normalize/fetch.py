@@ -57,6 +57,7 @@ def _get(url: str, deadline: float) -> str | tuple[bytes, str | None]:
     left = max(0.01, deadline - time.monotonic())
     connection = kind(parts.hostname, parts.port, timeout=left)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    response: http.client.HTTPResponse | None = None
     try:
         connection.request("GET", target, headers={"User-Agent": _AGENT, "Accept": "text/html"})
         response = connection.getresponse()
@@ -86,6 +87,9 @@ def _get(url: str, deadline: float) -> str | tuple[bytes, str | None]:
     except (http.client.HTTPException, OSError) as exc:
         raise _Failed(f"no connection ({exc})") from None
     finally:
+        # The response holds the socket too: a page refused unread must not leave it open.
+        if response is not None:
+            response.close()
         connection.close()
 
 
