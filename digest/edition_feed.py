@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import re
 
-from digest import __version__
 from digest.config import SiteConfig
 from digest.email_render import render_html, ui_string
-from digest.feeds import atom_id, escape, quoteattr
+from digest.feeds import atom_head, atom_id, escape, quoteattr
 from digest.plan import EditionFeedPage, PageSpec
 from digest.theme import Theme
 from digest.urls import absolute
@@ -53,23 +52,7 @@ def render_edition_feed(spec: PageSpec, views: Views, theme: Theme, config: Site
             "  </entry>\n",
         ]
     title = f"{config.title}: {ui_string(theme, config, 'editions')}"
-    head = [
-        '<?xml version="1.0" encoding="utf-8"?>\n',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
-        f"  <id>{escape(atom_id(config, spec.url))}</id>\n",
-        f"  <title>{escape(title)}</title>\n",
-    ]
-    if config.description:
-        head.append(f"  <subtitle>{escape(config.description)}</subtitle>\n")
-    head += [
-        f"  <updated>{max(stamps) if stamps else _EPOCH}</updated>\n",
-        f"  <author><name>{escape(config.author or config.title)}</name></author>\n",
-        f'  <link rel="self" type="application/atom+xml" '
-        f"href={quoteattr(absolute(config.base_url, spec.url))}/>\n",
-        f'  <link rel="alternate" type="text/html" '
-        f"href={quoteattr(absolute(config.base_url, '/'))}/>\n",
-        f'  <generator version="{escape(__version__)}">digest</generator>\n',
-    ]
+    head = atom_head(config, spec.url, title, max(stamps) if stamps else _EPOCH, "/")
     return "".join([*head, *entries, "</feed>\n"]).encode()
 
 

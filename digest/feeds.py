@@ -71,28 +71,35 @@ def atom_id(config: SiteConfig, path: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"digest:{config.title}:{path}"))
 
 
+def atom_head(config: SiteConfig, url: str, title: str, updated: str, link: str) -> list[str]:
+    """An Atom feed's opening and its own elements, up to its first entry: the feed at
+    `url`, the HTML page at `link`."""
+    out = [
+        '<?xml version="1.0" encoding="utf-8"?>\n',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
+        f"  <id>{escape(atom_id(config, url))}</id>\n",
+        f"  <title>{escape(title)}</title>\n",
+    ]
+    if config.description:
+        out.append(f"  <subtitle>{escape(config.description)}</subtitle>\n")
+    return [
+        *out,
+        f"  <updated>{updated}</updated>\n",
+        f"  <author><name>{escape(config.author or config.title)}</name></author>\n",
+        f'  <link rel="self" type="application/atom+xml" '
+        f"href={quoteattr(absolute(config.base_url, url))}/>\n",
+        f'  <link rel="alternate" type="text/html" '
+        f"href={quoteattr(absolute(config.base_url, link))}/>\n",
+        f'  <generator version="{escape(__version__)}">digest</generator>\n',
+    ]
+
+
 def _atom(
     url: str, data: FeedPage, entries: list[Entry], config: SiteConfig,
     bodies: Callable[[Article], str],
 ) -> str:
     updated = _newest(entries)
-    author = config.author or config.title
-    out = [
-        '<?xml version="1.0" encoding="utf-8"?>\n',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={quoteattr(config.language)}>\n',
-        f"  <id>{escape(atom_id(config, url))}</id>\n",
-        f"  <title>{escape(data.title)}</title>\n",
-    ]
-    if config.description:
-        out.append(f"  <subtitle>{escape(config.description)}</subtitle>\n")
-    out += [
-        f"  <updated>{updated}</updated>\n",
-        f"  <author><name>{escape(author)}</name></author>\n",
-        f'  <link rel="self" href={quoteattr(absolute(config.base_url, url))}/>\n',
-        f'  <link rel="alternate" type="text/html" '
-        f"href={quoteattr(absolute(config.base_url, data.link))}/>\n",
-        f'  <generator version="{escape(__version__)}">digest</generator>\n',
-    ]
+    out = atom_head(config, url, data.title, updated, data.link)
     for entry in entries:
         meta = entry.article.meta
         stamp = _timestamp(meta.date) or updated

@@ -314,16 +314,19 @@ class Handler(BaseHTTPRequestHandler):
             if self.command == "GET" and urlsplit(self.path).path == EVENTS_PATH:
                 self._stream()
                 return
-            response = self.server.app.respond(self.command, self.path)
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(response.body)
+            self.send(self.server.app.respond(self.command, self.path), head)
         except _DISCONNECTS:
             self.close_connection = True
+
+    def send(self, response: Response, head: bool) -> None:
+        """Write an answer: status, headers, its length and (unless HEAD) its body."""
+        self.send_response(response.status)
+        for name, value in response.headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if not head:
+            self.wfile.write(response.body)
 
     def _stream(self) -> None:
         state = self.server.app.state

@@ -43,7 +43,7 @@ def handler_class(desk: Desk) -> type[Handler]:
 
         def _desk(self, head: bool) -> None:
             try:
-                self._send(self._answer(), head)
+                self.send(self._answer(), head)
             except _DISCONNECTS:
                 self.close_connection = True
 
@@ -67,14 +67,5 @@ def handler_class(desk: Desk) -> type[Handler]:
                 sys.stderr.write(trace)
                 return Response(500, trace.encode("utf-8", "replace"),
                                 {"Content-Type": "text/plain; charset=utf-8"})
-
-        def _send(self, response: Response, head: bool) -> None:
-            self.send_response(response.status)
-            for name, value in response.headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(response.body)))
-            self.end_headers()
-            if not head:
-                self.wfile.write(response.body)
 
     return DeskHandler
