@@ -251,9 +251,10 @@ def publishing_notes(config: SiteConfig, articles: Iterable[Article]) -> list[Pr
                 "set `status: published` to publish it, or build with --drafts to see it"
                 if status == "draft" else "delete the file, or set another `status:`")))
         if article.rights != "full" and not meta.url and status != "rejected":
+            shown = "an excerpt" if article.rights == "excerpt" else "a headline"
             found.append(Problem(
-                article.source, f"warning: published as a {article.rights} with no `url` "
-                "to link to the original", hint="add `url:` with the original's address"))
+                article.source, f"warning: published as {shown} with no `url` to link to "
+                "the original", hint="add `url:` with the original's address"))
     known = {slugify(p): p for p in publications}
     for name, _ in policy.publications:
         if slugify(name) not in known:

@@ -184,7 +184,7 @@ def test_check_warns_about_risky_policies_and_lists_what_is_kept_back(
     said = [str(n) for n in notes(load_config(site))]
     assert any(s.startswith("site.yaml:3: warning: rights.excerpt_words is 150") for s in said)
     assert any("'Rhinepost', which no article has" in s for s in said)
-    assert any(s.startswith("content/articles/a/nolink.md: warning: published as a excerpt "
+    assert any(s.startswith("content/articles/a/nolink.md: warning: published as an excerpt "
                             "with no `url`") for s in said)
     assert any(s.startswith("content/articles/a/draft.md: note: draft, not published")
                for s in said)
