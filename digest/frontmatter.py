@@ -277,12 +277,12 @@ def _convert_value(key: str, value: Any, path: str, line: int) -> Any:
             raise wrong(path, "`url` must be a web address starting with http:// or https://",
                         line, "the build links to it: other schemes could run script")
         return str(value)
-    if key == "date":
+    if key in ("date", "saved"):
         if value is None:
             return None
         parsed = PartialDate.parse(str(value))
         if parsed is None:
-            raise wrong(path, f"`date` {value!s:.40} is not a date", line,
+            raise wrong(path, f"`{key}` {value!s:.40} is not a date", line,
                         "write YYYY-MM-DD, or YYYY-MM for a monthly issue")
         return parsed
     if key in ("truncated", "featured"):
@@ -396,7 +396,7 @@ _ORDER = (
     "title", "kicker", "publication", "date", "edition", "lang", "author", "standfirst", "url",
     "reading_time", "truncated", "tags", "note", "featured", "order", "status", "rights", "related",
     "source",
-    "review", "duplicate_of", "extra",
+    "review", "duplicate_of", "saved", "extra",
 )
 
 
@@ -431,7 +431,7 @@ def meta_to_mapping(meta: ArticleMeta) -> dict[str, Any]:
         value = getattr(meta, key)
         if key == "tags":
             out[key] = list(value)
-        elif key == "date":
+        elif key in ("date", "saved"):
             if value is not None:
                 out[key] = value.iso
         elif key == "related":

@@ -115,6 +115,9 @@ class ArticleMeta:
     source: SourceInfo | None = None
     review: tuple[str, ...] = ()
     duplicate_of: str | None = None
+    # The day a read-later service saved it (an export's item), beside `date`, the day
+    # the publication put it out.
+    saved: PartialDate | None = None
     # Curator fields: never overwritten by a re-normalise.
     note: str | None = None
     featured: bool = False

@@ -47,7 +47,7 @@ def test_each_item_is_an_article(name: str, format: str, count: int) -> None:
         meta = document.meta
         assert meta.source is not None and meta.source.format == format
         assert meta.source.file == f"inbox/{name}" and meta.url and meta.title
-        assert meta.extra is not None and PartialDate.parse(meta.extra["saved"])
+        assert meta.saved is not None
 
 
 def test_items_without_text_are_held_links_and_the_others_carry_what_was_saved() -> None:
@@ -60,7 +60,7 @@ def test_items_without_text_are_held_links_and_the_others_carry_what_was_saved()
     assert second.meta.status == "held"
     wallabag = docs("wallabag.json")[0]
     assert wallabag.meta.date == PartialDate(2025, 4, 3)  # published, not saved
-    assert wallabag.meta.extra == {"saved": "2025-04-04"}
+    assert wallabag.meta.saved == PartialDate(2025, 4, 4)
     assert not wallabag.meta.truncated and "**bloccata nei mesi estivi**" in wallabag.body
     assert "![La goletta](https://www.gazzettadellario.example/img/goletta.jpg)" in wallabag.body
 

@@ -70,7 +70,7 @@ class Extract:
     lang_hint: str | None = None
     review: tuple[str, ...] = field(default=())
     # What the dump says for the curator's own fields: a forwarded newsletter's covering
-    # note, a link's note, an export's tags and the day an item was saved (`extra.saved`).
+    # note, a link's note, an export's tags and the day an item was saved (`saved`).
     note: str | None = None
     tags: tuple[str, ...] = ()
     saved: PartialDate | None = None
@@ -250,7 +250,7 @@ def draft(extract: Extract, name: str, sha256: str) -> Draft:
         status="held" if review else "published",
         note=extract.note,
         tags=extract.tags,
-        extra={"saved": extract.saved.iso} if extract.saved else None,
+        saved=extract.saved,
     )
     ui_from = extract.ui_texts if extract.ui_language is None else ()
     return Draft(ArticleDocument(meta=meta, body=body), lang_from, hint, ui_from, extract.item)

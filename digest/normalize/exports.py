@@ -4,7 +4,7 @@ browser bookmarks): one file, many articles. Each format module reads its file i
 
 An item with its text (Wallabag's content) is an article; one with an excerpt or
 highlights is an article marked `truncated`; one with nothing but its address is a link
-article, held until the curator decides. The day an item was saved is `extra.saved`,
+article, held until the curator decides. The day an item was saved is `saved`,
 never its date: `date` is the publication's, when the export has it.
 """
 
