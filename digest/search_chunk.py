@@ -195,7 +195,7 @@ def _with_compound_parts(analyses: Sequence[Analysis]) -> list[Analysis]:
                     field[part] = field.get(part, 0) + count
                     if stem is not None and part not in stems:
                         stemmed = fold(stem(part))
-                        if stemmed != part and word_pattern().fullmatch(stemmed):
+                        if stemmed != part and word_pattern(stemmed).fullmatch(stemmed):
                             stems[part] = stemmed
         result.append(Analysis(analysis.lang, tuple(counts), analysis.lengths, stems,
                                analysis.text))

@@ -58,10 +58,17 @@ _CJK_RUN = re.compile(
     "\u1100-\u11ff\U00020000-\U0003ffff]+)")
 
 
-def word_pattern() -> re.Pattern[str]:
-    """Letters, digits and marks (JavaScript's [\\p{L}\\p{N}\\p{M}]): Python's \\w less the
-    underscore, and the marks from this Python's Unicode tables; built once, on first use."""
+_PLAIN_WORD = re.compile(r"[^\W_]+")
+
+
+def word_pattern(text: str) -> re.Pattern[str]:
+    """Letters, digits and marks (JavaScript's [\\p{L}\\p{N}\\p{M}]) to read `text` with:
+    Python's \\w less the underscore, and the marks from this Python's Unicode tables,
+    built on first use (it takes a one-shot build 50 ms). Text with no character from
+    U+0300 on, where the first marks are, needs no marks."""
     global _WORD
+    if not text or max(text) < "\u0300":
+        return _PLAIN_WORD
     if _WORD is None:
         ranges: list[tuple[int, int]] = []
         # Marks are assigned in planes 0, 1 and 14 only.
@@ -164,14 +171,14 @@ def analyse_word(word: str, stem: Stem | None, lang: str) -> tuple[Token, ...]:
         return found
     lowered = word.lower()
     folded = fold(lowered)
-    parts = word_pattern().findall(folded) if not folded.isascii() else [folded]
+    parts = word_pattern(folded).findall(folded) if not folded.isascii() else [folded]
     tokens: list[Token] = []
     for part in parts:
         tokens.extend((term, None) for term, _ in pieces(part))
     if stem is not None and len(tokens) == 1 and not _is_cjk_term(tokens[0][0]):
         base = lowered if lowered.isascii() else unicodedata.normalize("NFC", lowered)
         stemmed = _cut(fold(stem(base)))
-        if stemmed != tokens[0][0] and word_pattern().fullmatch(stemmed):
+        if stemmed != tokens[0][0] and word_pattern(stemmed).fullmatch(stemmed):
             tokens[0] = (tokens[0][0], stemmed)
     result = tuple(tokens)
     if len(memo) > 500_000:
@@ -188,7 +195,7 @@ def tokens(text: str, lang: str) -> list[Token]:
     """The terms of a text in order, each with its stem in `lang`."""
     stem = stemmer_of(lang)
     out: list[Token] = []
-    for word in word_pattern().findall(text):
+    for word in word_pattern(text).findall(text):
         out.extend(analyse_word(word, stem, lang))
     return out
 
@@ -200,7 +207,7 @@ def count_terms(text: str, lang: str) -> tuple[dict[str, int], int, dict[str, st
     if text.isascii():
         words = Counter(_ASCII_WORD.findall(text.lower()))
     else:
-        words = Counter(word_pattern().findall(text))
+        words = Counter(word_pattern(text).findall(text))
     counts: dict[str, int] = {}
     stems: dict[str, str] = {}
     length = 0
@@ -219,7 +226,7 @@ def count_terms(text: str, lang: str) -> tuple[dict[str, int], int, dict[str, st
 
 def terms_of(text: str) -> list[str]:
     """The terms of a text, in order, without stems."""
-    return [term for word in word_pattern().findall(text)
+    return [term for word in word_pattern(text).findall(text)
             for term, _ in analyse_word(word, None, "")]
 
 
