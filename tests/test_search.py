@@ -225,22 +225,31 @@ def test_documents_hold_titles_excerpts_and_publications_as_written(site: Path) 
     monocle = site / "content/articles/monocle"
     (monocle / "2025-10-issue.md").unlink()  # the same address as September's
     (site / "content/articles/economist/2025-10-02-chips.md").write_text(
-        "---\ntitle: 'Café <b>&amp;</b> \"quoted\"'\npublication: \"Le <i>Monde</i> & Co\"\n"
-        "tags: [quoted]\n---\n\nAn <em>emphatic</em> &lt;tag&gt; & more: été, quoted.\n")
+        "---\ntitle: 'Café <b>&amp;</b> \"quoted\"'\npublication: \"Le <i>Monde</i> & Cie\"\n"
+        "kicker: <Kicker> &\nstandfirst: Stand \"first\"\nnote: A <note>\n"
+        "tags: [quoted, été]\n---\n\nAn <em>emphatic</em> &lt;tag&gt; & more: été, quoted.\n")
+    ports = site / "content/articles/economist/2025-09-30-ports.md"
+    ports.write_text(ports.read_text().replace("publication: The Economist\n", ""))
     build_site(site)
     import gzip
 
     raw = gzip.decompress((site / DATA / "0/docs.gz").read_bytes())
     docs = json.loads(raw)
-    row = ["Xle-i-monde-i-co/chips/", 'Café <b>&amp;</b> "quoted"', "Le <i>Monde</i> & Co",
-           "", "en", ["quoted"]]  # undated: no date
+    row = ["Xle-i-monde-i-cie/chips/", 'Café <b>&amp;</b> "quoted"', "Le <i>Monde</i> & Cie",
+           "", "en", ["quoted", "été"]]  # undated: no date
     assert row in docs
     assert json.dumps(row, ensure_ascii=False, separators=(",", ":")).encode() in raw
+    assert [d[2] for d in docs if d[1] == "Ports get busier"] == [""]  # no publication
     # The text a passage is cut from: what the reader sees of the body.
     texts = json.loads(gzip.decompress((site / DATA / "0/t0.gz").read_bytes()))
-    assert texts[docs.index(row)] == ["", "", "An <em>emphatic</em> <tag> & more: été, quoted."]
+    assert texts[docs.index(row)] == ['<Kicker> & Stand "first"', "A <note>",
+                                      "An <em>emphatic</em> <tag> & more: été, quoted."]
     meta = (site / DATA / "meta.json").read_bytes()
-    assert b'"publications":["Le <i>Monde</i> & Co","Monocle",' in meta
+    assert b'"publications":["Le <i>Monde</i> & Cie","Monocle",' in meta
+    assert '"été"'.encode() in meta  # a tag, as UTF-8
+    # A stem lists the words that have it.
+    stems = json.loads(gzip.decompress((site / DATA / f"0/{bucket_of('port')}.gz").read_bytes()))
+    assert stems["s"]["port"] == ["ports"]
     # In the title, as a tag and in the body: it weighs more than in the body alone.
     assert titles(site, "quoted") == ['Café <b>&amp;</b> "quoted"']
     assert weight(site, "quoted") > weight(site, "emphatic")
@@ -254,16 +263,23 @@ def test_the_index_files_follow_the_articles(site: Path, small_chunks: None) -> 
     report = build_site(site)
     index = {"/search/data/meta.json"} | files_of(site, 0) | files_of(site, 1) | files_of(site, 2)
     assert written_index(report.changed_urls) == index
-    # A complete build puts back a file that went missing, and an article older than all
-    # others moves every chunk's articles: those reused from the cache keep their weights.
-    (site / DATA / "1/docs.gz").unlink()
+    # A complete build puts back a file that went missing from a chunk whose articles
+    # did not change.
+    (site / DATA / "0/docs.gz").unlink()
+    (articles / "guardian/2025-10-03-late.md").write_text(
+        "---\ntitle: A late story\npublication: The Guardian\ndate: 2025-10-03\n---\n\nLast.\n")
+    build_site(site)
+    assert tree(site / DATA) == clean_index(site)
+    # An article older than all others moves every chunk's articles: those reused from the
+    # cache keep their weights.
     (articles / "guardian/2025-09-01-early.md").write_text(
         "---\ntitle: An early story\npublication: The Guardian\ndate: 2025-09-01\n---\n\nFirst.\n")
     build_site(site)
     assert titles(site, "herons") == ["Ports get busier", "The September issue"]
     assert tree(site / DATA) == clean_index(site)
     # Fewer articles, fewer chunks: the last chunk's files go.
-    for name in ("2025-09-01-early", "2025-10-01-energy-prices", "2025-10-01-belarus-border"):
+    for name in ("2025-09-01-early", "2025-10-03-late", "2025-10-01-energy-prices",
+                 "2025-10-01-belarus-border"):
         (articles / f"guardian/{name}.md").unlink()
     report = build_site(site)
     assert report.problems == () and load(site, "meta.json")["chunks"] == 2  # type: ignore[index]
