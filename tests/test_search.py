@@ -149,6 +149,30 @@ def test_a_body_edit_rewrites_only_its_chunk(site: Path, small_chunks: None) -> 
     assert titles(site, "cormorants") == ["Ports get busier"] and weight(site, "cormorants") > once
 
 
+def test_an_edit_that_changes_a_language_updates_the_filters(
+    site: Path, small_chunks: None
+) -> None:
+    # meta.json lists the languages the search page offers and their stemmers: an
+    # incremental build that changes one rewrites it, also when another article of the
+    # chunk, or of a later chunk, changed only its text.
+    build_site(site)
+    articles = site / "content/articles"
+    ports = articles / "economist/2025-09-30-ports.md"  # chunk 0, first
+    ports.write_text(ports.read_text().replace("tags: [transport]", "tags: [transport]\nlang: fr"))
+    for rel in ("monocle/2025-09-issue.md", "monocle/2025-10-issue.md"):  # chunks 0 and 2
+        (articles / rel).write_text((articles / rel).read_text() + "\nMore.\n")
+    report = build_site(site)
+    assert "replan" in report.timings and "plan" not in report.timings
+    assert load(site, "meta.json")["stemmers"]["fr"] == "french"  # type: ignore[index]
+    assert tree(site / DATA) == clean_index(site)
+    # That edit alone.
+    ports.write_text(ports.read_text().replace("lang: fr", "lang: de"))
+    report = build_site(site)
+    assert "replan" in report.timings and "plan" not in report.timings
+    assert load(site, "meta.json")["stemmers"]["de"] == "german"  # type: ignore[index]
+    assert tree(site / DATA) == clean_index(site)
+
+
 def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: None) -> None:
     build_site(site)
     new = site / "content/articles/guardian/2025-10-03-late.md"
