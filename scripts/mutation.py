@@ -29,17 +29,30 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "feeds": (("digest/feeds.py",), ("tests/test_feeds.py", "tests/test_build.py")),
     "markdown": (("digest/markdown.py",),
                  ("tests/test_render.py", "tests/test_hostile_content.py")),
-    "search": (("digest/search.py",), ("tests/test_search.py",)),
+    "search": (("digest/search.py", "digest/search_chunk.py"), ("tests/test_search.py",)),
     "theme": (("digest/theme.py",), ("tests/test_themes.py", "tests/test_render.py")),
+    "template_calls": (("digest/template_calls.py",),
+                       ("tests/test_template_calls.py", "tests/test_render.py",
+                        "tests/test_reads.py",
+                        "tests/test_hostile_content.py", "tests/test_build.py",
+                        "tests/test_incremental_machine.py"
+                        "::test_templates_cannot_reach_private_fields")),
     "incremental": (("digest/incremental.py", "digest/plan.py"),
                     ("tests/test_build_incremental.py",)),
     "normalize": (("digest/normalize/run.py", "digest/normalize/state.py"),
                   ("tests/test_normalize_run.py", "tests/test_normalize_parallel.py")),
 }
+# name -> pytest options for every test run of that module's mutants
+OPTIONS: dict[str, tuple[str, ...]] = {
+    # The property test's 25 random edit sequences take ~20 s a run: its @example cases,
+    # which try every kind of edit in the dev server and in a new process, take ~2 s.
+    "incremental": ("--hypothesis-profile=explicit",),
+}
 
 
 def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
     files, tests = TARGETS[name]
+    options = OPTIONS.get(name, ())
     with tempfile.TemporaryDirectory(prefix=f"digest-mutation-{name}-") as tmp:
         work = Path(tmp)
         ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -54,7 +67,7 @@ def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
             f"only_mutate = [{quoted(files)}]\n"
             'also_copy = ["themes", "tests"]\n'
             f"pytest_add_cli_args_test_selection = [{quoted(tests)}]\n"
-            'pytest_add_cli_args = ["-q", "-p", "no:randomly", "-x"]\n'
+            f"pytest_add_cli_args = [{quoted(('-q', '-p', 'no:randomly', '-x', *options))}]\n"
         )
         (work / "pyproject.toml").write_text(config, encoding="utf-8")
         # CI=true: tests that would skip for want of a tool fail instead, as in CI.
@@ -74,7 +87,7 @@ def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
                 diff = subprocess.run([*mutmut, "show", mutant], cwd=work, env=env,
                                       capture_output=True, text=True, check=False).stdout
                 survivors.append({"mutant": mutant, "status": status, "diff": diff})
-    result = {"module": name, "files": files, "tests": tests, "stats": stats,
+    result = {"module": name, "files": files, "tests": tests, "options": options, "stats": stats,
               "survivors": survivors}
     out.mkdir(exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

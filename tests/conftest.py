@@ -9,6 +9,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import Phase, settings
+
+# `--hypothesis-profile=explicit`: property tests run their @example cases only (the
+# mutation runs of scripts/mutation.py, where every mutant reruns the tests).
+settings.register_profile("explicit", phases=[Phase.explicit])
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
