@@ -38,6 +38,7 @@ from digest.write import (
     prepare_output,
     read_manifest,
     write_file,
+    writing,
 )
 
 if TYPE_CHECKING:
@@ -104,7 +105,8 @@ def build(
             gc.enable()
 
     try:
-        return _build(config, drafts, jobs, progress, serving, changed, resume_collector)
+        with writing(config.output_dir):
+            return _build(config, drafts, jobs, progress, serving, changed, resume_collector)
     finally:
         if not serving:
             # A one-shot build is nearly the whole process: what it made joins the oldest
@@ -212,7 +214,8 @@ def _build(
             state.note_last_build(inputs.build_key, len(site_plan.pages), catalog.withheld)
 
     def pending() -> tuple[Problem, ...]:
-        later = _search(config, catalog, state, previous, jobs, stage)
+        with writing(out):
+            later = _search(config, catalog, state, previous, jobs, stage)
         with stage("write"):
             finish_output(out, pages_files | later.files, read_manifest(out))
         remember((*problems, *later.problems))

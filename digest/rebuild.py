@@ -18,6 +18,7 @@ from digest.incremental import Delta
 from digest.reads import Item
 from digest.render import MEMOISE_FROM
 from digest.theme import Theme
+from digest.write import writing
 
 
 def rebuild_changed(
@@ -62,7 +63,8 @@ def rebuild_changed(
         if serving:
             # The reload shows the pages at once; the index follows a tenth of a second later.
             def pending() -> tuple[Problem, ...]:
-                return search()[1]
+                with writing(out):
+                    return search()[1]
         else:
             with stage("search"):
                 written, _ = search()

@@ -12,7 +12,8 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from digest.errors import DigestError
@@ -26,6 +27,35 @@ _WRITTEN_BY = "digest: the output folder beside this file is written by digest"
 def state_file(output: Path) -> Path:
     """The file beside the output folder that says digest made it and lists its files."""
     return output.parent / f".digest-output-{output.name}.json"
+
+
+def _writing_marker(output: Path) -> Path:
+    return output.parent / f".digest-writing-{output.name}"
+
+
+_TEMP_NAME = re.compile(r"\.\d+\.tmp$")  # write_file's temporary names: `<file>.<pid>.tmp`
+
+
+@contextlib.contextmanager
+def writing(output: Path) -> Iterator[None]:
+    """Note beside the output that a build is writing into it. A note left behind means
+    the last build was killed mid-write: the temporary files it left are cleared first
+    (one walk of the output, only then), so none is ever published."""
+    marker = _writing_marker(output)
+    if marker.exists() and output.is_dir():
+        for folder, _, names in os.walk(output):
+            for name in names:
+                if _TEMP_NAME.search(name):
+                    with contextlib.suppress(OSError):
+                        os.unlink(os.path.join(folder, name))
+    with contextlib.suppress(OSError):
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_bytes(b"")
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            marker.unlink()
 
 
 def made_by_digest(output: Path) -> bool:

@@ -329,3 +329,21 @@ def test_the_archive_names_each_editions_publications_in_edition_order(site: Pat
     assert '<span class="edition-list__pubs">The Guardian · The Economist</span>' in archive
     edition = page(site, "2025/10/01/index.html")
     assert "2 publications" in edition
+
+
+def test_a_build_clears_what_a_killed_build_left_mid_write(site: Path) -> None:
+    # write_file writes `<file>.<pid>.tmp` then renames it: a build killed between the
+    # two leaves the temporary file, and its note that it was writing.
+    build_site(site)
+    out = site / "_site"
+    left = [out / "index.html.4242.tmp", out / "search" / "stray.7.tmp"]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a page")
+    keep = out / "notes.tmp.txt"  # not a name write_file makes: not digest's to delete
+    keep.write_bytes(b"x")
+    (site / ".digest-writing-_site").write_bytes(b"")
+    build_site(site)
+    assert not any(p.exists() for p in left)
+    assert keep.exists()
+    assert not (site / ".digest-writing-_site").exists()  # a build that ends removes its note
