@@ -149,10 +149,12 @@ class _MacroMemo:
             table[key] = (result, links, tuple(reads))  # a tuple: a third of a set's size
             self.size += len(result)
         if not links or self.marking:
-            if not exact:
-                self.tainted = True  # the caller cannot be kept either
-            return result
-        if exact:
+            if exact:
+                return result
+            # The caller cannot be kept either, and may hold exactly as many _ROOTs as it
+            # counted links (one of its own written twice): this part gets plain links.
+            self.tainted = True
+        elif exact:
             return Markup(str.replace(result, _ROOT, self.prefix))
         # A link was transformed: render it again with the page's own links.
         marking, self.marking = self.marking, 0

@@ -133,13 +133,15 @@ MACROS = """\
 {% macro show(item) %}{{ item['title'] }}{% endmacro %}
 {% macro encoded(text='') %}{{ text }}{{ url('/x/')|urlencode }}{% endmacro %}
 {% macro outer() %}{{ imp.where(sep='@') }}{{ pair('i') }}{% endmacro %}
+{% macro twice() %}{% set u = url('/y/') %}{{ u }} {{ u }} {{ encoded() }}{% endmacro %}
 """
 IMPURE = "{% macro where(sep='') %}{{ sep }}{{ page.url }}{% endmacro %}"
 PAGE = """\
 {% import 'macros.html' as m with context %}
 {{ m.link_to('/x/', text='<X>') }} {{ m.link_to('/x/', text='<X>') }}
 {{ m.pair(x='1') }} {{ m.pair(y='1') }} {{ m.show(item) }}
-{{ m.encoded(text='e') }} {{ m.outer() }}"""
+{{ m.encoded(text='e') }} {{ m.outer() }}
+{{ m.twice() }}"""
 
 
 def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
@@ -152,7 +154,7 @@ def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
         up = "../" * (url.count("/") - 1)
         return (f'\n<a href="{up}x/index.html">&lt;X&gt;</a> <a href="{up}x/index.html">&lt;X&gt;'
                 f"</a>\n1| |1 {item['title']}\n"
-                f"e{up}x/index.html @{url}i|")
+                f"e{up}x/index.html @{url}i|\n{up}y/index.html {up}y/index.html {up}x/index.html")
 
     pages = render_pages(template, ["/a/b/", "/c/", "/"], item=item)
     assert next(pages) == expected("/a/b/")
