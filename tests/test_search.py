@@ -30,6 +30,34 @@ def test_a_terms_bucket_depends_on_its_first_two_characters() -> None:
     assert bucket_of("a") == (97 * 31) % 64
 
 
+def test_a_postings_weight_is_its_bm25f_term_frequency_times_ten() -> None:
+    """search.js takes these numbers as they are: a field's occurrences times its weight
+    (title 6, body 1), divided by 1 - b + b * its length / the chunk's average length (b:
+    0.4 for titles, 0.75 for bodies), summed over the fields, times 10, rounded."""
+    from digest.search_chunk import Analysis, encode, file_names
+
+    def analysis(title: dict[str, int], body: dict[str, int]) -> Analysis:
+        lengths = (sum(title.values()), 0, 0, 0, sum(body.values()))
+        return Analysis("en", (title, {}, {}, {}, body), lengths, {}, ("", "", ""))
+
+    def postings(files: dict[str, bytes], *terms: str) -> dict[str, list[int]]:
+        import gzip
+
+        return {t: json.loads(gzip.decompress(files[f"{bucket_of(t)}.gz"]))["t"][t]
+                for t in terms}
+
+    first = analysis({"alpha": 1}, {"alpha": 1, "beta": 2})
+    two = encode([["a"], ["b"]], [first, analysis({"gamma": 1, "delta": 1}, {"beta": 1})])
+    # alpha: 6 / (0.6 + 0.4 * 1 / 1.5) + 1 / (0.25 + 0.75 * 3 / 2) = 7.65
+    assert postings(two, "alpha", "beta", "gamma") == {
+        "alpha": [0, 77], "beta": [0, 15, 1, 16], "gamma": [1, 53]}
+    one = encode([["a"]], [first])  # alone: each field as long as the chunk's average
+    assert postings(one, "alpha", "beta") == {"alpha": [0, 70], "beta": [0, 20]}
+    # A text file per 16 articles.
+    assert file_names(16)[-2:] == ["63.gz", "t0.gz"]
+    assert file_names(17)[-2:] == ["t0.gz", "t1.gz"]
+
+
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
     root = copy_site("basic", tmp_path)
@@ -268,6 +296,8 @@ def test_documents_hold_titles_excerpts_and_publications_as_written(site: Path) 
     texts = json.loads(gzip.decompress((site / DATA / "0/t0.gz").read_bytes()))
     assert texts[docs.index(row)] == ['<Kicker> & Stand "first"', "A <note>",
                                       "An <em>emphatic</em> <tag> & more: été, quoted."]
+    assert [t for d, t in zip(docs, texts, strict=True) if d[1] == "Ports get busier"] == [
+        ["", "", "Container volumes rose."]]  # no kicker, standfirst or note
     meta = (site / DATA / "meta.json").read_bytes()
     assert b'"publications":["Le <i>Monde</i> & Cie","Monocle",' in meta
     assert '"été"'.encode() in meta  # a tag, as UTF-8
