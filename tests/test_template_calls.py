@@ -134,6 +134,7 @@ MACROS = """\
 {% macro encoded(text='') %}{{ text }}{{ url('/x/')|urlencode }}{% endmacro %}
 {% macro outer() %}{{ imp.where(sep='@') }}{{ pair('i') }}{% endmacro %}
 {% macro twice() %}{% set u = url('/y/') %}{{ u }} {{ u }} {{ encoded() }}{% endmacro %}
+{% macro mixed() %}{{ url('/y/')|urlencode }} {{ link_to('/x/', text='<X>') }}{% endmacro %}
 """
 IMPURE = "{% macro where(sep='') %}{{ sep }}{{ page.url }}{% endmacro %}"
 PAGE = """\
@@ -141,7 +142,7 @@ PAGE = """\
 {{ m.link_to('/x/', text='<X>') }} {{ m.link_to('/x/', text='<X>') }}
 {{ m.pair(x='1') }} {{ m.pair(y='1') }} {{ m.show(item) }}
 {{ m.encoded(text='e') }} {{ m.outer() }}
-{{ m.twice() }}"""
+{{ m.twice() }} {{ m.mixed() }}"""
 
 
 def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
@@ -154,7 +155,8 @@ def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
         up = "../" * (url.count("/") - 1)
         return (f'\n<a href="{up}x/index.html">&lt;X&gt;</a> <a href="{up}x/index.html">&lt;X&gt;'
                 f"</a>\n1| |1 {item['title']}\n"
-                f"e{up}x/index.html @{url}i|\n{up}y/index.html {up}y/index.html {up}x/index.html")
+                f"e{up}x/index.html @{url}i|\n{up}y/index.html {up}y/index.html {up}x/index.html "
+                f'{up}y/index.html <a href="{up}x/index.html">&lt;X&gt;</a>')
 
     pages = render_pages(template, ["/a/b/", "/c/", "/"], item=item)
     assert next(pages) == expected("/a/b/")
