@@ -183,8 +183,9 @@ def test_an_edit_that_changes_a_language_updates_the_filters(
     # meta.json lists the languages the search page offers and their stemmers: an
     # incremental build that changes one rewrites it, also when another article of the
     # chunk, or of a later chunk, changed only its text.
-    build_site(site)
     articles = site / "content/articles"
+    (articles / "guardian/2025-10-02-rail-strike.md").unlink()  # 7 articles: 3 chunks
+    build_site(site)
     ports = articles / "economist/2025-09-30-ports.md"  # chunk 0, first
     ports.write_text(ports.read_text().replace("tags: [transport]", "tags: [transport]\nlang: fr"))
     for rel in ("monocle/2025-09-issue.md", "monocle/2025-10-issue.md"):  # chunks 0 and 2
@@ -193,11 +194,20 @@ def test_an_edit_that_changes_a_language_updates_the_filters(
     assert "replan" in report.timings and "plan" not in report.timings
     assert load(site, "meta.json")["stemmers"]["fr"] == "french"  # type: ignore[index]
     assert tree(site / DATA) == clean_index(site)
-    # That edit alone.
-    ports.write_text(ports.read_text().replace("lang: fr", "lang: de"))
+    # That edit alone, to a regional language: the stemmer is the language's.
+    ports.write_text(ports.read_text().replace("lang: fr", "lang: de-AT"))
     report = build_site(site)
     assert "replan" in report.timings and "plan" not in report.timings
     assert load(site, "meta.json")["stemmers"]["de"] == "german"  # type: ignore[index]
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_a_new_site_language_indexes_every_article_again(site: Path) -> None:
+    build_site(site)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("language: en", "language: fr"))
+    assert build_site(site).problems == ()
+    assert load(site, "meta.json")["stemmers"] == {"en": "english", "fr": "french"}  # type: ignore[index]
     assert tree(site / DATA) == clean_index(site)
 
 
@@ -400,6 +410,8 @@ def test_the_dev_server_mends_an_index_whose_cache_was_lost(site: Path) -> None:
     from digest.serve import DevServer
     from digest.watch import Batch
 
+    config = site / "site.yaml"  # not English: the index is made again in the site's language
+    config.write_text(config.read_text().replace("language: en", "language: fr"))
     log = io.StringIO()
     server = DevServer(load_config(site), out=log)
     server.rebuild(Batch(frozenset(), time.monotonic()))
