@@ -9,6 +9,7 @@ one module at a time, so a run takes minutes per module, not hours. Results go t
     .venv/bin/pip install -e '.[mutation]'
     .venv/bin/python scripts/mutation.py                 # every module below
     .venv/bin/python scripts/mutation.py feeds markdown  # some of them
+    .venv/bin/python scripts/mutation.py search --mutants 'digest.search_chunk.*'  # a part
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "feeds": (("digest/feeds.py",), ("tests/test_feeds.py", "tests/test_build.py")),
     "markdown": (("digest/markdown.py",),
                  ("tests/test_render.py", "tests/test_hostile_content.py")),
-    "search": (("digest/search.py", "digest/search_chunk.py"), ("tests/test_search.py",)),
+    "search": (("digest/search.py", "digest/search_chunk.py"),
+               ("tests/test_search.py", "tests/test_search_language.py")),
     "theme": (("digest/theme.py",), ("tests/test_themes.py", "tests/test_render.py")),
     "template_calls": (("digest/template_calls.py",),
                        ("tests/test_template_calls.py", "tests/test_render.py",
@@ -50,7 +52,11 @@ OPTIONS: dict[str, tuple[str, ...]] = {
 }
 
 
-def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
+def quoted(items: tuple[str, ...]) -> str:
+    return ", ".join(json.dumps(i) for i in items)
+
+
+def mutate(name: str, jobs: int, out: Path, only: tuple[str, ...] = ()) -> dict[str, object]:
     files, tests = TARGETS[name]
     options = OPTIONS.get(name, ())
     with tempfile.TemporaryDirectory(prefix=f"digest-mutation-{name}-") as tmp:
@@ -60,7 +66,6 @@ def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
             shutil.copytree(REPO / folder, work / folder, ignore=ignore)
         shutil.copy(REPO / "README.md", work)
         config = (REPO / "pyproject.toml").read_text(encoding="utf-8")
-        quoted = lambda items: ", ".join(json.dumps(i) for i in items)  # noqa: E731
         config += (
             "\n[tool.mutmut]\n"
             'source_paths = ["digest"]\n'
@@ -73,7 +78,7 @@ def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
         # CI=true: tests that would skip for want of a tool fail instead, as in CI.
         env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "CI": "true"}
         mutmut = [sys.executable, "-m", "mutmut"]
-        subprocess.run([*mutmut, "run", "--max-children", str(jobs)], cwd=work, env=env,
+        subprocess.run([*mutmut, "run", "--max-children", str(jobs), *only], cwd=work, env=env,
                        check=True, stdout=subprocess.DEVNULL)
         subprocess.run([*mutmut, "export-cicd-stats"], cwd=work, env=env, check=True,
                        capture_output=True)
@@ -87,8 +92,8 @@ def mutate(name: str, jobs: int, out: Path) -> dict[str, object]:
                 diff = subprocess.run([*mutmut, "show", mutant], cwd=work, env=env,
                                       capture_output=True, text=True, check=False).stdout
                 survivors.append({"mutant": mutant, "status": status, "diff": diff})
-    result = {"module": name, "files": files, "tests": tests, "options": options, "stats": stats,
-              "survivors": survivors}
+    result = {"module": name, "files": files, "tests": tests, "options": options,
+              "mutants": only, "stats": stats, "survivors": survivors}
     out.mkdir(exist_ok=True)
     (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return result
@@ -99,20 +104,26 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"of {', '.join(TARGETS)} (default: all)")
     parser.add_argument("--jobs", type=int, default=1, help="mutants tested at once")
     parser.add_argument("--out", type=Path, default=REPO / "mutation-results")
+    parser.add_argument("--mutants", nargs="+", default=(), metavar="PATTERN",
+                        help="test only the mutants whose names match (fnmatch, as "
+                             "`mutmut results` names them, e.g. 'digest.search.x_encode*')")
     args = parser.parse_args()
     unknown = [m for m in args.modules if m not in TARGETS]
     if unknown:
         parser.error(f"unknown module {unknown[0]!r}: choose among {', '.join(TARGETS)}")
     for name in args.modules or list(TARGETS):
-        result = mutate(name, args.jobs, args.out)
+        result = mutate(name, args.jobs, args.out, tuple(args.mutants))
         stats = result["stats"]
         assert isinstance(stats, dict)
         killed, survived = stats.get("killed", 0), stats.get("survived", 0)
         tested = killed + survived
         score = f"{100 * killed / tested:.0f} %" if tested else "n/a"
+        unchecked = stats.get("total", 0) - sum(
+            v for k, v in stats.items() if k != "total" and isinstance(v, int))
         print(f"{name}: {killed} killed, {survived} survived, "
               f"{stats.get('no_tests', 0)} not covered by its tests, "
-              f"{stats.get('timeout', 0)} timed out; score {score}", flush=True)
+              f"{stats.get('timeout', 0)} timed out, {unchecked} not run; score {score}",
+              flush=True)
         for survivor in result["survivors"]:  # type: ignore[attr-defined]
             print(f"  {survivor['status']}: {survivor['mutant']}", flush=True)
     return 0
