@@ -161,6 +161,7 @@ def _build(
             state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
             inputs.force, options=ReadOptions.of(config),
             article_pattern=config.permalinks["article"], memo=state.memo,
+            shown=shown_statuses(drafts=drafts, serving=serving), salt=inputs.salt,
         ) if has_manifest(out) else None
     if delta is not None:
         from digest.rebuild import rebuild_changed
@@ -380,7 +381,7 @@ def _remember(
     if not saved:
         return
     every = {n: item for item, (n, _) in rendered.items.known.items()
-             if item[0] == "summary" or item[0] == "body"}
+             if item[0] in ("summary", "body", "edition")}
     pages = state.pages
     reads: list[list[Item]] = []
     for spec in site_plan.pages:

@@ -6,6 +6,7 @@ Indexes into `Catalog.entries` are how the later stages refer to articles.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -42,6 +43,19 @@ def placement(article: Article) -> Placement:
     meta = article.meta
     return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
                      meta.effective_status, meta.featured, meta.order)
+
+
+# The placement fields that order an article within its edition's publication group and
+# nothing else: a change of these alone keeps every list but that edition's order.
+WITHIN_EDITION = ("featured", "order")
+
+
+def lists_of(where: Placement, shown: frozenset[Status]) -> tuple[object, ...]:
+    """What of a placement decides which lists an article is in: every field but those
+    of WITHIN_EDITION, the status only as shown or not (a field added to Placement is
+    here without being named)."""
+    return (*(value for name, value in zip(where._fields, where, strict=True)
+              if name not in WITHIN_EDITION and name != "status"), where.status in shown)
 
 
 def shown_statuses(*, drafts: bool, serving: bool) -> frozenset[Status]:
@@ -223,6 +237,18 @@ def _edition(
         start = end = datetime.date.fromisoformat(key)
         url = fill(links["day"], year=key[:4], month=key[5:7], day=key[8:10])
         month = (start.year, start.month)
+    return Edition(key, period, url, start, end, month, _grouped(items, entries))
+
+
+def regroup(edition: Edition, entries: Sequence[Entry]) -> Edition:
+    """The edition with its groups ordered again from its entries' placements: after a
+    change of WITHIN_EDITION fields, which moves no article out of its edition."""
+    return dataclasses.replace(edition, groups=_grouped(sorted(edition.entries), entries))
+
+
+def _grouped(items: list[int], entries: Sequence[Entry]
+             ) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    """An edition's entries (in catalog order) by publication, in display order."""
     by_pub: dict[str, list[int]] = defaultdict(list)
     for i in items:
         by_pub[entries[i].publication].append(i)
@@ -238,7 +264,7 @@ def _edition(
     order = sorted(
         by_pub, key=lambda s: (not entries[by_pub[s][0]].where.featured, names[s], s)
     )
-    return Edition(key, period, url, start, end, month, tuple((s, tuple(by_pub[s])) for s in order))
+    return tuple((s, tuple(by_pub[s])) for s in order)
 
 
 def _groups(

@@ -2,12 +2,17 @@
 
 When every changed file keeps its placement (`collect.placement`: the one list of what
 decides where an article appears), the site has the structure the last complete build
-planned. The pages to render again are then exactly those that read a changed article
-when they were last rendered (digest.reads: its body, or its summary when that changed
-too), and everything rendering them needs is in the snapshot that build left in the
-cache: the catalog without its entries, the specs of its pages and, per article, the
-pages that read it. Entries are read from the cache only when a page being rendered asks
-for them, so a one-article edit costs a few rows, not the whole site.
+planned. When only the fields that order an edition changed (`collect.WITHIN_EDITION`:
+featured, order), it has that structure but for the order of those editions: they are
+grouped again, and their article pages' neighbours declared again (digest.plan).
+
+The pages to render again are then exactly those that read a changed article when they
+were last rendered (digest.reads: its body, or its summary when that changed too) or a
+re-ordered edition, and everything rendering them needs is in the snapshot that build
+left in the cache: the catalog without its entries, the specs of its pages and, per
+article and per edition, the pages that read it. Entries are read from the cache only
+when a page being rendered asks for them, so a one-article edit costs a few rows, not
+the whole site.
 
 Anything else (an added, deleted or moved article, a changed theme, config or flag, a
 file with problems, a missing or unreadable snapshot) gives None: the complete build
@@ -25,9 +30,19 @@ from pathlib import Path
 from typing import Any, overload
 
 from digest.cache import BuildCache, Stamp
-from digest.collect import Catalog, Entry, place, placement
+from digest.collect import (
+    WITHIN_EDITION,
+    Catalog,
+    Edition,
+    Entry,
+    lists_of,
+    place,
+    placement,
+    regroup,
+)
 from digest.load import Article, ReadOptions, parse_article, row_of
-from digest.plan import PageSpec
+from digest.model import STATUSES, Status
+from digest.plan import ArticlePage, PageSpec, neighbours, page_spec
 from digest.reads import Item
 
 _MAX_CHANGED = 64  # beyond this, a complete build is as quick and simpler to trust
@@ -42,6 +57,8 @@ class Snapshot:
     skeleton: Catalog  # without entries
     sources: tuple[str, ...]  # the catalog's entries, in its order
     pages: int
+    article_pages: tuple[int, ...]  # by entry: the number of its article page
+    edition_readers: dict[str, tuple[int, ...]]  # by edition key: the pages that read it
 
 
 @dataclass(frozen=True)
@@ -52,6 +69,9 @@ class Delta:
     changed: tuple[tuple[str, Stamp, Article], ...]
     rows: tuple[tuple[str, Stamp, bytes, str], ...]  # the changed articles' cache rows
     pages: int  # pages in the whole site
+    head: Snapshot  # the snapshot's head for this structure (re-ordered editions included)
+    editions: frozenset[str] = frozenset()  # keys of the editions re-ordered
+    respecified: tuple[tuple[int, PageSpec], ...] = ()  # pages declared again, by number
 
 
 def save_snapshot(
@@ -59,7 +79,7 @@ def save_snapshot(
     reads: Sequence[Iterable[Item]],
 ) -> None:
     """Record the structure of a complete build without problems; `reads[n]`: what page
-    n read (only its articles' summaries and bodies matter here)."""
+    n read (only its articles' summaries and bodies and its editions matter here)."""
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
     # One lookup per item read (a complete build's pages read some 300,000 at 10k).
@@ -67,14 +87,22 @@ def save_snapshot(
     for i, e in enumerate(catalog.entries):
         readers[("body", e.article.source)] = full[i]
         readers[("summary", e.article.source)] = summary[i]
+    of_edition: dict[str, list[int]] = {ed.key: [] for ed in catalog.editions}
+    for key_ in of_edition:
+        readers[("edition", key_)] = of_edition[key_]
     for n, items in enumerate(reads):
         for item in items:
             of_item = readers.get(item)
             if of_item is not None:
                 of_item.append(n)
+    article_pages = [-1] * len(catalog.entries)
+    for n, spec in enumerate(pages):
+        if isinstance(spec.data, ArticlePage):
+            article_pages[spec.data.index] = n
     entries = len(catalog.entries)
     head = Snapshot(key, dataclasses.replace(catalog, entries=()),
-                    tuple(e.article.source for e in catalog.entries), len(pages))
+                    tuple(e.article.source for e in catalog.entries), len(pages),
+                    tuple(article_pages), {k: tuple(v) for k, v in of_edition.items()})
     cache.save_snapshot(
         pickle.dumps(head, protocol=5),
         ((c, pickle.dumps(pages[c * _CHUNK:(c + 1) * _CHUNK], protocol=5))
@@ -86,12 +114,39 @@ def save_snapshot(
     )
 
 
-def add_readers(cache: BuildCache, sources: Sequence[str],
-                reads: Mapping[int, Iterable[Item]]) -> bool:
-    """Note in the snapshot what the pages an incremental build rendered read now (a page
-    may read another article's body than before). Readers are only ever added: a page
-    noted for an article it no longer reads is rendered again for nothing, never missed.
+def save_replanned(cache: BuildCache, delta: Delta, reads: Mapping[int, Iterable[Item]]
+                   ) -> bool:
+    """Note in the snapshot what an incremental build changed: the pages it declared
+    again, its re-ordered editions, and what the pages it rendered read now (a page may
+    read another article's body than before). Readers are only ever added: a page noted
+    for something it no longer reads is rendered again for nothing, never missed.
     False when the snapshot could not be updated."""
+    head = delta.head
+    of_edition = head.edition_readers
+    added = {(name, n) for n, items in reads.items() for kind, name in items
+             if kind == "edition" and name in of_edition and n not in of_edition[name]}
+    if added:
+        of_edition = dict(of_edition)
+        for name, n in added:
+            of_edition[name] = (*of_edition[name], n)
+        head = dataclasses.replace(head, edition_readers=of_edition)
+    try:
+        if delta.respecified:
+            chunks = {c: list(pickle.loads(data)) for c, data in cache.chunks(
+                "specs", (n // _CHUNK for n, _ in delta.respecified)).items()}
+            for n, spec in delta.respecified:
+                chunks[n // _CHUNK][n % _CHUNK] = spec
+            cache.set_chunks("specs", {c: pickle.dumps(specs, protocol=5)
+                                       for c, specs in chunks.items()})
+    except Exception:
+        return False
+    if head is not delta.head or delta.editions:
+        cache.set_blob("snapshot", pickle.dumps(head, protocol=5))
+    return _add_readers(cache, head.sources, reads)
+
+
+def _add_readers(cache: BuildCache, sources: Sequence[str],
+                 reads: Mapping[int, Iterable[Item]]) -> bool:
     position = {s: i for i, s in enumerate(sources)}
     wanted: dict[int, list[tuple[int, int, bool]]] = defaultdict(list)
     for n, items in reads.items():
@@ -132,6 +187,8 @@ def replan(
     options: ReadOptions,
     article_pattern: str,
     memo: MutableMapping[str, Any],
+    shown: frozenset[Status],
+    salt: str,
 ) -> Delta | None:
     """The pages to render again after article edits, or None when a complete build must run.
 
@@ -149,26 +206,90 @@ def replan(
     position = {s: i for i, s in enumerate(head.sources)}
     changed: list[tuple[str, Stamp, Article]] = []
     rows: list[tuple[str, Stamp, bytes, str]] = []
-    shown: list[tuple[int, bool]] = []  # (entry, whether lists show it differently too)
+    edited: list[tuple[int, bool]] = []  # (entry, whether lists show it differently too)
+    skeleton = head.skeleton
+    withheld = dict(skeleton.withheld)
+    reordered: set[int] = set()  # editions
     for source in todo:
         new = parse_article(root, source, options)
         old = cache.article(source)
         if not isinstance(new, Article) or not isinstance(old, Article):
             return None  # problems are reported by the complete build
-        if placement(old) != placement(new):
-            return None
+        before, after = placement(old), placement(new)
+        if before != after:
+            if lists_of(before, shown) != lists_of(after, shown):
+                return None
+            if before.status not in shown:  # and after.status: counted apart
+                withheld[before.status] -= 1
+                withheld[after.status] = withheld.get(after.status, 0) + 1
+            at = position.get(source)
+            edition = None if at is None else skeleton.edition_of.get(at)
+            if edition is not None and any(getattr(before, f) != getattr(after, f)
+                                           for f in WITHIN_EDITION):
+                reordered.add(edition)
         changed.append((source, stamps[source], new))
         rows.append((source, stamps[source], *row_of(new)))
         if source in position and old.digest != new.digest:  # else: a draft, or a touch
             entries.replace(position[source], place(new, article_pattern))
-            shown.append((position[source], old.summary_digest != new.summary_digest))
-    stale = _readers(cache, shown)
-    specs = _specs(cache, stale) if stale is not None else None
-    if specs is None or stale is None:
+            edited.append((position[source], old.summary_digest != new.summary_digest))
+    stale = _readers(cache, edited)
+    if stale is None:
         return None
-    catalog = dataclasses.replace(head.skeleton, entries=entries)
-    return Delta(catalog, tuple(specs), tuple(sorted(stale)), tuple(changed), tuple(rows),
-                 head.pages)
+    skeleton = dataclasses.replace(
+        skeleton, withheld=tuple((st, withheld[st]) for st in STATUSES if withheld.get(st)))
+    editions = list(skeleton.editions)
+    for n in sorted(reordered):
+        entries.prefetch(editions[n].entries)
+        again = regroup(editions[n], entries)
+        if again.groups == editions[n].groups:
+            reordered.discard(n)
+        else:
+            editions[n] = again
+            stale.update(head.edition_readers.get(again.key, ()))
+    catalog = dataclasses.replace(skeleton, entries=entries, editions=tuple(editions))
+    neighbours_of = [(i, editions[n]) for n in sorted(reordered) for i in editions[n].entries
+                     if head.article_pages[i] >= 0]
+    specs = _specs(cache, stale | {head.article_pages[i] for i, _ in neighbours_of})
+    if specs is None:
+        return None
+    if neighbours_of:  # the articles their specs name, with one query
+        entries.prefetch({i for n in stale for i in _named(specs.get(n))}
+                         | {i for i, _ in neighbours_of
+                            for i in _named(specs[head.article_pages[i]])})
+    respecified = _respecify(catalog, salt, specs, head.article_pages, neighbours_of)
+    specs.update(respecified)
+    stale.update(respecified)
+    keys = frozenset(editions[n].key for n in reordered)
+    if keys or withheld != dict(head.skeleton.withheld):
+        head = dataclasses.replace(head, skeleton=dataclasses.replace(catalog, entries=()))
+    return Delta(catalog, tuple(specs[n] for n in sorted(stale)), tuple(sorted(stale)),
+                 tuple(changed), tuple(rows), head.pages, head, keys,
+                 tuple(sorted(respecified.items())))
+
+
+def _named(spec: PageSpec | None) -> tuple[int, ...]:
+    data = spec.data if spec is not None else None
+    if not isinstance(data, ArticlePage):
+        return ()
+    return (data.index, *(i for i in (data.previous, data.next) if i is not None), *data.more)
+
+
+def _respecify(catalog: Catalog, salt: str, specs: Mapping[int, PageSpec],
+               article_pages: Sequence[int], entries: Iterable[tuple[int, Edition]]
+               ) -> dict[int, PageSpec]:
+    """The article pages of re-ordered editions whose neighbours changed, declared again."""
+    out: dict[int, PageSpec] = {}
+    for i, edition in entries:
+        n = article_pages[i]
+        spec = specs[n]
+        data = spec.data
+        assert isinstance(data, ArticlePage)
+        previous, following = neighbours(edition.entries, i)
+        if (previous, following) != (data.previous, data.next):
+            data = dataclasses.replace(data, previous=previous, next=following)
+            out[n] = page_spec(salt, catalog, spec.url, spec.kind, spec.template, spec.origin,
+                               data)
+    return out
 
 
 def _readers(cache: BuildCache, shown: list[tuple[int, bool]]) -> set[int] | None:
@@ -186,14 +307,14 @@ def _readers(cache: BuildCache, shown: list[tuple[int, bool]]) -> set[int] | Non
     return pages
 
 
-def _specs(cache: BuildCache, numbers: set[int]) -> list[PageSpec] | None:
+def _specs(cache: BuildCache, numbers: set[int]) -> dict[int, PageSpec] | None:
     chunks = cache.chunks("specs", (n // _CHUNK for n in numbers))
     try:
         loaded = {c: pickle.loads(data) for c, data in chunks.items()}
-        specs = [loaded[n // _CHUNK][n % _CHUNK] for n in sorted(numbers)]
+        specs = {n: loaded[n // _CHUNK][n % _CHUNK] for n in numbers}
     except Exception:
         return None
-    return specs if all(isinstance(s, PageSpec) for s in specs) else None
+    return specs if all(isinstance(s, PageSpec) for s in specs.values()) else None
 
 
 def _head(cache: BuildCache, key: str, memo: MutableMapping[str, Any]) -> Snapshot | None:

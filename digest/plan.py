@@ -183,6 +183,20 @@ def shown_entries(data: PageData, catalog: Catalog) -> Iterator[int]:
                 yield from catalog.editions[i].entries
 
 
+def page_spec(salt: str, catalog: Catalog, url: str, kind: str, template: str | None,
+              origin: str, data: PageData) -> PageSpec:
+    text = "\0".join((salt, url, kind, template or "", type(data).__name__,
+                      repr(resolved(data, catalog))))
+    return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
+
+
+def neighbours(siblings: tuple[int, ...], i: int) -> tuple[int | None, int | None]:
+    """An article page's previous and next article: those beside it in its edition."""
+    at = _position(siblings, i)
+    return (siblings[at - 1] if at > 0 else None,
+            siblings[at + 1] if 0 <= at < len(siblings) - 1 else None)
+
+
 class _Planner:
     def __init__(self, catalog: Catalog, config: SiteConfig, salt: str) -> None:
         self.c = catalog
@@ -193,9 +207,7 @@ class _Planner:
 
     def spec(self, url: str, kind: str, template: str | None, origin: str,
              data: PageData) -> PageSpec:
-        text = "\0".join((self.salt, url, kind, template or "", type(data).__name__,
-                          repr(resolved(data, self.c))))
-        return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
+        return page_spec(self.salt, self.c, url, kind, template, origin, data)
 
     def all(self) -> list[PageSpec]:
         c = self.c
@@ -315,11 +327,7 @@ class _Planner:
                 key = (d.year, d.month)
                 self._issues_of[key] = (*self._issues_of.get(key, ()), x)
         for i, entry in enumerate(c.entries):
-            siblings = self._siblings(i)
-            at = _position(siblings, i)
-            prev = siblings[at - 1] if at > 0 else None
-            nxt = siblings[at + 1] if 0 <= at < len(siblings) - 1 else None
-            data = ArticlePage(i, prev, nxt, self._more(i))
+            data = ArticlePage(i, *neighbours(self._siblings(i), i), self._more(i))
             out.append(self.spec(entry.url, "article", t, entry.article.source, data))
         return out
 

@@ -28,7 +28,7 @@ def rebuild_changed(
 ) -> BuildReport | None:
     """Render the pages a few edited articles changed; None: run the complete build."""
     from digest import dates
-    from digest.incremental import add_readers
+    from digest.incremental import save_replanned
     from digest.render import Renderer, render_all
 
     out = config.output_dir
@@ -79,8 +79,11 @@ def rebuild_changed(
         stored = dict(known)
 
         def values(item: Item) -> str | None:
-            # The edit kept every placement: only the articles' own items can have changed.
-            if item[0] != "summary" and item[0] != "body" and item in stored:
+            # The edit kept every list: only the articles' own items and the re-ordered
+            # editions can have changed.
+            kind = item[0]
+            if (kind != "summary" and kind != "body" and item in stored
+                    and not (kind == "edition" and item[1] in delta.editions)):
                 return stored[item][1]
             return renderer.value(item)
 
@@ -93,8 +96,8 @@ def rebuild_changed(
         state.forget_items()
         state.record_pages(rows)
         number = {spec.url: n for spec, n in zip(delta.stale, delta.numbers, strict=True)}
-        if not add_readers(state.cache, delta.catalog.entries.sources,  # type: ignore[attr-defined]
-                           {number[url]: items for url, items in reads.items()}):
+        if not save_replanned(state.cache, delta,
+                              {number[url]: items for url, items in reads.items()}):
             state.cache.drop_snapshot()
     return BuildReport(
         pages_written=pages_written,

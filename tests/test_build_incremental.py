@@ -248,6 +248,62 @@ def test_edits_that_keep_the_structure_skip_collecting_and_planning(tmp_path: Pa
     assert _equals_clean_build(site, tmp_path)
 
 
+def _set_key(path: Path, key: str, value: str | None) -> None:
+    head, _, body = path.read_text().partition("\n---\n")
+    head = "\n".join(line for line in head.splitlines() if not line.startswith(f"{key}:"))
+    path.write_text(head + (f"\n{key}: {value}" if value is not None else "") + "\n---\n" + body)
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
+def test_reordering_an_edition_renders_its_pages_without_planning_the_site(
+    tmp_path: Path, new_process: bool
+) -> None:
+    site = copy_site("basic", tmp_path)
+    energy = site / "content/articles" / ARTICLES[1]
+    belarus = site / "content/articles" / ARTICLES[0]
+    banks = site / "content/articles/economist/2025-10-01-central-banks.md"
+    build_site(site, serving=True, drafts=True)
+    edition = site / "_site/2025/10/01/index.html"
+    steps = [(energy, "featured", None), (belarus, "order", "2"), (energy, "order", "1"),
+             (energy, "featured", "true"), (belarus, "status", "held"), (banks, "featured", "true"),
+             (belarus, "status", None), (energy, "featured", None), (banks, "order", "3")]
+    orders = []
+    for step, (path, key, value) in enumerate(steps):
+        _set_key(path, key, value)
+        if new_process:
+            _new_process()
+        changed = None if new_process else frozenset({path})
+        report = build_site(site, changed=changed, serving=True, drafts=True)
+        assert report.problems == () and "replan" in report.timings, (key, value)
+        assert "plan" not in report.timings and "collect" not in report.timings, (key, value)
+        clean = tmp_path / f"clean{step}"
+        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
+        build_site(clean, serving=True, drafts=True)
+        assert tree(site / "_site") == tree(clean / "_site"), (path.name, key, value)
+        text = edition.read_text()
+        orders.append("".join(sorted("BEC", key=lambda t: text.index(
+            {"B": "Belarus closes", "E": "Energy prices", "C": "Central banks hold"}[t]))))
+    # A featured article leads its publication, and its publication the edition; then the
+    # curator's order; publications by name when none or each has a featured article.
+    assert orders == ["CBE", "CBE", "CEB", "EBC", "EBC", "CEB", "CEB", "CEB", "CEB"]
+
+
+def test_a_reorder_taken_back_along_with_an_added_article_is_shown(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    energy = site / "content/articles" / ARTICLES[1]
+    build_site(site)
+    _set_key(energy, "featured", None)
+    assert "plan" not in build_site(site).timings
+    # Taken back with an article added elsewhere: the complete build compares the order
+    # the edition's pages showed last with the order now.
+    _set_key(energy, "featured", "true")
+    extra = site / "content/articles/economist/2025-09-30-extra.md"
+    extra.write_text("---\ntitle: Extra\npublication: The Economist\ndate: 2025-09-30\n"
+                     "---\n\nText.\n")
+    assert "plan" in build_site(site).timings
+    assert _equals_clean_build(site, tmp_path)
+
+
 def test_a_move_to_another_day_plans_the_site_again(tmp_path: Path) -> None:
     site = copy_site("basic", tmp_path)
     build_site(site)
@@ -327,10 +383,10 @@ def _damage_cache(site: Path, sql: str) -> None:
     db.close()
 
 
-def _equals_clean_build(site: Path, tmp_path: Path) -> bool:
+def _equals_clean_build(site: Path, tmp_path: Path, **options: object) -> bool:
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
-    build_site(clean)
+    build_site(clean, **options)
     return tree(site / "_site") == tree(clean / "_site")
 
 
