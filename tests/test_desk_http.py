@@ -11,7 +11,8 @@ import io
 import json
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -266,3 +267,28 @@ def test_a_hold_without_review_notes_gets_one(server: DevServer, client: Client)
     # Held with nothing to review would be published: the hold says why it holds.
     assert path.read_text() == before.replace(
         "---\n\nMore", "status: held\nreview: [held at the desk]\n---\n\nMore")
+
+
+def test_an_order_tells_the_dev_server_of_its_files_together(
+    server: DevServer, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    desk = server.desk
+    assert desk is not None
+    told: list[list[str]] = []
+    tell = desk.notify
+
+    def notify(paths: Iterable[Path]) -> None:
+        paths = list(paths)
+        told.append(sorted(p.name for p in paths))
+        tell(paths)
+
+    monkeypatch.setattr(desk, "notify", notify)
+    ids = article_ids(client)
+    shown = list(ids)  # as the edition shows them
+    assert len(shown) == 2
+    status, answer = client.post("order", {
+        "id": ids[shown[0]][0], "ids": [ids[t][0] for t in reversed(shown)],
+        "versions": {ids[t][0]: ids[t][1] for t in shown}})
+    assert status == 200 and len(answer["versions"]) == 2  # type: ignore[arg-type]
+    # One rebuild for the whole order, not one per file the order wrote.
+    assert told == [["bells.md", "lanterns.md"]]

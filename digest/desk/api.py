@@ -170,9 +170,11 @@ class Desk:
             "source": saved.source,
         })
 
-    def _write_file(self, entry: Entry, version: str, changes: dict[str, Value]
-                    ) -> tuple[Entry, str] | Response:
-        """Write one file; the entry as it is now, or the answer refusing the change."""
+    def _write_file(self, entry: Entry, version: str, changes: dict[str, Value],
+                    written: list[Path] | None = None) -> tuple[Entry, str] | Response:
+        """Write one file; the entry as it is now, or the answer refusing the change.
+        The dev server is told at once, or, given `written`, the path is added there for
+        the caller to tell it of several files together (one rebuild, not one each)."""
         site = self.index.site
         path = site.root / entry.source
         try:
@@ -186,7 +188,10 @@ class Desk:
             return _json(422, {"error": str(exc.problems[0]), "problems": problems})
         now = self.index.put(entry.source, saved.text, saved.version, saved.meta)
         if saved.keys:
-            self.notify([path])
+            if written is None:
+                self.notify([path])
+            else:
+                written.append(path)
         return now, saved.text
 
     def _conflict(self, entry: Entry, version: str, changes: dict[str, Value],
@@ -229,11 +234,16 @@ class Desk:
                     "error": f"{e.source} changed on disk since the desk loaded it: "
                              "nothing was written; reload the page", "source": e.source})
         written: dict[str, str] = {}
-        for e, value in todo:
-            result = self._write_file(e, e.version, {"order": value})
-            if isinstance(result, Response):
-                return result
-            written[e.id] = result[0].version
+        paths: list[Path] = []
+        try:
+            for e, value in todo:
+                result = self._write_file(e, e.version, {"order": value}, paths)
+                if isinstance(result, Response):
+                    return result
+                written[e.id] = result[0].version
+        finally:
+            if paths:
+                self.notify(paths)
         return _json(200, {"versions": written})
 
 
