@@ -17,18 +17,14 @@ from __future__ import annotations
 import datetime
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any, NamedTuple
-
-from markupsafe import Markup
+from typing import NamedTuple
 
 from digest.collect import Catalog, Edition, Group
 from digest.config import SiteConfig
 from digest.dates import format_style, format_week
 from digest.load import Article
-from digest.model import EditionPeriod, PartialDate
 from digest.reads import Item, record
+from digest.view_objects import ArticleTag, ArticleView, EditionGroup, EditionView
 from digest.view_types import (
     ChildLink,
     Indexes,
@@ -39,7 +35,6 @@ from digest.view_types import (
     RelatedView,
     TagRef,
     canonical_url,
-    printed_date,
     related_view,
 )
 
@@ -50,99 +45,12 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class ArticleView:
-    url: str
-    title: str
-    kicker: str | None
-    publication: PublicationRef
-    date: PartialDate | None
-    edition: str | None
-    lang: str
-    author: str | None
-    standfirst: str | None
-    excerpt: str
-    reading_time: int | None
-    truncated: bool
-    source_url: str | None
-    tags: tuple[TagRef, ...]
-    related: tuple[RelatedView, ...]
-    note: str | None
-    featured: bool
-    # published, or in the dev server's preview also draft or held (marked there)
-    status: str
-    # full, excerpt or headline (digest.rights): in the last two, `body_html` holds the
-    # quoted excerpt or nothing, and `excerpt` the same words or nothing
-    rights: str
-    extra: dict[str, Any]
-    # The body is fetched when a page shows it (from memory, or from the build cache);
-    # reading it is recorded as reading ("body", source).
-    _load_body: Callable[[], str] = field(repr=False, compare=False)
-    _body_item: Item = field(repr=False, compare=False)
-    # The items are made once per view: the records of kept macro results share them.
-    _summary_item: Item = field(repr=False, compare=False)
-
-    @property
-    def draft(self) -> bool:
-        return self.status == "draft"
-
-    @property
-    def edition_label(self) -> str | None:
-        """The printed edition (`edition`) when it says something the date does not
-        (another day, the month of a magazine issue, "Issue 12"); None when it only
-        repeats the date, as Magzter's edition labels do."""
-        if not self.edition:
-            return None
-        if self.date is not None and printed_date(self.edition) == self.date:
-            return None
-        return self.edition
-
-    @property
-    def body(self) -> str:
-        record(self._body_item)
-        return self._load_body()
-
-    @property
-    def body_html(self) -> Markup:
-        # Marked safe on access: Markup() copies the string, and keeping a second copy of
-        # every body in memory would cost ~60 MB on a 10,000-article site.
-        record(self._body_item)
-        return Markup(self._load_body())
-
-
-@dataclass(frozen=True)
-class EditionGroup:
-    publication: PublicationRef
-    articles: tuple[ArticleView, ...]
-
-
-@dataclass(frozen=True)
-class EditionView:
-    key: str
-    period: EditionPeriod
-    label: str
-    url: str
-    count: int
-    _views: Views = field(repr=False, compare=False)
-    _edition: Edition = field(repr=False, compare=False)
-
-    @property
-    def groups(self) -> tuple[EditionGroup, ...]:
-        return self._views.edition_groups(self._edition)
-
-    @cached_property
-    def publications(self) -> tuple[PublicationRef, ...]:
-        """The publications of `groups`, in the same order, without reading any article:
-        a list of editions (the archive) shows these for hundreds of them."""
-        return tuple(self._views.publication_ref(slug) for slug, _ in self._edition.groups)
-
-
 class _ArticleInputs(NamedTuple):
     article: Article
     url: str
     status: str
     publication: PublicationRef
-    tags: tuple[TagRef, ...]
+    tags: tuple[ArticleTag, ...]
     language: str
 
 
@@ -165,7 +73,7 @@ class Views:
         self._groups: dict[str, tuple[EditionGroup, ...]] = {}
         self._positions: dict[str, int] | None = None
         # Made once per build: an incremental build's check takes the value of every summary.
-        self._tag_refs: dict[str, TagRef | None] = {}
+        self._tag_refs: dict[str, ArticleTag | None] = {}
         self._publication_refs: dict[str, PublicationRef] = {}
         self._language: str | None = None
         self._reprs: dict[object, str] = {}
@@ -209,15 +117,15 @@ class Views:
         from digest.urls import slugify
 
         entry = self.catalog.entries[index]
-        tags: list[TagRef] = []
+        tags: list[ArticleTag] = []
         refs = self._tag_refs
         for name in entry.article.meta.tags:
             if name in refs:
                 ref = refs[name]
             else:
                 group = self._tag_index.get(slugify(name))
-                ref = refs[name] = None if group is None else TagRef(
-                    group.name, group.slug, group.url, len(group.entries))
+                ref = refs[name] = None if group is None else ArticleTag(
+                    group.name, group.slug, group.url, functools.partial(self._tag_count, group))
             if ref is not None and ref not in tags:
                 tags.append(ref)
         publication = self._publication_refs.get(entry.publication)
@@ -287,6 +195,10 @@ class Views:
     def tag_ref(self, group: Group) -> TagRef:
         record(("tag", group.slug))
         return TagRef(group.name, group.slug, group.url, len(group.entries))
+
+    def _tag_count(self, group: Group) -> int:
+        record(("tag", group.slug))
+        return len(group.entries)
 
     def tag_refs(self) -> tuple[TagRef, ...]:
         record(("tags", ""))

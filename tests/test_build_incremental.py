@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 import shutil
 from pathlib import Path
 from unittest import mock
@@ -371,6 +372,43 @@ def test_a_group_count_change_rerenders_its_other_pages(tmp_path: Path) -> None:
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
     build_site(clean)
     assert tree(site / "_site") == tree(clean / "_site")
+
+
+@pytest.mark.parametrize("counts_shown", [False, True], ids=["default", "counts-shown"])
+def test_an_article_added_under_a_tag_renders_what_shows_the_tag_count_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counts_shown: bool
+) -> None:
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    if counts_shown:  # a site's card that shows each tag's count
+        card = site / "templates/partials/article_card.html"
+        card.parent.mkdir(parents=True, exist_ok=True)
+        card.write_text((bundled_themes() / "default/templates/partials/article_card.html")
+                        .read_text().replace("</article>", "{% for tag in article.tags %}"
+                                             "<i>{{ tag.name }} {{ tag.count }}</i>"
+                                             "{% endfor %}</article>"))
+    build_site(site)
+    from digest import render
+
+    rendered: list[str] = []
+    real = render.render_all
+
+    def spy(specs: list[render.PageSpec], *args: object, **kwargs: object
+            ) -> Iterator[render.Outcome]:
+        rendered.extend(s.url for s in specs)
+        return real(specs, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(render, "render_all", spy)
+    (site / "content/articles/economist/2025-09-29-tariffs.md").write_text(
+        "---\ntitle: Tariffs\npublication: The Economist\ndate: 2025-09-29\n"
+        "tags: [economy]\n---\n\nText.\n")
+    build_site(site)
+    monkeypatch.setattr(render, "render_all", real)
+    assert _equals_clean_build(site, tmp_path)
+    # Another day's edition shows cards of articles under the same tag: it shows the
+    # tag's count only when the card does.
+    assert ("/2025/10/01/" in rendered) == counts_shown, " ".join(rendered)
 
 
 def _damage_cache(site: Path, sql: str) -> None:

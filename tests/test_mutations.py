@@ -99,7 +99,7 @@ MUTATIONS = (
     ),
     Mutation(
         "reading an article's body through `body` is not recorded",
-        "digest/views.py",
+        "digest/view_objects.py",
         "    def body(self) -> str:\n        record(self._body_item)\n",
         "    def body(self) -> str:\n",
         ("test_incremental_machine.py::test_bodies_shown_in_lists_through_article_body",),
