@@ -55,10 +55,11 @@ def environment(files: dict[str, str] | None = None,
     return env
 
 
-def render_pages(template: jinja2.Template, urls: list[str], **values: Any) -> Iterator[str]:
+def render_pages(template: jinja2.Template, urls: list[str],
+                 stable: dict[int, object] | None = None, **values: Any) -> Iterator[str]:
     """Render `template` for a page at each of `urls` in turn, keeping macro results from
-    one page to the next as a build does."""
-    stable: dict[int, object] = {}
+    one page to the next as a build does (`stable`: the views made once for the build)."""
+    stable = {} if stable is None else stable
     for url in urls:
         memoise_macros(template.environment, stable, url)
         try:
@@ -94,7 +95,11 @@ def test_calls_get_their_arguments_and_see_their_loop_and_block() -> None:
     def stop() -> str:
         raise StopIteration
 
-    env.globals.update(who=who, stop=stop)
+    @jinja2.pass_environment
+    def where(environment: Any) -> str:
+        return type(environment).__name__
+
+    env.globals.update(who=who, stop=stop, where=where)
     template = env.from_string(
         "{% macro m(x) %}{{ x }}{% endmacro %}{% set name = 'page' %}"
         "{{ m(x='<') }} {{ url(path='/x/') }} {{ who() }}|"
@@ -102,10 +107,10 @@ def test_calls_get_their_arguments_and_see_their_loop_and_block() -> None:
         "{% for i in [1] %}{% set page = other %}{{ url('/x/') }}{% endfor %}|"
         "{% for i in [1] %}{% set name = 'loop' %}{{ who() }}{% endfor %}|"
         "{% block b %}{% set page = other %}{{ url('/x/') }}{% endblock %}|"
-        "{{ range(2)|list }} {{ t.method(1, k=2) }} {{ dict(a='<')['a'] }}")
-    values = {"other": page("/"), "t": Thing()}
+        "{{ range(2)|list }} {{ t.method(1, k=2) }} {{ dict(a='<')['a'] }} {{ where() }}")
+    values: dict[str, Any] = {"other": page("/"), "t": Thing()}
     expected = ("&lt; ../../x/index.html page|../../x/index.html|x/index.html|loop|x/index.html|"
-                "[0, 1] 1+2 &lt;")
+                "[0, 1] 1+2 &lt; TemplateEnvironment")
     assert template.render(page=page("/a/b/"), **values) == expected
     # The same with macro results being kept, as when a build renders its pages.
     assert list(render_pages(template, ["/a/b/"], **values)) == [expected]
@@ -167,6 +172,58 @@ def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
     # A template from a string has no file to tell whether it is pure: never kept.
     text = env.from_string("{% macro m() %}{{ page.url }}{% endmacro %}{{ m() }}")
     assert list(render_pages(text, ["/a/", "/b/"])) == ["/a/", "/b/"]
+
+
+CARDS = """\
+{% macro card(x) %}{{ tick(x) }}<a href="{{ url('/x/') }}">{{ x }}</a>{% endmacro %}
+{% macro named(item) %}{{ tick(item.title) }}{{ item.title }}{% endmacro %}
+{% macro plain(x) %}{{ tick(x) }}{{ x }}{% endmacro %}
+"""
+
+
+def _counting(tmp_path: Path, page_source: str) -> tuple[jinja2.Template, list[str]]:
+    """A page template importing CARDS, whose macros note each time they are rendered (CARDS
+    names environment globals only, so its macros' results are kept)."""
+    env = environment({"cards.html": CARDS, "page.html": page_source}, tmp_path)
+    rendered: list[str] = []
+
+    def tick(x: str) -> str:
+        rendered.append(x)
+        return ""
+
+    env.globals["tick"] = tick
+    return env.get_template("page.html"), rendered
+
+
+def test_a_kept_macro_is_rendered_once_for_the_pages_of_a_build(tmp_path: Path) -> None:
+    template, rendered = _counting(tmp_path, (
+        "{% import 'cards.html' as c with context %}{{ c.card('a') }} {{ c.named(item) }}|"
+        "{% for i in [1, 2] %}{% set v = i %}{{ c.card('a') }}{% endfor %}|"
+        "{% block b %}{% set v = 1 %}{{ c.named(item) }}{% endblock %}"))
+    item = Thing()
+    stable: dict[int, object] = {id(item): item}
+    pages = list(render_pages(template, ["/a/", "/b/c/"], stable, item=item))
+    card = '<a href="{}x/index.html">a</a>'
+    assert pages == [f"{card.format(up)} &lt;b&gt;T&lt;/b&gt;|{card.format(up) * 2}|"
+                     "&lt;b&gt;T&lt;/b&gt;" for up in ("../", "../../")]
+    assert rendered == ["a", "<b>T</b>"]
+    # The next build makes its views again: nothing kept from the last one is shown.
+    item.title = "new"
+    assert list(render_pages(template, ["/a/"], {id(item): item}, item=item)) == [
+        f"{card.format('../')} new|{card.format('../') * 2}|new"]
+    assert rendered == ["a", "<b>T</b>", "a", "new"]
+
+
+def test_kept_results_stop_at_their_size_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(template_calls, "_KEEP_CHARS", 10)
+    template, rendered = _counting(tmp_path, (
+        "{% import 'cards.html' as c with context %}"
+        "{{ c.plain('12345') }}{{ c.plain('abcde') }}{{ c.plain('ABCDE') }}"))
+    assert list(render_pages(template, ["/a/", "/b/"])) == ["12345abcdeABCDE"] * 2
+    # 10 characters kept after the first two: the third is rendered on each page.
+    assert rendered == ["12345", "abcde", "ABCDE", "ABCDE"]
 
 
 def _default_site(tmp_path: Path, name: str) -> Path:
