@@ -8,9 +8,17 @@ and a new article usually only the last one. (An index built from the rendered p
 has to be built again from all of them after any edit.) How text becomes terms is in
 search_text, shared with the page's search-text.js.
 
+A query word would need one file from every chunk, and a browser asks for at most six at a
+time: 40 requests took ~0.15 s at 10,000 articles. So a site of more than OVERLAY chunks also
+has a base, `base/<bucket>.gz`, every chunk's terms of a bucket in one file, and the chunks it
+holds keep empty bucket files. An edit does not touch the base: its chunk writes its own
+bucket files again and leaves the base (meta.json's "base" lists the chunks it still
+answers for), so a word takes one file from the base plus one from each chunk outside it.
+A complete build writes the base again when more than OVERLAY chunks are outside it.
+
 meta.json, the contract with search.js: {"format", "chunks", "buckets", "documents",
 "text_group", "publications", "tags", "languages", "months", "stemmers": {language: Snowball
-algorithm}, "stop_words": {language: [word, ...]}}.
+algorithm}, "stop_words": {language: [word, ...]}, "base": [chunk, ...]}.
 """
 
 from __future__ import annotations
@@ -26,7 +34,18 @@ from digest.cache import BuildCache
 from digest.collect import UNSORTED, Entry, place
 from digest.errors import Problem
 from digest.load import Article
-from digest.search_chunk import BUCKETS, TEXT_GROUP, Analysis, Doc, analyse, encode, file_names
+from digest.search_chunk import (
+    BUCKETS,
+    TEXT_GROUP,
+    Analysis,
+    Bucket,
+    Doc,
+    analyse,
+    encode,
+    file_names,
+    merge,
+    pack,
+)
 from digest.search_chunk import bucket_of as bucket_of
 from digest.search_stopwords import stop_words
 from digest.search_text import STEMMERS
@@ -34,8 +53,9 @@ from digest.search_text import terms_of as terms_of
 from digest.write import read_manifest, write_file
 
 SUBDIR = "search/data"
-FORMAT = 2
+FORMAT = 3
 CHUNK = 256
+OVERLAY = 6  # most chunks answering for themselves; a site of more has a base
 _STATE = "search"  # the cache blob: the format and every chunk's listing (see _listing)
 
 Members = tuple[tuple[str, str], ...]  # a chunk's articles: (source, digest), in order
@@ -61,24 +81,45 @@ def index_site(
     """
     ordered = list(reversed(entries))  # oldest first: a new article joins the last chunk
     chunks = [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
-    before = _load_state(cache, language) or {}
+    before, base_before = _load_state(cache, language) or ({}, set())
+
+    def present(names: Iterable[str]) -> bool:
+        return all(n in previous and os.path.isfile(output / n) for n in names)
+
+    if not present(_base_files()):
+        base_before = set()
     state: dict[int, str] = {}
     files: set[str] = set()
-    todo: list[_Job] = []
+    stale: set[int] = set()
     for number, chunk in enumerate(chunks):
         members = tuple((e.article.source, e.article.digest) for e in chunk)
         chunk_files = _chunk_files(number, len(chunk))
         files.update(chunk_files)
         state[number] = _listing(members)
-        if before.get(number) != state[number] or not all(
-                n in previous and os.path.isfile(output / n) for n in chunk_files):
-            todo.append((number, members, {e.article.source: e for e in chunk}))
+        if before.get(number) != state[number] or not present(chunk_files):
+            stale.add(number)
+    base = (base_before & set(state)) - stale
+    if len(chunks) <= OVERLAY:
+        base = set()
+    elif len(chunks) - len(base) > OVERLAY:
+        base = set(state)  # the base is written again, from every chunk
+    rebase = bool(base) and not base <= base_before
+    todo: list[_Job] = [
+        (number, _members(state[number]), {e.article.source: e for e in chunks[number]},
+         number in base)
+        for number in sorted(state)
+        if number in stale or (number in base) != (number in base_before)
+        or (rebase and number in base)]
     written: set[str] = set()
     try:
-        written, _ = _write_chunks(output, todo, _Reuse(cache, before),
-                                   _analyser(body_of, language), cache, jobs)
+        written, _, buckets = _write_chunks(output, todo, _Reuse(cache, before),
+                                            _analyser(body_of, language), cache, jobs)
+        if base:
+            files.update(_base_files())
+        if rebase:
+            written |= _write_base(output, buckets)
         files.add(f"{SUBDIR}/meta.json")
-        written |= _write_meta(output, ordered, len(chunks), language)
+        written |= _write_meta(output, ordered, len(chunks), language, base)
     except OSError as exc:
         cache.set_blob(_STATE, None)  # the next build writes every chunk again
         return files | {f for f in previous if f.startswith(SUBDIR + "/")}, written, Problem(
@@ -86,11 +127,26 @@ def index_site(
             hint="the pages were built; free some space or fix the folder, then build again")
     for number in set(before) - set(state):
         cache.set_blob(f"{_STATE}/{number}", None)
-    _save_state(cache, state, language)
+    _save_state(cache, state, base, language)
     return files, written, None
 
 
-def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: str) -> set[str]:
+def _base_files() -> list[str]:
+    return [f"{SUBDIR}/base/docs.gz"] + [f"{SUBDIR}/base/{b}.gz" for b in range(BUCKETS)]
+
+
+def _write_base(output: Path, chunks: list[tuple[int, _Based]]) -> set[str]:
+    chunks.sort(key=lambda c: c[0])
+    docs: list[object] = []
+    for number, (_, rows) in chunks:
+        docs += (number, rows)
+    data = [pack(docs)] + [pack(b) for b in merge([(n, b) for n, (b, _) in chunks])]
+    return {name for name, one in zip(_base_files(), data, strict=True)
+            if write_file(output, name, one)}
+
+
+def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: str,
+                base: set[int]) -> set[str]:
     """meta.json: what the search page needs before the first query (its filters, stemmers
     and stop words); rewritten only when its bytes change."""
     from digest.search_chunk import language as language_of
@@ -106,6 +162,7 @@ def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: s
         "months": sorted({d.iso[:7] for e in ordered if (d := e.article.meta.date)}),
         "stemmers": {code: STEMMERS[code] for code in codes if code in STEMMERS},
         "stop_words": {code: sorted(words) for code in codes if (words := stop_words(code))},
+        "base": sorted(base),
     }
     name = f"{SUBDIR}/meta.json"
     return {name} if write_file(output, name, _json(meta)) else set()
@@ -118,16 +175,18 @@ def _reindex(
     cache: BuildCache,
     article_pattern: str,
     language: str,
-) -> tuple[set[str], bool] | None:
-    """Rewrite the chunks of edited articles that kept their place in the site.
+) -> tuple[set[str], bool, set[int]] | None:
+    """Rewrite the chunks of edited articles that kept their place in the site; a chunk the
+    base held leaves it (the base is not rewritten).
 
-    Returns the files written and whether what the filters offer may have changed, or None
-    when the cache cannot say where the articles are (the caller then runs the complete
-    build, whose index_site puts everything right).
+    Returns the files written, whether meta.json may have to change and the chunks the base
+    still holds, or None when the cache cannot say where the articles are (the caller then
+    runs the complete build, whose index_site puts everything right).
     """
-    state = _load_state(cache, language)
-    if state is None:
+    loaded = _load_state(cache, language)
+    if loaded is None:
         return None
+    state, base = loaded
     edits: dict[int, dict[str, Entry]] = {}
     for article in changed:
         number = _chunk_holding(state, article.source)
@@ -140,17 +199,19 @@ def _reindex(
                         for s, d in _members(state[number]))
         listings[number] = _listing(members)
         if listings[number] != state[number]:  # else touched, not changed
-            todo.append((number, members, fresh))
+            todo.append((number, members, fresh, False))
     reuse = _Reuse(cache, {number: state[number] for number in edits})
     try:
-        written, filters = _write_chunks(output, todo, reuse, analyser, cache, 1)
+        written, filters, _ = _write_chunks(output, todo, reuse, analyser, cache, 1)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
+    left = {number for number, *_ in todo} & base
     if todo:
         state.update(listings)
-        _save_state(cache, state, language)
-    return written, filters
+        base -= left
+        _save_state(cache, state, base, language)
+    return written, filters or bool(left), base
 
 
 def update_index(
@@ -170,10 +231,10 @@ def update_index(
                     language)
     written = None if done is None else done[0]
     if done is not None and done[1]:
-        try:  # the edit changed a tag, language or date: the filters may offer others
+        try:  # a tag, language or date changed, or a chunk left the base
             ordered = list(reversed(entries))
             done[0].update(_write_meta(output, ordered, (len(ordered) + CHUNK - 1) // CHUNK,
-                                       language))
+                                       language, done[2]))
         except OSError:
             cache.set_blob(_STATE, None)
             written = None
@@ -185,9 +246,12 @@ def update_index(
 
 
 _Analyser = Callable[[Entry], tuple[Doc, Analysis]]
-_Job = tuple[int, Members, dict[str, Entry]]  # a chunk to write: number, articles, fresh ones
-# its number, the files written, its cache blob, whether meta.json may have to change
-_Done = tuple[int, set[str], bytes, bool]
+# a chunk to write: number, articles, fresh ones, whether the base holds it
+_Job = tuple[int, Members, dict[str, Entry], bool]
+_Based = tuple[list[Bucket], list[Doc]]  # what a chunk gives the base
+# its number, the files written, its cache blob, whether meta.json may have to change, and
+# what it gives the base when the base holds it
+_Done = tuple[int, set[str], bytes, bool, _Based | None]
 
 
 def _analyser(body_of: Callable[[Article], str], language: str) -> _Analyser:
@@ -217,12 +281,14 @@ class _Chunk:
         """Each article's document and analysis, for a chunk made again around them."""
         return {m: (d, a) for m, d, a in zip(self.members, self.docs, self.analyses, strict=True)}
 
-    def write(self, output: Path, number: int) -> set[str]:
+    def write(self, output: Path, number: int, in_base: bool
+              ) -> tuple[set[str], _Based | None]:
         written = set()
-        for name, data in encode(self.docs, self.analyses).items():
+        files, buckets = encode(self.docs, self.analyses, own_buckets=not in_base)
+        for name, data in files.items():
             if write_file(output, f"{SUBDIR}/{number}/{name}", data):
                 written.add(f"{SUBDIR}/{number}/{name}")
-        return written
+        return written, (buckets, self.docs) if in_base else None
 
     def dumps(self) -> bytes:
         return zlib.compress(pickle.dumps((self.members, self.docs, self.analyses), protocol=5), 1)
@@ -296,7 +362,7 @@ def _write_job(index: int) -> _Done:
 
 def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) -> _Done:
     """Write one chunk's files; LookupError when an article is neither fresh nor reusable."""
-    number, members, fresh = job
+    number, members, fresh, in_base = job
     chunk = reuse.chunk(number) if len(fresh) < len(members) else None
     if chunk is not None and len(chunk.members) == len(members) and all(
             old == new or (old[0] == new[0] and new[0] in fresh)
@@ -316,7 +382,8 @@ def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) ->
             analyses.append(known[1])
         chunk = _Chunk(list(members), docs, analyses)
         filters = True
-    return number, chunk.write(output, number), chunk.dumps(), filters
+    written, buckets = chunk.write(output, number, in_base)
+    return number, written, chunk.dumps(), filters, buckets
 
 
 def _publication(entry: Entry) -> str:
@@ -352,37 +419,44 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
 
 
 def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
-                  cache: BuildCache, jobs: int) -> tuple[set[str], bool]:
+                  cache: BuildCache, jobs: int
+                  ) -> tuple[set[str], bool, list[tuple[int, _Based]]]:
     """Write the chunks in `todo` and keep each in the cache: (the files written, whether
-    what the filters offer may have changed)."""
+    what the filters offer may have changed, the buckets of those the base holds)."""
     if todo:
         # Until the chunks are written, the cache says nothing of where articles are: a
         # build killed meanwhile leaves the next one to check every chunk.
         cache.set_blob(_STATE, None)
     written: set[str] = set()
     filters = False
-    for number, names, blob, changed in _run(output, todo, reuse, analyser, jobs):
+    based: list[tuple[int, _Based]] = []
+    for number, names, blob, changed, buckets in _run(output, todo, reuse, analyser, jobs):
         written |= names
         filters |= changed
         cache.set_blob(f"{_STATE}/{number}", blob)
-    return written, filters
+        if buckets is not None:
+            based.append((number, buckets))
+    return written, filters, based
 
 
-def _save_state(cache: BuildCache, state: dict[int, str], language: str) -> None:
-    cache.set_blob(_STATE, pickle.dumps((FORMAT, language, state), protocol=5))
+def _save_state(cache: BuildCache, state: dict[int, str], base: set[int], language: str
+                ) -> None:
+    cache.set_blob(_STATE, pickle.dumps((FORMAT, language, state, sorted(base)), protocol=5))
 
 
-def _load_state(cache: BuildCache, language: str) -> dict[int, str] | None:
-    """Where the articles are, as the last build indexed them; None when it indexed them
-    for another site language (articles without `lang` are stemmed in the site's)."""
+def _load_state(cache: BuildCache, language: str) -> tuple[dict[int, str], set[int]] | None:
+    """Where the articles are, as the last build indexed them, and the chunks its base
+    holds; None when it indexed them for another site language (articles without `lang`
+    are stemmed in the site's)."""
     blob = cache.blob(_STATE)
     if blob is None:
         return None
     try:
-        form, indexed_in, state = pickle.loads(blob)
+        form, indexed_in, state, base = pickle.loads(blob)
     except Exception:  # a damaged blob is no state: the complete build writes every chunk
         return None
     if form != FORMAT or indexed_in != language or not isinstance(state, dict) or not all(
-            isinstance(n, int) and isinstance(listing, str) for n, listing in state.items()):
+            isinstance(n, int) and isinstance(listing, str) for n, listing in state.items()
+    ) or not isinstance(base, list) or not all(isinstance(n, int) for n in base):
         return None  # written by another version, or damaged
-    return state
+    return state, set(base)

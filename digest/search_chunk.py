@@ -17,6 +17,10 @@ Files (gzip, read by search.js with DecompressionStream):
   whose bucket this is, and the stems whose bucket this is with the terms that have them;
 - t<group>.gz: [[lead, note, body], ...] for the articles group*TEXT_GROUP onwards: the text a
   result's passage is cut from, as the article holds it (within its rights).
+A chunk the site's base holds has an empty docs.gz and empty bucket files; the base's hold its
+documents, base/docs.gz: [chunk, [row, ...], chunk, [...], ...], and its terms (`merge`),
+base/<bucket>.gz: {"t": {term: [chunk, [doc, tf, ...], chunk, [...], ...]}, "s": {stem:
+[term, ...]}}.
 """
 
 from __future__ import annotations
@@ -108,12 +112,53 @@ def _cjk_start(cp: int) -> bool:
     return _cjk(cp)
 
 
-def encode(docs: Sequence[Doc], analyses: Sequence[Analysis]) -> dict[str, bytes]:
-    """A chunk's files (name in the chunk's folder -> bytes)."""
+Bucket = dict[str, dict[str, list[object]]]  # {"t": {term: postings}, "s": {stem: [term]}}
+
+
+def encode(docs: Sequence[Doc], analyses: Sequence[Analysis], *, own_buckets: bool = True
+           ) -> tuple[dict[str, bytes], list[Bucket]]:
+    """A chunk's files (name in the chunk's folder -> bytes) and its buckets' contents.
+
+    A chunk the site-wide base holds (`own_buckets` false) gets an empty docs.gz and empty
+    bucket files: its documents and terms are in the base's, and its set of files stays the
+    same either way."""
+    buckets = _buckets(analyses)
+    files = {"docs.gz": pack(list(docs) if own_buckets else [])}
+    empty = pack({"t": {}, "s": {}})
+    files.update((f"{b}.gz", pack(bucket) if own_buckets else empty)
+                 for b, bucket in enumerate(buckets))
+    for group in range(0, len(analyses), TEXT_GROUP):
+        texts = [list(a.text) for a in analyses[group:group + TEXT_GROUP]]
+        files[f"t{group // TEXT_GROUP}.gz"] = pack(texts)
+    return files, buckets
+
+
+def merge(chunks: Sequence[tuple[int, Sequence[Bucket]]]) -> list[Bucket]:
+    """The base's buckets from those of its chunks: {"t": {term: [chunk, postings, chunk,
+    postings, ...]}, "s": {stem: [term, ...]}}, chunks in ascending order."""
+    merged: list[Bucket] = [{"t": {}, "s": {}} for _ in range(BUCKETS)]
+    stems: list[dict[str, set[object]]] = [{} for _ in range(BUCKETS)]
+    for number, buckets in sorted(chunks, key=lambda c: c[0]):
+        for b, bucket in enumerate(buckets):
+            terms = merged[b]["t"]
+            for term, postings in bucket["t"].items():
+                found = terms.get(term)
+                if found is None:
+                    found = terms[term] = []
+                found += (number, postings)
+            for stem, words in bucket["s"].items():
+                stems[b].setdefault(stem, set()).update(words)
+    for b in range(BUCKETS):
+        merged[b]["t"] = dict(sorted(merged[b]["t"].items()))
+        merged[b]["s"] = {stem: sorted(words, key=str) for stem, words in sorted(stems[b].items())}
+    return merged
+
+
+def _buckets(analyses: Sequence[Analysis]) -> list[Bucket]:
     analyses = _with_compound_parts(analyses)
     averages = [max(1.0, sum(a.lengths[f] for a in analyses) / max(1, len(analyses)))
                 for f in range(len(FIELDS))]
-    postings: dict[str, list[int]] = {}
+    postings: dict[str, list[object]] = {}
     stems: dict[str, set[str]] = {}
     for index, analysis in enumerate(analyses):
         norms = [1 - _B[f] + _B[f] * analysis.lengths[f] / averages[f] for f in range(len(FIELDS))]
@@ -129,17 +174,12 @@ def encode(docs: Sequence[Doc], analyses: Sequence[Analysis]) -> dict[str, bytes
             found += (index, int(weight * _SCALE + 0.5) or 1)
         for term, stem in analysis.stems.items():
             stems.setdefault(stem, set()).add(term)
-    buckets: list[dict[str, dict[str, object]]] = [{"t": {}, "s": {}} for _ in range(BUCKETS)]
+    buckets: list[Bucket] = [{"t": {}, "s": {}} for _ in range(BUCKETS)]
     for term in sorted(postings):
         buckets[bucket_of(term)]["t"][term] = postings[term]
     for stem in sorted(stems):
-        buckets[bucket_of(stem)]["s"][stem] = sorted(stems[stem])
-    files = {"docs.gz": pack(list(docs))}
-    files.update((f"{b}.gz", pack(bucket)) for b, bucket in enumerate(buckets))
-    for group in range(0, len(analyses), TEXT_GROUP):
-        texts = [list(a.text) for a in analyses[group:group + TEXT_GROUP]]
-        files[f"t{group // TEXT_GROUP}.gz"] = pack(texts)
-    return files
+        buckets[bucket_of(stem)]["s"][stem] = list(sorted(stems[stem]))
+    return buckets
 
 
 def file_names(count: int) -> list[str]:

@@ -4,8 +4,10 @@ phrases, filters in the address, passages, and the page saying when it works and
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -53,11 +55,9 @@ class _QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def search_url(make_site: Callable[..., Path]) -> Iterator[str]:
-    root = make_site(config="title: Mixed\nlanguage: en\nsearch: true\n", articles=ARTICLES)
-    report = build(load_config(root))
-    assert not report.problems, [str(p) for p in report.problems]
+@contextmanager
+def _served(root: Path) -> Iterator[str]:
+    """The built site's search page, served."""
     handler = functools.partial(_QuietHandler, directory=str(root / "_site"))
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
@@ -68,6 +68,15 @@ def search_url(make_site: Callable[..., Path]) -> Iterator[str]:
     finally:
         httpd.shutdown()
         httpd.server_close()
+
+
+@pytest.fixture
+def search_url(make_site: Callable[..., Path]) -> Iterator[str]:
+    root = make_site(config="title: Mixed\nlanguage: en\nsearch: true\n", articles=ARTICLES)
+    report = build(load_config(root))
+    assert not report.problems, [str(p) for p in report.problems]
+    with _served(root) as url:
+        yield url
 
 
 def titles_for(page: Page, url: str, query: str) -> list[str]:
@@ -155,3 +164,44 @@ def test_the_results_say_when_they_are_loading_and_when_they_fail(
     expect(results).to_have_attribute("data-state", "error")
     expect(results).to_have_attribute("aria-busy", "false")
     expect(page.get_by_role("status")).to_contain_text("Search is not available")
+
+
+_TERMS_FILE = re.compile(r"/search/data/(base|\d+)/\d+\.gz$")
+
+
+def test_a_word_is_read_from_the_base_and_the_edited_chunks_not_from_every_chunk(
+        page: Page, make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest import search
+
+    # One story a chunk, six chunks: more than two (OVERLAY here) have a base.
+    monkeypatch.setattr(search, "CHUNK", 1)
+    monkeypatch.setattr(search, "OVERLAY", 2)
+    root = make_site(config="title: Mixed\nlanguage: en\nsearch: true\n", articles=ARTICLES)
+    assert not build(load_config(root)).problems
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.route("**/*", lambda route: route.continue_())  # no HTTP cache: files change
+
+    def terms_files(query: str) -> list[str]:
+        asked.clear()
+        page.goto(f"{url}?q={query}")
+        expect(page.locator(".search__results")).to_have_attribute(
+            "data-state", "done", timeout=10_000)
+        return sorted(m.group(0).split("/data/")[1] for u in asked if (m := _TERMS_FILE.search(u)))
+
+    with _served(root) as url:
+        # A word only one story holds: one file, the base's, not one per chunk.
+        assert terms_files("cormorants") == [f"base/{search.bucket_of('cormorants')}.gz"]
+        expect(page.locator(".search__title a")).to_have_text(["Small museums thrive"])
+        # An edit takes its chunk (the last: the newest story) out of the base, which it
+        # leaves as it was: the word is read from both.
+        story = root / "content/articles/en/2025-06-01-museums.md"
+        story.write_text(story.read_text() + "\nPelicans nest under the museum roof.\n")
+        report = build(load_config(root))
+        assert {u for u in report.changed_urls if "/base/" in u} == set()
+        bucket = search.bucket_of("pelicans")
+        assert terms_files("pelicans") == [f"4/{bucket}.gz", f"base/{bucket}.gz"]
+        expect(page.locator(".search__title a")).to_have_text(["Small museums thrive"])
+        terms_files("museum")  # a story in the base and one in the edited chunk
+        expect(page.locator(".search__title a")).to_have_text(
+            ["Small museums thrive", "Die alte Brücke"])

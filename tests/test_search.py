@@ -47,11 +47,11 @@ def test_a_postings_weight_is_its_bm25f_term_frequency_times_ten() -> None:
                 for t in terms}
 
     first = analysis({"alpha": 1}, {"alpha": 1, "beta": 2})
-    two = encode([["a"], ["b"]], [first, analysis({"gamma": 1, "delta": 1}, {"beta": 1})])
+    two = encode([["a"], ["b"]], [first, analysis({"gamma": 1, "delta": 1}, {"beta": 1})])[0]
     # alpha: 6 / (0.6 + 0.4 * 1 / 1.5) + 1 / (0.25 + 0.75 * 3 / 2) = 7.65
     assert postings(two, "alpha", "beta", "gamma") == {
         "alpha": [0, 77], "beta": [0, 15, 1, 16], "gamma": [1, 53]}
-    one = encode([["a"]], [first])  # alone: each field as long as the chunk's average
+    one = encode([["a"]], [first])[0]  # alone: each field as long as the chunk's average
     assert postings(one, "alpha", "beta") == {"alpha": [0, 70], "beta": [0, 20]}
     # A text file per 16 articles.
     assert file_names(16)[-2:] == ["63.gz", "t0.gz"]
@@ -80,10 +80,19 @@ def find(site: Path, word: str) -> list[tuple[str, int]]:
     assert isinstance(meta, dict)
     found = []
     for chunk in range(meta["chunks"]):
-        docs = load(site, f"{chunk}/docs.json")
-        postings = load(site, f"{chunk}/{bucket_of(word)}.json")
-        assert isinstance(docs, list) and isinstance(postings, dict)
-        pairs = postings["t"].get(word, [])
+        if chunk in meta["base"]:  # from the base's files, as search.js reads them
+            docs_of = load(site, "base/docs.json")
+            terms = load(site, f"base/{bucket_of(word)}.json")
+            assert isinstance(docs_of, list) and isinstance(terms, dict)
+            docs = dict(zip(docs_of[::2], docs_of[1::2], strict=True))[chunk]
+            lists = terms["t"].get(word, [])
+            pairs = dict(zip(lists[::2], lists[1::2], strict=True)).get(chunk, [])
+        else:
+            docs = load(site, f"{chunk}/docs.json")
+            postings = load(site, f"{chunk}/{bucket_of(word)}.json")
+            assert isinstance(postings, dict)
+            pairs = postings["t"].get(word, [])
+        assert isinstance(docs, list)
         found += [(docs[i][1], w) for i, w in zip(pairs[::2], pairs[1::2], strict=True)]
     return sorted(found)
 
@@ -102,11 +111,11 @@ def test_the_index_lists_published_articles_with_their_words(site: Path) -> None
     assert report.problems == () and "search" in report.timings
     meta = load(site, "meta.json")
     assert isinstance(meta, dict) and meta.pop("stop_words")["en"][:3] == ["a", "an", "and"]
-    assert meta == {"format": 2, "chunks": 1, "buckets": 64, "documents": 8, "text_group": 16,
+    assert meta == {"format": 3, "chunks": 1, "buckets": 64, "documents": 8, "text_group": 16,
                     "publications": ["Monocle", "The Economist", "The Guardian"],
                     "tags": ["design", "economy", "europe", "politics", "technology", "transport"],
                     "languages": ["en", "en-gb"], "months": ["2025-09", "2025-10"],
-                    "stemmers": {"en": "english"}}
+                    "stemmers": {"en": "english"}, "base": []}
     docs = load(site, "0/docs.json")
     assert isinstance(docs, list)
     assert docs[1] == ["monocle/2025-09-issue/", "The September issue", "Monocle", "2025-09",
@@ -219,6 +228,44 @@ def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: No
     report = build_site(site)
     assert written_index(report.changed_urls) <= files_of(site, 2) | {"/search/data/meta.json"}
     assert titles(site, "late") == ["A late story"]
+    assert tree(site / DATA) == clean_index(site)
+
+
+def test_a_site_of_many_chunks_has_a_base_that_edits_leave_alone(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A query word reads one file of the base instead of one file from every chunk; an
+    # edit rewrites its own chunk (which leaves the base) and meta.json, never the base.
+    monkeypatch.setattr(search, "CHUNK", 1)
+    monkeypatch.setattr(search, "OVERLAY", 2)
+    build_site(site)
+    assert load(site, "meta.json")["base"] == list(range(8))  # type: ignore[index]
+    assert load(site, f"0/{bucket_of('ports')}.json") == {"t": {}, "s": {}}
+    assert load(site, "0/docs.json") == []
+    assert titles(site, "chip") == ["The chip war widens"]
+    based = load(site, "base/docs.json")
+    assert isinstance(based, list)
+    chunk_of = {rows[0][1]: number for number, rows in zip(based[::2], based[1::2], strict=True)}
+    articles = site / "content/articles"
+    outside: set[int] = set()
+    for rel, title in (
+            ("economist/2025-09-30-ports.md", "Ports get busier"),
+            ("monocle/2025-09-issue.md", "The September issue"),
+            ("guardian/2025-10-01-belarus-border.md", "Belarus closes border crossings")):
+        (articles / rel).write_text((articles / rel).read_text() + "\nCormorants.\n")
+        report = build_site(site)
+        assert "replan" in report.timings and "plan" not in report.timings
+        assert written_index(report.changed_urls) <= files_of(site, chunk_of[title]) | {
+            "/search/data/meta.json"}
+        outside.add(chunk_of[title])
+        assert load(site, "meta.json")["base"] == sorted(set(range(8)) - outside)  # type: ignore[index]
+    assert titles(site, "cormorants") == [
+        "Belarus closes border crossings", "Ports get busier", "The September issue"]
+    assert titles(site, "chip") == ["The chip war widens"]
+    # A complete build with more than OVERLAY chunks outside the base writes it again.
+    (articles / "guardian/2025-10-03-late.md").write_text(
+        "---\ntitle: A late story\npublication: The Guardian\ndate: 2025-10-03\n---\n\nLast.\n")
+    build_site(site)
+    assert load(site, "meta.json")["base"] == list(range(9))  # type: ignore[index]
     assert tree(site / DATA) == clean_index(site)
 
 

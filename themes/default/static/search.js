@@ -7,7 +7,7 @@
   const DEBOUNCE = 150; // ms of quiet typing before a search runs
   const SLOW = 400; // ms before a search still waiting for the network says so
   const KEY = 65536; // a hit's key is chunk * KEY + index in the chunk
-  const FORMAT = 2; // the index format this file reads
+  const FORMAT = 3; // the index format this file reads
 
   const TEXT = window.DigestSearchText; // search-text.js: reads text as the build did
   const K1 = 1.2; // BM25: how soon more occurrences of a word stop adding to a score
@@ -20,7 +20,8 @@
   async function readJson(response) {
     const bytes = new Uint8Array(await response.arrayBuffer());
     if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-      const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+      // A Response over the bytes, not a Blob: making a Blob costs the browser a round trip.
+      const stream = new Response(bytes).body.pipeThrough(new DecompressionStream("gzip"));
       return JSON.parse(await new Response(stream).text());
     }
     return JSON.parse(new TextDecoder().decode(bytes));
@@ -31,9 +32,10 @@
     const docs = new Map(); // chunk -> documents, once loaded (sorting reads them synchronously)
     let stemmers = null;
 
-    function load(path) {
+    // `low`: a passage's text, which must not hold up the index files of the next search.
+    function load(path, low) {
       if (!files.has(path)) {
-        const promise = fetch(new URL(path, base)).then((response) => {
+        const promise = fetch(new URL(path, base), low ? { priority: "low" } : {}).then((response) => {
           if (!response.ok) {
             throw new Error(`${response.status} ${response.statusText}: ${response.url}`);
           }
@@ -47,7 +49,8 @@
     }
 
     const list = (value) => (Array.isArray(value) ? value.map(String) : []);
-    const meta = () => load("meta.json").then((meta) => {
+    let metaRead = null; // one reading of meta.json, kept unless it failed
+    const meta = () => metaRead || (metaRead = load("meta.json").then((meta) => {
       if (!meta || meta.format !== FORMAT) {
         throw new Error(`search index: format ${meta && meta.format}, expected ${FORMAT}`);
       }
@@ -65,8 +68,12 @@
         stemmers: Object.values(meta.stemmers || {}).map(String),
         stemmerOf: Object.assign(Object.create(null), meta.stemmers || {}),
         stopWords,
+        base: new Set(Array.isArray(meta.base) ? meta.base.map(Number) : []),
       };
-    });
+    }, (err) => {
+      metaRead = null;
+      throw err;
+    }));
 
     // The Snowball stemmers of the site's languages; none when they cannot be loaded (the
     // search still finds words as written and by their start).
@@ -93,14 +100,51 @@
       return stemmers;
     }
 
+    // The base's file of a bucket, cut into one {t, s} per chunk it holds (and still
+    // answers for: an edited chunk has left it).
+    const based = new Map(); // bucket -> promise of Map chunk -> {t, s}
+    function baseBucket(bucket, holds) {
+      if (!based.has(bucket)) {
+        const promise = load(`base/${bucket}.gz`).then((file) => {
+          // Every chunk gets the stems: a stem's terms may be in another bucket.
+          const stems = (file && file.s) || {};
+          const perChunk = new Map(Array.from(holds, (k) => [k, { t: Object.create(null), s: stems }]));
+          for (const [term, list] of Object.entries((file && file.t) || {})) {
+            if (!Array.isArray(list)) continue;
+            for (let j = 0; j + 1 < list.length; j += 2) {
+              const view = perChunk.get(Number(list[j]));
+              if (view) view.t[term] = list[j + 1];
+            }
+          }
+          return perChunk;
+        });
+        promise.catch(() => based.delete(bucket));
+        based.set(bucket, promise);
+      }
+      return based.get(bucket);
+    }
+
     return {
       meta,
       loadStemmers,
       bucket: (chunk, bucket) => load(`${chunk}/${bucket}.gz`),
-      loadDocs: (chunk) => load(`${chunk}/docs.gz`).then((rows) => {
-        docs.set(chunk, Array.isArray(rows) ? rows : []);
+      baseBucket,
+      // A chunk's documents: from the base's file when the base holds the chunk.
+      loadDocs: (chunk) => meta().then(({ base }) => {
+        if (!base.has(chunk)) {
+          return load(`${chunk}/docs.gz`).then((rows) => {
+            docs.set(chunk, Array.isArray(rows) ? rows : []);
+          });
+        }
+        return load("base/docs.gz").then((list) => {
+          if (docs.has(chunk)) return;
+          for (let j = 0; Array.isArray(list) && j + 1 < list.length; j += 2) {
+            const number = Number(list[j]);
+            if (base.has(number) && Array.isArray(list[j + 1])) docs.set(number, list[j + 1]);
+          }
+        });
       }),
-      text: (chunk, group) => load(`${chunk}/t${group}.gz`),
+      text: (chunk, group, low) => load(`${chunk}/t${group}.gz`, low),
       // The document of a hit: strings only, whatever the file holds.
       doc(hit) {
         const row = (docs.get(hit.chunk) || [])[hit.index];
@@ -110,7 +154,10 @@
           tags: Array.isArray(row) && Array.isArray(row[5]) ? row[5].map(String) : [],
         };
       },
-      hasDocs: (chunk) => docs.has(chunk),
+      dateOf(hit) {
+        const row = (docs.get(hit.chunk) || [])[hit.index];
+        return Array.isArray(row) && row[3] != null ? String(row[3]) : "";
+      },
     };
   }
 
@@ -157,19 +204,29 @@
       for (const stem of unit.stems) wanted.add(TEXT.bucketOf(stem, meta.buckets));
     }
     const files = new Map(); // "chunk/bucket" -> file
-    const fetchAll = (pairs) => Promise.all(pairs.map(async ([chunk, bucket]) => {
-      files.set(`${chunk}/${bucket}`, (await index.bucket(chunk, bucket)) || {});
+    const own = chunks.filter((k) => !meta.base.has(k)); // the others are in the base's files
+    const fetchAll = (buckets) => Promise.all(Array.from(buckets, async (bucket) => {
+      const parts = [];
+      if (meta.base.size) {
+        parts.push(index.baseBucket(bucket, meta.base).then((perChunk) => {
+          for (const [chunk, file] of perChunk) files.set(`${chunk}/${bucket}`, file);
+        }));
+      }
+      for (const chunk of own) {
+        parts.push(index.bucket(chunk, bucket).then((file) => files.set(`${chunk}/${bucket}`, file || {})));
+      }
+      await Promise.all(parts);
     }));
-    await fetchAll(chunks.flatMap((k) => Array.from(wanted, (b) => [k, b])));
+    await fetchAll(wanted);
     // A stem names the terms that have it; one of them may live in another bucket.
-    const more = [];
+    const more = new Set();
     for (const unit of parsed.units) {
       for (const stem of [unit.term, ...unit.stems]) {
         for (const chunk of chunks) {
           const file = files.get(`${chunk}/${TEXT.bucketOf(stem, meta.buckets)}`);
           for (const term of (file && file.s && file.s[stem]) || []) {
-            const key = `${chunk}/${TEXT.bucketOf(term, meta.buckets)}`;
-            if (!files.has(key)) more.push([chunk, TEXT.bucketOf(term, meta.buckets)]);
+            const bucket = TEXT.bucketOf(term, meta.buckets);
+            if (!wanted.has(bucket)) more.add(bucket);
           }
         }
       }
@@ -230,8 +287,8 @@
   }
 
   // The stored text of a hit: [lead, note, body], as the article may show it.
-  async function textOf(index, meta, hit) {
-    const group = await index.text(hit.chunk, Math.floor(hit.index / meta.textGroup));
+  async function textOf(index, meta, hit, low) {
+    const group = await index.text(hit.chunk, Math.floor(hit.index / meta.textGroup), low);
     const row = Array.isArray(group) ? group[hit.index % meta.textGroup] : null;
     return Array.isArray(row) ? row.map((part) => (part == null ? "" : String(part))) : [];
   }
@@ -285,12 +342,17 @@
     }
     const chunks = new Set(needed.map((hit) => hit.chunk));
     await Promise.all(Array.from(chunks, (chunk) => index.loadDocs(chunk)));
-    const list = hits.slice();
-    const date = (hit) => (index.hasDocs(hit.chunk) ? index.doc(hit).date : "");
+    // The hits come by score: only those up to the last tie shown are sorted again with
+    // their dates (a longer list is arranged again when asked for).
+    const dates = new Map(needed.map((hit) => [hit, index.dateOf(hit)]));
     // ISO partial dates sort as text: "2025-10-06" > "2025-10" > "2025" > "".
-    const newer = (a, b) => (date(a) < date(b) ? 1 : date(a) > date(b) ? -1 : 0);
-    return list.sort((a, b) => b.score - a.score || newer(a, b)
+    const newer = (a, b) => {
+      const [x, y] = [dates.get(a), dates.get(b)];
+      return x < y ? 1 : x > y ? -1 : 0;
+    };
+    const top = needed.slice().sort((a, b) => b.score - a.score || newer(a, b)
       || b.chunk - a.chunk || b.index - a.index);
+    return top.concat(hits.slice(top.length));
   }
 
   // Whether a word of a result matches the query (for <mark>): as written, by its start, by
@@ -380,6 +442,7 @@
     month: { year: "numeric", month: "long", timeZone: "UTC" },
     year: { year: "numeric", timeZone: "UTC" },
   };
+  const FORMATS = {};
 
   // "2025-10-06", "2025-10" or "2025" in the page's language; "" for anything else.
   function formatDate(iso) {
@@ -390,7 +453,8 @@
     date.setUTCFullYear(year); // Date.UTC reads years below 100 as 19xx
     if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return ""; // 2025-13-40
     const style = parts[3] ? "day" : parts[2] ? "month" : "year";
-    return new Intl.DateTimeFormat(LOCALE, STYLES[style]).format(date);
+    if (!FORMATS[style]) FORMATS[style] = new Intl.DateTimeFormat(LOCALE, STYLES[style]);
+    return FORMATS[style].format(date); // a formatter is slow to make: one per style
   }
 
   // ---- the page ----
@@ -538,7 +602,7 @@
       }
       if (meta.childNodes.length) li.append(meta);
       // The passage follows when its text has come: the titles do not wait for it.
-      textOf(index, search.meta, hit).then((parts) => {
+      textOf(index, search.meta, hit, true).then((parts) => {
         const passage = passageOf(parts, matches);
         if (!passage || !passage[0]) return;
         const excerpt = el("p", "search__excerpt");
@@ -669,8 +733,10 @@
             const bucket = TEXT.bucketOf(term, meta.buckets);
             if (asked.has(bucket)) continue;
             asked.add(bucket);
+            const forget = () => asked.delete(bucket);
+            if (meta.base.size) index.baseBucket(bucket, meta.base).catch(forget);
             for (let chunk = 0; chunk < meta.chunks; chunk += 1) {
-              index.bucket(chunk, bucket).catch(() => asked.delete(bucket));
+              if (!meta.base.has(chunk)) index.bucket(chunk, bucket).catch(forget);
             }
           }
         }
@@ -707,6 +773,8 @@
     // is better reported now than after the reader has typed a query.
     index.meta().then((meta) => {
       index.loadStemmers(meta.stemmers); // compiled while the reader types
+      // Every result shows its document: the base's are read before the first search.
+      if (meta.base.size) index.loadDocs(meta.base.values().next().value).catch(() => {});
       const languageName = (code) => {
         try {
           return new Intl.DisplayNames([LOCALE || "en"], { type: "language" }).of(code) || code;
