@@ -32,17 +32,21 @@
     const docs = new Map(); // chunk -> documents, once loaded (sorting reads them synchronously)
     let stemmers = null;
 
-    // `low`: a passage's text, which must not hold up the index files of the next search.
-    function load(path, low) {
+    // `signal`: a passage's text, asked for at low priority (it must not hold up the index
+    // files of the next search) and given up when that search starts.
+    function load(path, signal) {
       if (!files.has(path)) {
-        const promise = fetch(new URL(path, base), low ? { priority: "low" } : {}).then((response) => {
+        const options = signal ? { priority: "low", signal } : {};
+        const promise = fetch(new URL(path, base), options).then((response) => {
           if (!response.ok) {
             throw new Error(`${response.status} ${response.statusText}: ${response.url}`);
           }
           return path.endsWith(".json") ? response.json() : readJson(response);
         });
         // A failure is not kept: the next search may try again (the network came back).
-        promise.catch(() => files.delete(path));
+        promise.catch(() => {
+          if (files.get(path) === promise) files.delete(path);
+        });
         files.set(path, promise);
       }
       return files.get(path);
@@ -144,7 +148,7 @@
           }
         });
       }),
-      text: (chunk, group, low) => load(`${chunk}/t${group}.gz`, low),
+      text: (chunk, group, signal) => load(`${chunk}/t${group}.gz`, signal),
       // The document of a hit: strings only, whatever the file holds.
       doc(hit) {
         const row = (docs.get(hit.chunk) || [])[hit.index];
@@ -287,8 +291,8 @@
   }
 
   // The stored text of a hit: [lead, note, body], as the article may show it.
-  async function textOf(index, meta, hit, low) {
-    const group = await index.text(hit.chunk, Math.floor(hit.index / meta.textGroup), low);
+  async function textOf(index, meta, hit, signal) {
+    const group = await index.text(hit.chunk, Math.floor(hit.index / meta.textGroup), signal);
     const row = Array.isArray(group) ? group[hit.index % meta.textGroup] : null;
     return Array.isArray(row) ? row.map((part) => (part == null ? "" : String(part))) : [];
   }
@@ -602,24 +606,26 @@
       }
       if (meta.childNodes.length) li.append(meta);
       // The passage follows when its text has come: the titles do not wait for it.
-      textOf(index, search.meta, hit, true).then((parts) => {
-        const passage = passageOf(parts, matches);
-        if (!passage || !passage[0]) return;
+      const passage = () => textOf(index, search.meta, hit, search.passages.signal).then((parts) => {
+        if (search.id !== latest) return; // its results are about to go
+        const found = passageOf(parts, matches);
+        if (!found || !found[0]) return;
         const excerpt = el("p", "search__excerpt");
-        if (passage[1]) excerpt.append("… ");
-        appendMarked(excerpt, passage[0], matches);
-        if (passage[2]) excerpt.append(" …");
+        if (found[1]) excerpt.append("… ");
+        appendMarked(excerpt, found[0], matches);
+        if (found[2]) excerpt.append(" …");
         li.append(excerpt);
       }, (err) => {
-        if (window.console) console.warn("search: no passage:", err);
+        if (window.console && err.name !== "AbortError") console.warn("search: no passage:", err);
       });
-      return li;
+      return [li, passage];
     }
 
     // Shows the arranged hits up to `count` (after those already shown).
     async function show(search, list, count) {
       const end = Math.min(count, list.length);
-      const items = list.slice(search.shown, end).map((hit) => item(hit, search));
+      const made = list.slice(search.shown, end).map((hit) => item(hit, search));
+      const items = made.map(([li]) => li);
       if (search.id !== latest) return []; // a newer search started meanwhile
       // The old results stay until the new ones are in.
       if (search.shown === 0) results.replaceChildren(...items);
@@ -630,6 +636,11 @@
       if (list.length) say(countText(list.length));
       else say(text.zeroResults || "", search.query);
       state(list.length ? "done" : "empty");
+      // The passages' text is asked for once the titles are painted (twenty requests take
+      // the browser a few milliseconds to start), unless a newer search has begun.
+      requestAnimationFrame(() => setTimeout(() => {
+        if (search.id === latest) for (const [, passage] of made) passage();
+      }, 0));
       return items;
     }
 
@@ -656,6 +667,7 @@
     async function run() {
       clearTimeout(timer);
       const id = ++latest;
+      if (shown) shown.passages.abort(); // the texts of results that are about to go
       const query = field.value.trim();
       const filters = chosen();
       remember(query, filters);
@@ -686,7 +698,10 @@
           if (!matchers.has(lang)) matchers.set(lang, matcherOf(parsed.units, byLang(lang)));
           return matchers.get(lang);
         };
-        const search = { id, query, filters, parsed, meta, hits: [], shown: 0, matcherOf: matcherFor };
+        const search = {
+          id, query, filters, parsed, meta, hits: [], shown: 0, matcherOf: matcherFor,
+          passages: new AbortController(),
+        };
         const found = parsed.units.length ? await find(index, meta, parsed) : [];
         if (id !== latest) return;
         search.hits = await narrow(index, meta, search, found);
