@@ -117,7 +117,7 @@ def index_site(
         if base:
             files.update(_base_files())
         if rebase:
-            written |= _write_base(output, buckets)
+            written |= _write_base(output, buckets, jobs)
         files.add(f"{SUBDIR}/meta.json")
         written |= _write_meta(output, ordered, len(chunks), language, base)
     except OSError as exc:
@@ -135,14 +135,35 @@ def _base_files() -> list[str]:
     return [f"{SUBDIR}/base/docs.gz"] + [f"{SUBDIR}/base/{b}.gz" for b in range(BUCKETS)]
 
 
-def _write_base(output: Path, chunks: list[tuple[int, _Based]]) -> set[str]:
+def _write_base(output: Path, chunks: list[tuple[int, _Based]], jobs: int) -> set[str]:
+    """The base's files, packed by `jobs` forked processes (6 MB of gzip at 10,000
+    articles: 0.9 s in one)."""
+    global _BASE
     chunks.sort(key=lambda c: c[0])
     docs: list[object] = []
     for number, (_, rows) in chunks:
         docs += (number, rows)
-    data = [pack(docs)] + [pack(b) for b in merge([(n, b) for n, (b, _) in chunks])]
-    return {name for name, one in zip(_base_files(), data, strict=True)
-            if write_file(output, name, one)}
+    _BASE = (output, [docs, *merge([(n, b) for n, (b, _) in chunks])], max(1, jobs))
+    try:
+        if jobs <= 1:
+            return _write_base_part(0)
+        import multiprocessing
+
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return set().union(*pool.map(_write_base_part, range(jobs)))
+    finally:
+        _BASE = None
+
+
+_BASE: tuple[Path, list[object], int] | None = None  # what _write_base_part packs
+
+
+def _write_base_part(part: int) -> set[str]:
+    assert _BASE is not None
+    output, values, parts = _BASE
+    names = _base_files()
+    return {names[k] for k in range(part, len(names), parts)
+            if write_file(output, names[k], pack(values[k]))}
 
 
 def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: str,

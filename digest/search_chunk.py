@@ -52,7 +52,6 @@ _B = (0.4, 0.6, 0.6, 0.3, 0.75)  # how much a longer field than average dilutes 
 _SCALE = 10
 
 _TAG = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 
 Doc = list[object]  # a docs.gz row
 
@@ -73,8 +72,9 @@ def language(entry: Entry, default: str) -> str:
 
 
 def plain(html_text: str) -> str:
-    """The text a reader sees of some HTML, with its spaces collapsed."""
-    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", html_text))).strip()
+    """The text a reader sees of some HTML, with its spaces collapsed (str.split knows the
+    same white space as the pattern `\\s`, at a third of its cost)."""
+    return " ".join(html.unescape(_TAG.sub(" ", html_text)).split())
 
 
 def analyse(entry: Entry, body_html: str, default_lang: str) -> tuple[Doc, Analysis]:

@@ -443,9 +443,13 @@ def test_a_chunk_lost_from_the_cache_is_indexed_again(site: Path, small_chunks: 
     assert tree(site / DATA) == clean_index(site)
 
 
-def test_chunks_written_by_two_processes_are_the_same(site: Path, small_chunks: None) -> None:
+@pytest.mark.parametrize("overlay", [6, 1])  # without a base, and with one
+def test_chunks_written_by_two_processes_are_the_same(
+        site: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch, overlay: int) -> None:
+    monkeypatch.setattr(search, "OVERLAY", overlay)
     report = build_site(site, jobs=2)
     assert report.problems == ()
+    assert bool(load(site, "meta.json")["base"]) == (overlay == 1)  # type: ignore[index]
     assert tree(site / DATA) == clean_index(site)
 
 
