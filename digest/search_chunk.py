@@ -122,15 +122,22 @@ def encode(docs: Sequence[Doc], analyses: Sequence[Analysis], *, own_buckets: bo
     A chunk the site-wide base holds (`own_buckets` false) gets an empty docs.gz and empty
     bucket files: its documents and terms are in the base's, and its set of files stays the
     same either way."""
-    buckets = _buckets(analyses)
-    files = {"docs.gz": pack(list(docs) if own_buckets else [])}
-    empty = pack({"t": {}, "s": {}})
-    files.update((f"{b}.gz", pack(bucket) if own_buckets else empty)
-                 for b, bucket in enumerate(buckets))
+    buckets = buckets_of(analyses)
+    if own_buckets:
+        files = {"docs.gz": pack(list(docs))}
+        files.update((f"{b}.gz", pack(bucket)) for b, bucket in enumerate(buckets))
+    else:
+        files = placeholders()
     for group in range(0, len(analyses), TEXT_GROUP):
         texts = [list(a.text) for a in analyses[group:group + TEXT_GROUP]]
         files[f"t{group // TEXT_GROUP}.gz"] = pack(texts)
     return files, buckets
+
+
+def placeholders() -> dict[str, bytes]:
+    """The docs.gz and bucket files of a chunk the base holds: empty."""
+    empty = pack({"t": {}, "s": {}})
+    return {"docs.gz": pack([]), **{f"{b}.gz": empty for b in range(BUCKETS)}}
 
 
 def merge(chunks: Sequence[tuple[int, Sequence[Bucket]]]) -> list[Bucket]:
@@ -154,7 +161,7 @@ def merge(chunks: Sequence[tuple[int, Sequence[Bucket]]]) -> list[Bucket]:
     return merged
 
 
-def _buckets(analyses: Sequence[Analysis]) -> list[Bucket]:
+def buckets_of(analyses: Sequence[Analysis]) -> list[Bucket]:
     analyses = _with_compound_parts(analyses)
     averages = [max(1.0, sum(a.lengths[f] for a in analyses) / max(1, len(analyses)))
                 for f in range(len(FIELDS))]
