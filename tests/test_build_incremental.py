@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 from unittest import mock
 
@@ -654,3 +654,75 @@ def test_a_serving_build_leaves_the_index_and_the_records_for_after_the_reload(
     assert tree(site / "_site") == tree(clean / "_site")
     # and the records were kept: the next build knows at once it has nothing to do
     assert "render" not in build_site(site, serving=True, drafts=True).timings
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
+def test_an_article_that_became_a_neighbour_by_a_reorder_shows_its_later_edits(
+    tmp_path: Path, new_process: bool
+) -> None:
+    # The edition of 2025-10-01 reads Energy, Belarus, Central banks; featuring Central
+    # banks puts it first, before Energy, whose page links to it only from then on.
+    site = copy_site("basic", tmp_path)
+    banks = site / "content/articles/economist/2025-10-01-central-banks.md"
+    energy_page = site / "_site/the-guardian/2025-10-01-energy-prices/index.html"
+    build_site(site)
+    assert "Central banks" not in energy_page.read_text()
+    for key, value in (("featured", "true"), ("title", "Banks blink")):
+        _set_key(banks, key, value)
+        if new_process:
+            _new_process()
+        report = build_site(site, changed=None if new_process else frozenset({banks}))
+        assert report.problems == () and "plan" not in report.timings, key
+    assert '<a rel="prev" href="../../the-economist/2025-10-01-central-banks/index.html">' \
+        'Banks blink</a>' in energy_page.read_text()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_body_edit_in_a_new_process_rerenders_the_lists_that_show_whole_bodies(
+    tmp_path: Path,
+) -> None:
+    site = copy_site("basic", tmp_path)
+    apply(site, ("override", 0, 0))  # lists of the plain theme show each article's body
+    build_site(site)
+    _new_process()
+    path = site / "content/articles" / ARTICLES[1]  # its standfirst is its excerpt
+    path.write_text(path.read_text() + "\nA last paragraph.\n")
+    report = build_site(site)
+    assert report.problems == () and "plan" not in report.timings
+    assert "A last paragraph." in (site / "_site/2025/10/01/index.html").read_text()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_body_that_lists_show_only_since_a_reorder_is_shown_after_its_edit(
+    tmp_path: Path,
+) -> None:
+    # Lists show a featured article's whole body: featuring one makes them read it.
+    site = copy_site("basic", tmp_path)
+    item = site / "templates/_item.html"
+    item.parent.mkdir()
+    item.write_text(PLAIN_ITEM.replace(
+        "</li>", "{% if a.featured %}<div>{{ a.body_html }}</div>{% endif %}</li>"))
+    banks = site / "content/articles/economist/2025-10-01-central-banks.md"
+    _set_key(banks, "standfirst", "Rates stay put.")  # its excerpt: lists show no more
+    build_site(site)
+    for step in ("featured", "body"):
+        if step == "featured":
+            _set_key(banks, "featured", "true")
+        else:
+            banks.write_text(banks.read_text() + "\nA last paragraph.\n")
+        report = build_site(site)
+        assert report.problems == () and "plan" not in report.timings, step
+    assert "A last paragraph." in (site / "_site/2025/10/01/index.html").read_text()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_touched_article_leaves_the_next_edit_incremental(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text())
+    assert build_site(site).changed_urls == set()
+    path.write_text(path.read_text().replace("title: The chip war widens", "title: Chips"))
+    report = build_site(site)
+    assert report.problems == () and "plan" not in report.timings
+    assert _equals_clean_build(site, tmp_path)
