@@ -726,3 +726,22 @@ def test_a_touched_article_leaves_the_next_edit_incremental(tmp_path: Path) -> N
     report = build_site(site)
     assert report.problems == () and "plan" not in report.timings
     assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_reorder_renders_again_the_archive_that_names_the_editions_publications(
+    tmp_path: Path,
+) -> None:
+    # The archive shows each edition's publications in its order, not its articles.
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    build_site(site)
+    archive = site / "_site/archive/index.html"
+    assert "The Guardian · The Economist</span>" in archive.read_text()
+    # Both featured: publications by name.
+    _set_key(site / "content/articles/economist/2025-10-01-central-banks.md", "featured", "true")
+    report = build_site(site)
+    assert report.problems == () and "plan" not in report.timings
+    assert "/archive/" in report.changed_urls
+    assert "The Economist · The Guardian</span>" in archive.read_text()
+    assert _equals_clean_build(site, tmp_path)
