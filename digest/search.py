@@ -105,7 +105,7 @@ def index_site(
         base = set()
     elif len(chunks) - len(base) > OVERLAY:
         base = set(state)  # the base is written again, from every chunk
-    rebase = bool(base) and not base <= base_before
+    rebase = bool(base) and not base <= base_before - stale  # the base's files hold those
     # A chunk whose articles and files are as they were, and which the base holds now, only
     # gives the base its terms: its text files stay, its cache entry too.
     todo: list[_Job] = [

@@ -267,6 +267,12 @@ def test_a_site_of_many_chunks_has_a_base_that_edits_leave_alone(
     build_site(site)
     assert load(site, "meta.json")["base"] == list(range(9))  # type: ignore[index]
     assert tree(site / DATA) == clean_index(site)
+    # The oldest story deleted: every chunk holds another story, the base is written again.
+    (articles / "economist/2025-09-30-ports.md").unlink()
+    build_site(site)
+    assert load(site, "meta.json")["base"] == list(range(8))  # type: ignore[index]
+    assert titles(site, "cormorants") == ["Belarus closes border crossings", "The September issue"]
+    assert tree(site / DATA) == clean_index(site)
 
 
 def test_a_damaged_cache_still_gives_the_right_index(site: Path, small_chunks: None) -> None:
