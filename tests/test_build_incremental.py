@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_build_support import SITES, build_site, copy_site, tree
 
-from digest import search
+from digest import incremental, search
 from digest.theme_files import bundled_themes
 
 ARTICLES = [
@@ -745,3 +745,23 @@ def test_a_reorder_renders_again_the_archive_that_names_the_editions_publication
     assert "/archive/" in report.changed_urls
     assert "The Economist · The Guardian</span>" in archive.read_text()
     assert _equals_clean_build(site, tmp_path)
+
+
+@pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
+def test_a_snapshot_in_many_chunks_gives_the_clean_builds_pages(
+    tmp_path: Path, new_process: bool
+) -> None:
+    # A real site's snapshot holds its pages and entries in chunks of 64: here of 3, so
+    # that edits, reorders and the readers they add fall in every chunk but the first.
+    site = copy_site("basic", tmp_path)
+    steps: list[Edit] = [("title", 0, 1), ("featured", 0, 0), ("title", 2, 3), ("body", 1, 4),
+                         ("title", 3, 5), ("featured", 1, 0), ("title", 0, 6), ("excerpt", 2, 7)]
+    with mock.patch.object(incremental, "_CHUNK", 3):
+        build_site(site)
+        for step, edit in enumerate(steps):
+            changed = apply(site, edit)
+            if new_process:
+                _new_process()
+            report = build_site(site, changed=None if new_process else frozenset({changed}))
+            assert report.problems == () and "plan" not in report.timings, edit
+            assert _equals_clean_build(site, tmp_path / str(step)), edit
