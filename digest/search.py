@@ -6,7 +6,7 @@ small file per chunk and prefix search works) and its text in groups (see search
 files). A chunk's files depend on its own articles only: an edited article rewrites its chunk,
 and a new article usually only the last one. (An index built from the rendered pages as a whole
 has to be built again from all of them after any edit.) How text becomes terms is in
-search_text, shared with the page's search-text.js.
+search_text, shared with the page's search-text.js; search_write writes chunks and the base.
 
 A query word would need one file from every chunk, and a browser asks for at most six at a
 time: 40 requests took ~0.15 s at 10,000 articles. So a site of more than OVERLAY chunks also
@@ -26,41 +26,36 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from digest.cache import BuildCache
 from digest.collect import UNSORTED, Entry, place
 from digest.errors import Problem
 from digest.load import Article
-from digest.search_chunk import (
-    BUCKETS,
-    TEXT_GROUP,
-    Analysis,
-    Bucket,
-    Doc,
-    analyse,
-    buckets_of,
-    encode,
-    file_names,
-    merge,
-    pack,
-    placeholders,
-)
+from digest.search_chunk import BUCKETS, TEXT_GROUP, file_names
 from digest.search_chunk import bucket_of as bucket_of
 from digest.search_stopwords import stop_words
 from digest.search_text import STEMMERS
 from digest.search_text import terms_of as terms_of
+from digest.search_write import STATE as _STATE
+from digest.search_write import SUBDIR as SUBDIR
+from digest.search_write import (
+    Analyser,
+    Job,
+    Reuse,
+    analyser_of,
+    base_files,
+    listing_of,
+    members_of,
+    write_base,
+    write_chunks,
+)
 from digest.write import read_manifest, write_file
 
-SUBDIR = "search/data"
 FORMAT = 3
 CHUNK = 256
 OVERLAY = 6  # most chunks answering for themselves; a site of more has a base
-_STATE = "search"  # the cache blob: the format and every chunk's listing (see _listing)
-
-Members = tuple[tuple[str, str], ...]  # a chunk's articles: (source, digest), in order
 
 
 def index_site(
@@ -88,7 +83,7 @@ def index_site(
     def present(names: Iterable[str]) -> bool:
         return all(n in previous and os.path.isfile(output / n) for n in names)
 
-    if not present(_base_files()):
+    if not present(base_files()):
         base_before = set()
     state: dict[int, str] = {}
     files: set[str] = set()
@@ -97,7 +92,7 @@ def index_site(
         members = tuple((e.article.source, e.article.digest) for e in chunk)
         chunk_files = _chunk_files(number, len(chunk))
         files.update(chunk_files)
-        state[number] = _listing(members)
+        state[number] = listing_of(members)
         if before.get(number) != state[number] or not present(chunk_files):
             stale.add(number)
     base = (base_before & set(state)) - stale
@@ -108,20 +103,20 @@ def index_site(
     rebase = bool(base) and not base <= base_before - stale  # the base's files hold those
     # A chunk whose articles and files are as they were, and which the base holds now, only
     # gives the base its terms: its text files stay, its cache entry too.
-    todo: list[_Job] = [
-        (number, _members(state[number]), {e.article.source: e for e in chunks[number]},
+    todo: list[Job] = [
+        (number, members_of(state[number]), {e.article.source: e for e in chunks[number]},
          number in base, number in stale or number not in base)
         for number in sorted(state)
         if number in stale or (number in base) != (number in base_before)
         or (rebase and number in base)]
     written: set[str] = set()
     try:
-        written, _, buckets = _write_chunks(output, todo, _Reuse(cache, before),
-                                            _analyser(body_of, language), cache, jobs)
+        written, _, buckets = write_chunks(output, todo, Reuse(cache, before),
+                                            analyser_of(body_of, language), cache, jobs)
         if base:
-            files.update(_base_files())
+            files.update(base_files())
         if rebase:
-            written |= _write_base(output, buckets, jobs)
+            written |= write_base(output, buckets, jobs)
         files.add(f"{SUBDIR}/meta.json")
         written |= _write_meta(output, ordered, len(chunks), language, base)
     except OSError as exc:
@@ -133,41 +128,6 @@ def index_site(
         cache.set_blob(f"{_STATE}/{number}", None)
     _save_state(cache, state, base, language)
     return files, written, None
-
-
-def _base_files() -> list[str]:
-    return [f"{SUBDIR}/base/docs.gz"] + [f"{SUBDIR}/base/{b}.gz" for b in range(BUCKETS)]
-
-
-def _write_base(output: Path, chunks: list[tuple[int, _Based]], jobs: int) -> set[str]:
-    """The base's files, packed by `jobs` forked processes (6 MB of gzip at 10,000
-    articles: 0.9 s in one)."""
-    global _BASE
-    chunks.sort(key=lambda c: c[0])
-    docs: list[object] = []
-    for number, (_, rows) in chunks:
-        docs += (number, rows)
-    _BASE = (output, [docs, *merge([(n, b) for n, (b, _) in chunks])], max(1, jobs))
-    try:
-        if jobs <= 1:
-            return _write_base_part(0)
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return set().union(*pool.map(_write_base_part, range(jobs)))
-    finally:
-        _BASE = None
-
-
-_BASE: tuple[Path, list[object], int] | None = None  # what _write_base_part packs
-
-
-def _write_base_part(part: int) -> set[str]:
-    assert _BASE is not None
-    output, values, parts = _BASE
-    names = _base_files()
-    return {names[k] for k in range(part, len(names), parts)
-            if write_file(output, names[k], pack(values[k]))}
 
 
 def _rebase_meta(output: Path, base: set[int]) -> set[str]:
@@ -206,7 +166,7 @@ def _write_meta(output: Path, ordered: Sequence[Entry], chunks: int, language: s
 def _reindex(
     output: Path,
     changed: Iterable[Article],
-    analyser: _Analyser,
+    analyser: Analyser,
     cache: BuildCache,
     article_pattern: str,
     language: str,
@@ -228,17 +188,17 @@ def _reindex(
         number = _chunk_holding(state, article.source)
         if number is not None:  # else not published (a draft): not in the index
             edits.setdefault(number, {})[article.source] = place(article, article_pattern)
-    todo: list[_Job] = []
+    todo: list[Job] = []
     listings: dict[int, str] = {}
     for number, fresh in sorted(edits.items()):
         members = tuple((s, fresh[s].article.digest if s in fresh else d)
-                        for s, d in _members(state[number]))
-        listings[number] = _listing(members)
+                        for s, d in members_of(state[number]))
+        listings[number] = listing_of(members)
         if listings[number] != state[number]:  # else touched, not changed
             todo.append((number, members, fresh, False, True))
-    reuse = _Reuse(cache, {number: state[number] for number in edits})
+    reuse = Reuse(cache, {number: state[number] for number in edits})
     try:
-        written, filters, _ = _write_chunks(output, todo, reuse, analyser, cache, 1)
+        written, filters, _ = write_chunks(output, todo, reuse, analyser, cache, 1)
     except (OSError, LookupError):
         cache.set_blob(_STATE, None)
         return None  # the complete build reports it, or finds what the cache lost
@@ -263,7 +223,7 @@ def update_index(
 ) -> tuple[set[str] | None, tuple[Problem, ...]]:
     """`_reindex`, then, when it cannot and `or_all`, `index_site` over all `entries`:
     (the files written or None, problems)."""
-    done = _reindex(output, changed, _analyser(body_of, language), cache, article_pattern,
+    done = _reindex(output, changed, analyser_of(body_of, language), cache, article_pattern,
                     language)
     written = None if done is None else done[0]
     try:
@@ -286,156 +246,6 @@ def update_index(
     return written, () if problem is None else (problem,)
 
 
-_Analyser = Callable[[Entry], tuple[Doc, Analysis]]
-# a chunk to write: number, articles, fresh ones, whether the base holds it, whether its own
-# files may have changed
-_Job = tuple[int, Members, dict[str, Entry], bool, bool]
-_Based = tuple[list[Bucket], list[Doc]]  # what a chunk gives the base
-# its number, the files written, its cache blob (None: as it was), whether meta.json may have
-# to change, and what it gives the base when the base holds it
-_Done = tuple[int, set[str], bytes | None, bool, _Based | None]
-
-
-def _analyser(body_of: Callable[[Article], str], language: str) -> _Analyser:
-    def analyser(entry: Entry) -> tuple[Doc, Analysis]:
-        return analyse(entry, body_of(entry.article), language)
-
-    return analyser
-
-
-class _Chunk:
-    """One chunk as the cache keeps it: its articles, their documents and analyses (the
-    chunk's files are made from these alone)."""
-
-    def __init__(self, members: list[tuple[str, str]], docs: list[Doc],
-                 analyses: list[Analysis]) -> None:
-        self.members, self.docs, self.analyses = members, docs, analyses
-
-    def replace(self, index: int, entry: Entry, known: tuple[Doc, Analysis]) -> bool:
-        """Put an edited article in; whether what the filters offer may have changed (its
-        publication, date, language or tags)."""
-        self.members[index] = (entry.article.source, entry.article.digest)
-        before = self.docs[index][2:]
-        self.docs[index], self.analyses[index] = known
-        return before != known[0][2:]
-
-    def indexed(self) -> dict[tuple[str, str], tuple[Doc, Analysis]]:
-        """Each article's document and analysis, for a chunk made again around them."""
-        return {m: (d, a) for m, d, a in zip(self.members, self.docs, self.analyses, strict=True)}
-
-    def write(self, output: Path, number: int, in_base: bool
-              ) -> tuple[set[str], _Based | None]:
-        written = set()
-        files, buckets = encode(self.docs, self.analyses, own_buckets=not in_base)
-        for name, data in files.items():
-            if write_file(output, f"{SUBDIR}/{number}/{name}", data):
-                written.add(f"{SUBDIR}/{number}/{name}")
-        return written, (buckets, self.docs) if in_base else None
-
-    def dumps(self) -> bytes:
-        return zlib.compress(pickle.dumps((self.members, self.docs, self.analyses), protocol=5), 1)
-
-    @classmethod
-    def loads(cls, blob: bytes) -> _Chunk | None:
-        try:
-            members, docs, analyses = pickle.loads(zlib.decompress(blob))
-        except Exception:  # a damaged blob: its articles are indexed again
-            return None
-        if not (isinstance(members, list) and isinstance(docs, list)
-                and isinstance(analyses, list) and len(members) == len(docs) == len(analyses)
-                and all(isinstance(a, Analysis) for a in analyses)):
-            return None  # not what this version stores
-        return cls(members, docs, analyses)
-
-
-class _Reuse:
-    """What earlier builds indexed, read from the cache a chunk at a time when asked for."""
-
-    def __init__(self, cache: BuildCache, state: dict[int, str]) -> None:
-        self._cache = cache
-        self._state = state
-        self._chunk_of: dict[tuple[str, str], int] | None = None
-        self._indexed: dict[int, dict[tuple[str, str], tuple[Doc, Analysis]]] = {}
-
-    def chunk(self, number: int) -> _Chunk | None:
-        blob = self._cache.blob(f"{_STATE}/{number}")
-        return None if blob is None else _Chunk.loads(blob)
-
-    def get(self, member: tuple[str, str]) -> tuple[Doc, Analysis] | None:
-        """The document row and analysis of an article whose digest is unchanged."""
-        if self._chunk_of is None:
-            self._chunk_of = {m: n for n, listing in self._state.items()
-                              for m in _members(listing)}
-        number = self._chunk_of.get(member)
-        if number is None:
-            return None
-        if number not in self._indexed:
-            chunk = self.chunk(number)
-            self._indexed[number] = {} if chunk is None else chunk.indexed()
-        return self._indexed[number].get(member)
-
-
-_WORK: tuple[Path, list[_Job], _Reuse, _Analyser] | None = None
-
-
-def _run(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
-         jobs: int) -> Iterator[_Done]:
-    """Write the chunks in `todo`, in forked processes when there are several."""
-    global _WORK
-    if jobs <= 1 or len(todo) < 2:
-        for job in todo:
-            yield _write_chunk(output, job, reuse, analyser)
-        return
-    import multiprocessing
-
-    _WORK = (output, todo, reuse, analyser)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-            yield from pool.imap_unordered(_write_job, range(len(todo)))
-    finally:
-        _WORK = None
-
-
-def _write_job(index: int) -> _Done:
-    assert _WORK is not None
-    output, todo, reuse, analyser = _WORK
-    return _write_chunk(output, todo[index], reuse, analyser)
-
-
-def _write_chunk(output: Path, job: _Job, reuse: _Reuse, analyser: _Analyser) -> _Done:
-    """Write one chunk's files; LookupError when an article is neither fresh nor reusable."""
-    number, members, fresh, in_base, whole = job
-    if not whole:
-        chunk = reuse.chunk(number)
-        if chunk is not None and tuple(chunk.members) == members:
-            names = {f"{SUBDIR}/{number}/{name}": data for name, data in placeholders().items()}
-            return number, {name for name, data in names.items()
-                            if write_file(output, name, data)}, None, False, (
-                                buckets_of(chunk.analyses), chunk.docs)
-        # else the cache lost it: the chunk is written whole
-    chunk = reuse.chunk(number) if len(fresh) < len(members) else None
-    if chunk is not None and len(chunk.members) == len(members) and all(
-            old == new or (old[0] == new[0] and new[0] in fresh)
-            for old, new in zip(chunk.members, members, strict=True)):
-        # The same articles, some edited: only theirs are analysed again.
-        filters = False
-        for index, (old, new) in enumerate(zip(chunk.members, members, strict=True)):
-            if old != new:
-                filters |= chunk.replace(index, fresh[new[0]], analyser(fresh[new[0]]))
-    else:
-        docs, analyses = [], []
-        for member in members:
-            known = reuse.get(member)
-            if known is None:
-                known = analyser(fresh[member[0]])
-            docs.append(known[0])
-            analyses.append(known[1])
-        chunk = _Chunk(list(members), docs, analyses)
-        filters = True
-    written, buckets = chunk.write(output, number, in_base)
-    return number, written, chunk.dumps(), filters, buckets
-
-
 def _publication(entry: Entry) -> str:
     return entry.article.meta.publication or UNSORTED
 
@@ -448,17 +258,6 @@ def _json(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _listing(members: Members) -> str:
-    """A chunk's articles as the cache keeps them: one string, quick to store, load and
-    compare (NUL never occurs in a path)."""
-    return "\0".join(f"{source}\0{digest}" for source, digest in members)
-
-
-def _members(listing: str) -> Members:
-    parts = listing.split("\0") if listing else []
-    return tuple(zip(parts[::2], parts[1::2], strict=True))
-
-
 def _chunk_holding(state: dict[int, str], source: str) -> int | None:
     # A source is a path, a digest is hexadecimal: a match is always the source itself.
     needle = source + "\0"
@@ -466,28 +265,6 @@ def _chunk_holding(state: dict[int, str], source: str) -> int | None:
         if listing.startswith(needle) or "\0" + needle in listing:
             return number
     return None
-
-
-def _write_chunks(output: Path, todo: list[_Job], reuse: _Reuse, analyser: _Analyser,
-                  cache: BuildCache, jobs: int
-                  ) -> tuple[set[str], bool, list[tuple[int, _Based]]]:
-    """Write the chunks in `todo` and keep each in the cache: (the files written, whether
-    what the filters offer may have changed, the buckets of those the base holds)."""
-    if todo:
-        # Until the chunks are written, the cache says nothing of where articles are: a
-        # build killed meanwhile leaves the next one to check every chunk.
-        cache.set_blob(_STATE, None)
-    written: set[str] = set()
-    filters = False
-    based: list[tuple[int, _Based]] = []
-    for number, names, blob, changed, buckets in _run(output, todo, reuse, analyser, jobs):
-        written |= names
-        filters |= changed
-        if blob is not None:
-            cache.set_blob(f"{_STATE}/{number}", blob)
-        if buckets is not None:
-            based.append((number, buckets))
-    return written, filters, based
 
 
 def _save_state(cache: BuildCache, state: dict[int, str], base: set[int], language: str

@@ -30,7 +30,7 @@ TARGETS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "feeds": (("digest/feeds.py",), ("tests/test_feeds.py", "tests/test_build.py")),
     "markdown": (("digest/markdown.py",),
                  ("tests/test_render.py", "tests/test_hostile_content.py")),
-    "search": (("digest/search.py", "digest/search_chunk.py"),
+    "search": (("digest/search.py", "digest/search_chunk.py", "digest/search_write.py"),
                ("tests/test_search.py", "tests/test_search_language.py")),
     "theme": (("digest/theme.py",), ("tests/test_themes.py", "tests/test_render.py")),
     "template_calls": (("digest/template_calls.py",),

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from test_build_support import build_site, copy_site, tree
 
-from digest import search
+from digest import search, search_write
 from digest.search import bucket_of, terms_of
 
 DATA = "_site/search/data"
@@ -422,6 +422,7 @@ def test_an_index_that_cannot_be_written_is_reported_and_mended_by_the_next_buil
 
     with monkeypatch.context() as patch:
         patch.setattr(search, "write_file", full_disk)
+        patch.setattr(search_write, "write_file", full_disk)
         report = build_site(site)
     assert report.problems == (Problem(
         str(site / "_site/search/data"), "search: cannot write the index: No space left on device",
