@@ -818,3 +818,13 @@ def test_an_edit_that_breaks_an_article_is_reported_as_a_clean_build_reports_it(
     clean = tmp_path / "clean"
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
     assert report.problems == build_site(clean).problems != ()
+
+
+def test_featuring_a_draft_changes_no_page(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    draft = site / "content/articles/guardian/2025-10-02-draft-story.md"
+    build_site(site)
+    _set_key(draft, "featured", "true")
+    report = build_site(site, changed=frozenset({draft}))
+    assert report.problems == () and "plan" not in report.timings
+    assert report.changed_urls == set()
