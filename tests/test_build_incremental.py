@@ -828,3 +828,17 @@ def test_featuring_a_draft_changes_no_page(tmp_path: Path) -> None:
     report = build_site(site, changed=frozenset({draft}))
     assert report.problems == () and "plan" not in report.timings
     assert report.changed_urls == set()
+
+
+def test_featured_and_order_edited_together_reorder_the_edition(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    banks = site / "content/articles/economist/2025-10-01-central-banks.md"
+    edition = site / "_site/2025/10/01/index.html"
+    build_site(site)
+    assert edition.read_text().index("Energy prices") < edition.read_text().index("Central banks")
+    text = banks.read_text().replace("kicker: Finance", "kicker: Finance\nfeatured: true\norder: 1")
+    banks.write_text(text)
+    report = build_site(site, changed=frozenset({banks}))
+    assert report.problems == () and "plan" not in report.timings
+    assert edition.read_text().index("Central banks") < edition.read_text().index("Energy prices")
+    assert _equals_clean_build(site, tmp_path)
