@@ -72,6 +72,7 @@ class Delta:
     head: Snapshot  # the snapshot's head for this structure (re-ordered editions included)
     editions: frozenset[str] = frozenset()  # keys of the editions re-ordered
     respecified: tuple[tuple[int, PageSpec], ...] = ()  # pages declared again, by number
+    new_head: bool = False  # `head` is not the stored one (editions or counts changed)
 
 
 def save_snapshot(
@@ -140,7 +141,7 @@ def save_replanned(cache: BuildCache, delta: Delta, reads: Mapping[int, Iterable
                                        for c, specs in chunks.items()})
     except Exception:
         return False
-    if head is not delta.head or delta.editions:
+    if head is not delta.head or delta.new_head:
         cache.set_blob("snapshot", pickle.dumps(head, protocol=5))
     return _add_readers(cache, head.sources, reads)
 
@@ -220,6 +221,8 @@ def replan(
             if lists_of(before, shown) != lists_of(after, shown):
                 return None
             if before.status not in shown:  # and after.status: counted apart
+                if withheld.get(before.status, 0) < 1:
+                    return None  # counts that do not add up: count them anew
                 withheld[before.status] -= 1
                 withheld[after.status] = withheld.get(after.status, 0) + 1
             at = position.get(source)
@@ -260,11 +263,12 @@ def replan(
     specs.update(respecified)
     stale.update(respecified)
     keys = frozenset(editions[n].key for n in reordered)
-    if keys or withheld != dict(head.skeleton.withheld):
+    new_head = bool(keys) or skeleton.withheld != head.skeleton.withheld
+    if new_head:
         head = dataclasses.replace(head, skeleton=dataclasses.replace(catalog, entries=()))
     return Delta(catalog, tuple(specs[n] for n in sorted(stale)), tuple(sorted(stale)),
                  tuple(changed), tuple(rows), head.pages, head, keys,
-                 tuple(sorted(respecified.items())))
+                 tuple(sorted(respecified.items())), new_head)
 
 
 def _named(spec: PageSpec | None) -> tuple[int, ...]:

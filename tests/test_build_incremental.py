@@ -786,9 +786,6 @@ def test_a_status_edit_between_statuses_not_published_counts_them_anew(
     assert build_site(tmp_path / "clean").withheld == report.withheld
 
 
-@pytest.mark.xfail(strict=True, raises=(AssertionError, KeyError), reason=(
-    "the snapshot keeps the counts of the last complete build: a later build in a new "
-    "process reports those, and moving the article back to draft raises KeyError"))
 @pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
 def test_counts_of_articles_not_published_last_after_their_status_edits(
     tmp_path: Path, new_process: bool
