@@ -1,6 +1,6 @@
 """build(config) -> BuildReport: the stages in order, each a call with typed values.
 
-    theme -> load -> collect -> plan -> render (stale pages only) -> static -> search -> prune
+    theme -> load -> collect -> plan -> search -> render (stale pages only) -> static -> prune
 
 A page is stale when it is new, its fingerprint (its place in the site, digest.plan)
 changed, its file is gone, or something it read when it was last rendered (digest.reads)
@@ -187,11 +187,6 @@ def _build(
         prepare_output(out)
         previous = read_manifest(out)
     resume_collector()
-    rendered = _render(site_plan, catalog, config, theme, state, jobs, progress, previous,
-                       stage)
-    with stage("static"):
-        static = _static(config, theme, site_plan, inputs.site_files)
-    pages_files = {*rendered.files, *static.files}
     if serving:
         # The reload need not wait for the search index nor for the cache's records: the
         # dev server runs `pending` right after it, before its next build. Until then
@@ -200,7 +195,14 @@ def _build(
 
         searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
     else:
+        # Before the pages: its forked workers copy a smaller heap, and what it held is
+        # freed before the render workers are forked (digest.render_pool).
         searched = _search(config, catalog, state, previous, jobs, stage)
+    rendered = _render(site_plan, catalog, config, theme, state, jobs, progress, previous,
+                       stage)
+    with stage("static"):
+        static = _static(config, theme, site_plan, inputs.site_files)
+    pages_files = {*rendered.files, *static.files}
     with stage("write"):
         pruned = {"/" + rel.removesuffix("index.html")
                   for rel in finish_output(out, pages_files | searched.files, previous)}

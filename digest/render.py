@@ -1,16 +1,14 @@
-"""PageSpec -> bytes, through the theme; and the parallel loop that renders and writes.
+"""PageSpec -> bytes, through the theme; and the loop that renders and writes them.
 
 Template errors become Problems naming the template, its line and the page being
-rendered; the other pages render anyway. Workers are forked, so they share the catalog
-and the compiled templates without copying, and write their own files: only small
-outcomes travel back to the parent.
+rendered; the other pages render anyway. Many pages are rendered in several processes
+(digest.render_pool).
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import re
 import sys
 from array import array
@@ -21,7 +19,6 @@ from typing import Any
 
 import jinja2
 
-from digest import dates
 from digest.collect import Catalog
 from digest.config import SiteConfig, config_value
 from digest.errors import Problem, display_path
@@ -323,70 +320,20 @@ def _render_all(
     advance: Callable[[int], None] | None, previous: Container[str] | None,
     number: Callable[[Item], int] | None,
 ) -> Iterator[Outcome]:
-    global _WORKER
     if jobs <= 1 or len(specs) < _PARALLEL_MIN:
         for spec in specs:
-            yield _render_and_write(renderer, out_dir, spec, previous)
+            yield render_and_write(renderer, out_dir, spec, previous)
             if advance:
                 advance(1)
         return
-    import multiprocessing
+    from digest.render_pool import render_in_processes
 
-    _WORKER = (renderer, out_dir, specs, previous)
-    # Views are made by each worker as its pages need them: making them all here first
+    # Views are made by each process as its pages need them: making them all here first
     # would be serial work the workers then wait for.
-    # Warm the template cache before forking so no worker compiles the same templates.
-    for name in sorted({s.template for s in specs if s.template}):
-        with contextlib.suppress(jinja2.TemplateError):  # reported page by page
-            renderer.theme.env.get_template(name)
-    chunk = max(16, min(256, len(specs) // (jobs * 8)))
-    batches = [(start, min(start + chunk, len(specs))) for start in range(0, len(specs), chunk)]
-    context = multiprocessing.get_context("fork")
-    numbering: dict[int, list[int]] = {}  # per worker: its numbers -> the parent's
-    items: dict[int, list[Item]] = {}  # per worker: its numbers -> items
-    try:
-        with context.Pool(jobs) as pool:
-            for outcomes, labels, pid, new in pool.imap_unordered(_render_batch, batches):
-                dates.add(labels)  # kept in the parent's build cache for the next build
-                renderer.add_values(new)
-                if number is not None:
-                    numbering.setdefault(pid, []).extend(number(item) for item, _ in new)
-                else:
-                    items.setdefault(pid, []).extend(item for item, _ in new)
-                for outcome in outcomes:
-                    if outcome.numbers is None:
-                        yield outcome
-                        continue
-                    local = array("I")
-                    local.frombytes(outcome.numbers)
-                    if number is not None:
-                        table = numbering[pid]
-                        yield dataclasses.replace(
-                            outcome, numbers=array("I", [table[n] for n in local]).tobytes())
-                    else:
-                        known = items[pid]
-                        yield dataclasses.replace(
-                            outcome, reads=frozenset(known[n] for n in local), numbers=None)
-                if advance:
-                    advance(len(outcomes))
-    finally:
-        _WORKER = None
+    yield from render_in_processes(specs, renderer, out_dir, jobs, advance, previous, number)
 
 
-_WORKER: tuple[Renderer, Path, list[PageSpec], Container[str] | None] | None = None
-
-
-def _render_batch(
-    bounds: tuple[int, int]
-) -> tuple[list[Outcome], dict[Any, str], int, list[tuple[Item, str | None]]]:
-    assert _WORKER is not None
-    renderer, out_dir, specs, previous = _WORKER
-    outcomes = [_render_and_write(renderer, out_dir, specs[i], previous, local=True)
-                for i in range(*bounds)]
-    return outcomes, dates.unsaved(), os.getpid(), renderer.sent()
-
-
-def _render_and_write(
+def render_and_write(
     renderer: Renderer, out_dir: Path, spec: PageSpec, previous: Container[str] | None = None,
     *, local: bool = False,
 ) -> Outcome:
