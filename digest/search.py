@@ -54,7 +54,7 @@ from digest.search_write import (
 from digest.write import read_manifest, write_file
 
 FORMAT = 3
-CHUNK = 256
+CHUNK = 64
 OVERLAY = 6  # most chunks answering for themselves; a site of more has a base
 
 
