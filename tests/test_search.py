@@ -485,3 +485,34 @@ def test_the_dev_server_mends_an_index_whose_cache_was_lost(site: Path) -> None:
     assert len(lines) == 1 and lines[0].startswith("rebuilt "), lines
     assert titles(preview, "kingfishers") == ["The chip war widens"]
     assert tree(preview / DATA) == clean_index(site, drafts=True)
+
+
+def test_the_bases_stems_list_the_words_of_every_chunk_it_holds(
+        site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A query word also finds the words that share its stem: the base must list, for each
+    # stem, the words of all its chunks, as the chunks' own files list them without a base.
+    from digest.search_chunk import BUCKETS
+
+    def stems(root: Path) -> dict[str, list[str]]:
+        meta = load(root, "meta.json")
+        assert isinstance(meta, dict)
+        found: dict[str, set[str]] = {}
+        for name in ([f"base/{b}.json" for b in range(BUCKETS)] if meta["base"] else [
+                f"{c}/{b}.json" for c in range(meta["chunks"]) for b in range(BUCKETS)]):
+            bucket = load(root, name)
+            assert isinstance(bucket, dict) and list(bucket) == ["t", "s"]  # as search.js reads
+            for stem, words in bucket["s"].items():
+                found.setdefault(stem, set()).update(words)
+        return {stem: sorted(words) for stem, words in found.items()}
+
+    monkeypatch.setattr(search, "CHUNK", 1)
+    monkeypatch.setattr(search, "OVERLAY", 100)
+    alone = copy_site("basic", tmp_path / "alone")
+    config = alone / "site.yaml"
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    build_site(alone)
+    monkeypatch.setattr(search, "OVERLAY", 2)
+    build_site(site)
+    assert load(site, "meta.json")["base"] and not load(alone, "meta.json")["base"]  # type: ignore[index]
+    assert stems(site) == stems(alone)
+    assert "crossings" in stems(site)["cross"]
