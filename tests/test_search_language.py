@@ -211,3 +211,32 @@ def test_the_compiled_stemmers_give_the_pinned_releases_stems() -> None:
         assert type(compiled).__module__ == "Stemmer", algorithm
         wrong = [w for w in words if compiled.stemWord(w) != pure.stemWord(w)]
         assert wrong == [], (algorithm, wrong[:10])
+
+
+def test_a_compound_counts_as_its_parts_written_beside_it() -> None:
+    # In a chunk that also holds an English article (before it) and a regional German one:
+    # the index is the one it would be had each compound's parts been written beside it.
+    import dataclasses
+
+    from digest.search_chunk import Analysis, buckets_of
+
+    def analysis(lang: str, body: dict[str, int], stems: dict[str, str]) -> Analysis:
+        return Analysis(lang, ({}, {}, {}, {}, body), (0, 0, 0, 0, sum(body.values())), stems,
+                        ("", "", ""))
+
+    english = analysis("en", {"cats": 1}, {"cats": "cat"})
+    plain = analysis("de", {"stadt": 1, "museum": 1, "eisenbahn": 1, "brucke": 1, "der": 1},
+                     {"brucke": "bruck"})
+    compounds = {"stadtmuseum": 2, "eisenbahnbrucken": 1, "derstadt": 1, "museum": 1}
+    # Brücken is known by its stem (Brücke's); "der" is a stop word: Derstadt stays whole.
+    split = analysis("de-AT", compounds, {})
+    parts = {**compounds, "stadt": 2, "museum": 3, "eisenbahn": 1, "brucken": 1}
+    written = Analysis("en", ({}, {}, {}, {}, parts), split.lengths, {"brucken": "bruck"},
+                       split.text)
+    expected = buckets_of([english, dataclasses.replace(plain, lang="en"), written])
+    assert buckets_of([english, plain, split]) == expected
+    # A chunk of regional German only.
+    swiss = dataclasses.replace(plain, lang="de-CH")
+    assert buckets_of([swiss, split]) == buckets_of([dataclasses.replace(plain, lang="en"),
+                                                     written])
+    assert [b["s"]["bruck"] for b in expected if "bruck" in b["s"]] == [["brucke", "brucken"]]
