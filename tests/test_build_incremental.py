@@ -839,3 +839,20 @@ def test_featured_and_order_edited_together_reorder_the_edition(tmp_path: Path) 
     assert report.problems == () and "plan" not in report.timings
     assert edition.read_text().index("Central banks") < edition.read_text().index("Energy prices")
     assert _equals_clean_build(site, tmp_path)
+
+
+def test_only_edited_articles_count_towards_the_limit_of_an_incremental_build(
+    tmp_path: Path,
+) -> None:
+    # Beyond _MAX_CHANGED edited files the complete build runs: the site's other articles,
+    # unchanged, do not count.
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    articles = site / "content/articles"
+    with mock.patch.object(incremental, "_MAX_CHANGED", 1):
+        apply(site, ("title", 2, 1))
+        assert "plan" not in build_site(site).timings
+        apply(site, ("title", 0, 2))
+        apply(site, ("title", 1, 3))
+        assert "plan" in build_site(site).timings
+    assert (articles / ARTICLES[0]).exists() and _equals_clean_build(site, tmp_path)
