@@ -201,13 +201,14 @@ def kill_at(args: list[str], site: Path, delay: float) -> tuple[bool, list[str],
         pass
     children = {pid: _cmdline(pid) for pid in _children(proc.pid)}
     proc.send_signal(signal.SIGKILL)
-    proc.communicate()
+    proc.wait()  # not its output: a child left alive would hold the pipe open forever
     give_up = time.monotonic() + 3  # time for children to notice their parent is gone
     while any(_alive(pid) for pid in children) and time.monotonic() < give_up:
         time.sleep(0.1)
     alive = [f"{pid} {cmd}" for pid, cmd in children.items() if _alive(pid)]
     with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, signal.SIGKILL)  # tidy up whatever it left
+    proc.communicate(timeout=30)
     return True, alive, delay
 
 
