@@ -516,3 +516,19 @@ def test_the_bases_stems_list_the_words_of_every_chunk_it_holds(
     assert load(site, "meta.json")["base"] and not load(alone, "meta.json")["base"]  # type: ignore[index]
     assert stems(site) == stems(alone)
     assert "crossings" in stems(site)["cross"]
+
+
+def test_a_site_that_shrinks_below_the_base_finds_every_word_in_its_chunks(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The newest story deleted: 7 chunks, no more base; the others did not change, and now
+    # answer for their words with their own files.
+    monkeypatch.setattr(search, "CHUNK", 1)
+    monkeypatch.setattr(search, "OVERLAY", 7)
+    build_site(site)
+    assert load(site, "meta.json")["base"] == list(range(8))  # type: ignore[index]
+    (site / "content/articles/guardian/2025-10-02-rail-strike.md").unlink()
+    build_site(site)
+    assert load(site, "meta.json")["base"] == []  # type: ignore[index]
+    assert titles(site, "chip") == ["The chip war widens"]
+    assert titles(site, "crossings") == ["Belarus closes border crossings"]
+    assert tree(site / DATA) == clean_index(site)
