@@ -532,3 +532,20 @@ def test_a_site_that_shrinks_below_the_base_finds_every_word_in_its_chunks(
     assert titles(site, "chip") == ["The chip war widens"]
     assert titles(site, "crossings") == ["Belarus closes border crossings"]
     assert tree(site / DATA) == clean_index(site)
+
+
+def test_an_edit_that_takes_a_two_article_chunk_out_of_the_base_rewrites_meta_json(
+        site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The edited article's chunk is made again from the cache with its neighbour: the filters
+    # cannot have changed, and meta.json changes only its list of the base's chunks.
+    monkeypatch.setattr(search, "CHUNK", 2)
+    monkeypatch.setattr(search, "OVERLAY", 2)
+    build_site(site)
+    meta = load(site, "meta.json")
+    assert isinstance(meta, dict) and meta["base"] == [0, 1, 2, 3]
+    path = site / "content/articles/economist/2025-09-30-ports.md"  # the oldest: chunk 0
+    path.write_text(path.read_text() + "\nCormorants.\n")
+    report = build_site(site)
+    assert "plan" not in report.timings and "/search/data/meta.json" in report.changed_urls
+    assert load(site, "meta.json") == {**meta, "base": [1, 2, 3]}
+    assert titles(site, "cormorants") == ["Ports get busier"]
