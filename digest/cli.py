@@ -132,6 +132,11 @@ def init(directory: Path, force: bool) -> None:
             click.echo(f"created {path}")
         for path in report.kept:
             click.echo(f"kept {path} (already there)")
+        if report.to_ignore:
+            click.echo(f"\n{directory / '.gitignore'} is yours and was left as it is; to keep "
+                       "what digest makes out of git, add these lines to it:")
+            for line in report.to_ignore:
+                click.echo(f"  {line}")
         click.echo(f"\nNext: cd {directory} && digest serve")
         return 0
 

@@ -3,6 +3,9 @@
 The files come from the `skeleton/` folder shipped with the package. Nothing that
 exists is ever overwritten. A folder holding anything but dot-files (`.git`) is refused
 unless `force` is given; then the files it lacks are added and the others are kept.
+
+A `.gitignore` keeps what digest makes out of the site's repository. A site that has one
+already (a new repository often does) keeps it as it is, and is told the lines it lacks.
 """
 
 from __future__ import annotations
@@ -16,6 +19,12 @@ from digest.errors import DigestError
 
 # Folders every site has, created even when the skeleton puts no file in them.
 _FOLDERS = (PurePosixPath("content/inbox"), PurePosixPath("content/articles"))
+# What digest makes beside the sources: the site, the e-mail editions, the build's cache,
+# its bookkeeping and a build's writing note. Written here rather than shipped as a file:
+# a .gitignore inside the package would apply to the package's own folder.
+IGNORED = ("_site/", "_email/", ".digest-cache/", ".digest-output-*.json", ".digest-writing-*")
+_GITIGNORE = ("# What digest makes: the built site, e-mail editions, its cache and notes\n"
+              + "".join(f"{line}\n" for line in IGNORED))
 
 
 def _skeleton_files() -> list[tuple[PurePosixPath, bytes]]:
@@ -41,6 +50,8 @@ def _skeleton_files() -> list[tuple[PurePosixPath, bytes]]:
 class InitReport:
     created: tuple[Path, ...]  # files and empty folders, in the order made
     kept: tuple[Path, ...]  # skeleton files that were there already (with force)
+    # The lines of IGNORED a .gitignore that was there already lacks (it is not changed).
+    to_ignore: tuple[str, ...] = ()
 
 
 def init_site(target: Path, *, force: bool = False) -> InitReport:
@@ -80,10 +91,20 @@ def init_site(target: Path, *, force: bool = False) -> InitReport:
                 path.mkdir(parents=True)
                 if not any(p.parent == path for p in created):
                     created.append(path)
+        ignore = target / ".gitignore"
+        to_ignore: tuple[str, ...] = ()
+        if ignore.exists():
+            lines = set(ignore.read_text(encoding="utf-8", errors="replace").split())
+            to_ignore = tuple(line for line in IGNORED if line not in lines
+                              and line.rstrip("/") not in lines)
+        else:
+            with ignore.open("x", encoding="utf-8") as handle:
+                handle.write(_GITIGNORE)
+            created.append(ignore)
     except FileExistsError as exc:  # pragma: no cover - a race with another process
         raise DigestError.at(exc.filename or target, "already exists") from None
     except OSError as exc:
         raise DigestError.at(
             exc.filename or target, f"cannot create: {exc.strerror or exc}"
         ) from None
-    return InitReport(tuple(created), kept)
+    return InitReport(tuple(created), kept, to_ignore)

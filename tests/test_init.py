@@ -68,7 +68,7 @@ def test_force_adds_what_is_missing_and_keeps_every_file(tmp_path: Path) -> None
     assert len(list((tmp_path / "content" / "inbox").iterdir())) == 1
     # Again: everything is there now, so nothing is made and every file is kept.
     again = init_site(tmp_path, force=True)
-    made = sum(path.is_file() for path in report.created)
+    made = sum(path.is_file() and path.name != ".gitignore" for path in report.created)
     assert again.created == () and len(again.kept) == len(report.kept) + made
     assert _snapshot(tmp_path) == after
 
@@ -137,6 +137,43 @@ def test_init_twice_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(DigestError):
         init_site(target)
     assert _snapshot(target) == before
+
+
+def test_a_new_site_keeps_what_digest_makes_out_of_git(tmp_path: Path) -> None:
+    import subprocess
+
+    site = tmp_path / "site"
+    site.mkdir()
+    subprocess.run(["git", "init", "-q", str(site)], check=True)
+    assert site / ".gitignore" in init_site(site).created
+    runner = CliRunner()
+    for command in ("normalize", "build"):  # _site/, .digest-cache/, the bookkeeping
+        result = runner.invoke(main, [command, "--site", str(site)], prog_name="digest")
+        assert result.exit_code == 0, result.output
+    (site / "_email" / "2025-10-06").mkdir(parents=True)
+    (site / "_email" / "2025-10-06" / "email.html").write_text("<p>x</p>")
+    status = subprocess.run(["git", "-C", str(site), "status", "--porcelain",
+                             "--untracked-files=all"], check=True, capture_output=True,
+                            text=True).stdout
+    untracked = sorted(line[3:] for line in status.splitlines())
+    assert untracked and all(path.startswith((".github/", "content/", ".gitignore",
+                                              "README.md", "site.yaml"))
+                             for path in untracked), untracked
+
+
+def test_a_gitignore_already_there_is_kept_and_what_it_lacks_is_said(tmp_path: Path) -> None:
+    (tmp_path / ".gitignore").write_text("__pycache__/\n_site\n", encoding="utf-8")
+    report = init_site(tmp_path)
+    assert (tmp_path / ".gitignore").read_text(encoding="utf-8") == "__pycache__/\n_site\n"
+    assert tmp_path / ".gitignore" not in report.created
+    assert report.to_ignore == ("_email/", ".digest-cache/", ".digest-output-*.json",
+                                ".digest-writing-*")
+    said = CliRunner().invoke(main, ["init", str(tmp_path / "again"), "--force"]).output
+    assert "add these lines" not in said  # a .gitignore of its own: nothing to say
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / ".gitignore").write_text("*.log\n", encoding="utf-8")
+    said = CliRunner().invoke(main, ["init", str(tmp_path / "other")]).output
+    assert "add these lines to it:\n  _site/\n  _email/\n" in said
 
 
 def test_init_refuses_a_file(tmp_path: Path) -> None:
