@@ -89,8 +89,8 @@ def save_snapshot(
         readers[("body", e.article.source)] = full[i]
         readers[("summary", e.article.source)] = summary[i]
     of_edition: dict[str, list[int]] = {ed.key: [] for ed in catalog.editions}
-    for key_ in of_edition:
-        readers[("edition", key_)] = of_edition[key_]
+    for edition_key, pages_of in of_edition.items():
+        readers[("edition", edition_key)] = pages_of
     for n, items in enumerate(reads):
         for item in items:
             of_item = readers.get(item)
