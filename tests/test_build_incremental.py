@@ -249,6 +249,11 @@ def test_edits_that_keep_the_structure_skip_collecting_and_planning(tmp_path: Pa
     assert _equals_clean_build(site, tmp_path)
 
 
+def _use_default_theme(site: Path) -> None:
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+
+
 def _set_key(path: Path, key: str, value: str | None) -> None:
     head, _, body = path.read_text().partition("\n---\n")
     head = "\n".join(line for line in head.splitlines() if not line.startswith(f"{key}:"))
@@ -357,8 +362,7 @@ def test_a_group_count_change_rerenders_its_other_pages(tmp_path: Path) -> None:
     # Page 1 of a publication shows how many articles it has, even when the article that
     # went away was listed on page 2.
     site = copy_site("basic", tmp_path)
-    config = site / "site.yaml"
-    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    _use_default_theme(site)
     folder = site / "content/articles/guardian"
     for day in (1, 2, 3):
         (folder / f"2025-09-0{day}-old-{day}.md").write_text(
@@ -379,8 +383,7 @@ def test_an_article_added_under_a_tag_renders_what_shows_the_tag_count_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, counts_shown: bool
 ) -> None:
     site = copy_site("basic", tmp_path)
-    config = site / "site.yaml"
-    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    _use_default_theme(site)
     if counts_shown:  # a site's card that shows each tag's count
         card = site / "templates/partials/article_card.html"
         card.parent.mkdir(parents=True, exist_ok=True)
@@ -479,8 +482,7 @@ def test_an_edit_in_a_new_process_reuses_the_date_labels_of_earlier_builds(
     from digest import dates, render
 
     site = copy_site("basic", tmp_path)
-    config = site / "site.yaml"
-    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    _use_default_theme(site)
     with monkeypatch.context() as workers:
         workers.setattr(render, "_PARALLEL_MIN", 1)  # the labels come from forked workers
         workers.setattr(dates, "_known", {})
@@ -578,12 +580,6 @@ def test_each_site_yaml_key_alone_builds_the_same_site_as_a_clean_build(
     assert _equals_clean_build(site, tmp_path)
 
 
-def _set_status(path: Path, status: str | None) -> None:
-    head, _, body = path.read_text().partition("\n---\n")
-    head = "\n".join(line for line in head.splitlines() if not line.startswith("status:"))
-    path.write_text(head + (f"\nstatus: {status}" if status else "") + "\n---\n" + body)
-
-
 @pytest.mark.parametrize("new_process", [False, True], ids=["same-session", "new-process"])
 def test_publishing_and_unpublishing_a_draft_equals_a_clean_build(
     tmp_path: Path, new_process: bool
@@ -594,7 +590,7 @@ def test_publishing_and_unpublishing_a_draft_equals_a_clean_build(
     build_site(site)
     for step, (path, status) in enumerate(
             [(draft, "published"), (draft, "draft"), (chips, "draft"), (chips, None)]):
-        _set_status(path, status)
+        _set_key(path, "status", status)
         if new_process:
             _new_process()
         changed = None if new_process else frozenset({path})
@@ -610,8 +606,7 @@ def test_an_excerpt_edit_rerenders_the_lists_that_show_it(tmp_path: Path) -> Non
     # The first paragraph is the excerpt the lists show; the new one has as many words,
     # so the reading time, the title and the placement are all unchanged.
     site = copy_site("basic", tmp_path)
-    config = site / "site.yaml"
-    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    _use_default_theme(site)
     build_site(site)
     path = site / "content/articles" / ARTICLES[2]
     path.write_text(path.read_text().replace("Export controls now cover more tools.",
@@ -733,8 +728,7 @@ def test_a_reorder_renders_again_the_archive_that_names_the_editions_publication
 ) -> None:
     # The archive shows each edition's publications in its order, not its articles.
     site = copy_site("basic", tmp_path)
-    config = site / "site.yaml"
-    config.write_text(config.read_text().replace("theme: plain", "theme: default"))
+    _use_default_theme(site)
     build_site(site)
     archive = site / "_site/archive/index.html"
     assert "The Guardian · The Economist</span>" in archive.read_text()
