@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from digest.aside import aside
 from digest.build_inputs import scan_inputs
 from digest.build_state import BuildState, ItemTable, item_numbers
+from digest.cache import BuildCache
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import plain_static, publish
@@ -187,6 +189,7 @@ def _build(
         prepare_output(out)
         previous = read_manifest(out)
     resume_collector()
+    searching: Callable[[], _Static] | None = None
     if serving:
         # The reload need not wait for the search index nor for the cache's records: the
         # dev server runs `pending` right after it, before its next build. Until then
@@ -194,12 +197,21 @@ def _build(
         from digest.search import SUBDIR
 
         searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
+    elif not state.pages or jobs < 2:
+        # A first build: before the pages, so that its forked workers copy a smaller heap
+        # and what it held is freed before the render workers are forked
+        # (digest.render_pool).
+        searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
     else:
-        # Before the pages: its forked workers copy a smaller heap, and what it held is
-        # freed before the render workers are forked (digest.render_pool).
-        searched = _search(config, catalog, state, previous, jobs, stage)
+        # A build after another renders few pages: the index is written beside them.
+        cache = state.cache
+        searching = aside(lambda: _search(config, catalog, state, cache.in_child(), previous,
+                                          jobs, stage))
     rendered = _render(site_plan, catalog, config, theme, state, jobs, progress, previous,
                        stage)
+    if searching is not None:
+        with stage("search"):
+            searched = searching()
     with stage("static"):
         static = _static(config, theme, site_plan, inputs.site_files)
     pages_files = {*rendered.files, *static.files}
@@ -218,7 +230,7 @@ def _build(
 
     def pending() -> tuple[Problem, ...]:
         with writing(out):
-            later = _search(config, catalog, state, previous, jobs, stage)
+            later = _search(config, catalog, state, state.cache, previous, jobs, stage)
         with stage("write"):
             finish_output(out, pages_files | later.files, read_manifest(out))
         remember((*problems, *later.problems))
@@ -345,9 +357,12 @@ def _static(config: SiteConfig, theme: Theme, site_plan: Plan,
 
 
 def _search(
-    config: SiteConfig, catalog: Catalog, state: BuildState, previous: set[str],
-    jobs: int, stage: Callable[[str], contextlib.AbstractContextManager[None]],
+    config: SiteConfig, catalog: Catalog, state: BuildState, cache: BuildCache,
+    previous: set[str], jobs: int,
+    stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> _Static:
+    """Write the search index, keeping its records in `cache` (the state's, or a forked
+    child's own connection to it)."""
     if not config.search:
         return _Static(set(), set(), ())
     from digest.search import index_site
@@ -356,11 +371,11 @@ def _search(
         # The index holds the articles' addresses, which come from site.yaml rather than
         # from the articles its chunks are keyed on: other permalinks, a new index.
         links = repr(sorted(config.permalinks.items()))
-        if state.cache.info("search_permalinks") != links:
-            state.cache.set_blob("search", None)
-            state.cache.set_info("search_permalinks", links)
+        if cache.info("search_permalinks") != links:
+            cache.set_blob("search", None)
+            cache.set_info("search_permalinks", links)
         files, written, problem = index_site(
-            config.output_dir, catalog.entries, state.bodies(config), state.cache,
+            config.output_dir, catalog.entries, state.bodies(config), cache,
             previous, jobs, language=config.language)
     return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())
 

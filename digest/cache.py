@@ -124,6 +124,15 @@ class BuildCache:
                         Path(str(path) + suffix).unlink(missing_ok=True)
         return None
 
+    def in_child(self) -> BuildCache:
+        """This cache for a forked child (digest.aside): connections of its own. The
+        parent's stay open and unused here: closing a copy could end the parent's locks."""
+        child = BuildCache(None, self.key)
+        if self._path is not None and self._db is not None:
+            child._path = self._path
+            child._db = self._open(self._path, self.key)
+        return child
+
     @property
     def holds_bodies(self) -> bool:
         """Whether pages can read article bodies from here (an open database)."""
