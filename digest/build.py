@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from digest.aside import aside
+from digest.aside import Aside
 from digest.build_inputs import scan_inputs
 from digest.build_state import BuildState, ItemTable, item_numbers
 from digest.cache import BuildCache
@@ -46,6 +46,7 @@ from digest.write import (
 if TYPE_CHECKING:
     from digest.collect import Catalog
     from digest.plan import Plan
+    from digest.render import Renderer
     from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
@@ -184,34 +185,37 @@ def _build(
     with stage("collect"):
         catalog = collect(loaded.articles, config,
                           shown=shown_statuses(drafts=drafts, serving=serving))
-    with stage("plan"):
-        site_plan = plan(catalog, config, inputs.salt)
+    from digest.render import Renderer
+
+    with stage("write"):
         prepare_output(out)
         previous = read_manifest(out)
+    renderer = Renderer(catalog, config, theme, state.bodies(config))
+    items = ItemTable(state.items(), renderer.value)
+    cache = state.cache
+    # What changed and the search index are found beside the pages when a build follows
+    # another (digest.aside); a first build indexes before its pages, so that its forked
+    # render workers copy a smaller heap. Serving, the index is left to `pending`.
+    beside = Aside([items.changed, lambda: _search(config, catalog, state, cache.in_child(),
+                                                   previous, jobs, stage)],
+                   fork=jobs > 1 and not serving and bool(state.pages))
+    with stage("plan"):
+        site_plan = plan(catalog, config, inputs.salt)
     resume_collector()
-    searching: Callable[[], _Static] | None = None
     if serving:
-        # The reload need not wait for the search index nor for the cache's records: the
-        # dev server runs `pending` right after it, before its next build. Until then
-        # the index files of the last build stay.
         from digest.search import SUBDIR
 
         searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
-    elif not state.pages or jobs < 2:
-        # A first build: before the pages, so that its forked workers copy a smaller heap
-        # and what it held is freed before the render workers are forked
-        # (digest.render_pool).
-        searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
-    else:
-        # A build after another renders few pages: the index is written beside them.
-        cache = state.cache
-        searching = aside(lambda: _search(config, catalog, state, cache.in_child(), previous,
-                                          jobs, stage))
-    rendered = _render(site_plan, catalog, config, theme, state, jobs, progress, previous,
+    elif not beside.forked:
+        searched = _search(config, catalog, state, cache, previous, jobs, stage)
+    with stage("plan"):
+        items.note_changed(beside.result(0))
+    rendered = _render(site_plan, renderer, items, config, state, jobs, progress, previous,
                        stage)
-    if searching is not None:
+    if beside.forked:
         with stage("search"):
-            searched = searching()
+            searched = beside.result(1)
+    beside.close()
     with stage("static"):
         static = _static(config, theme, site_plan, inputs.site_files)
     pages_files = {*rendered.files, *static.files}
@@ -278,19 +282,17 @@ class _Rendered:
 
 
 def _render(
-    site_plan: Plan, catalog: Catalog, config: SiteConfig, theme: Theme, state: BuildState,
-    jobs: int, progress: bool, previous: set[str],
+    site_plan: Plan, renderer: Renderer, items: ItemTable, config: SiteConfig,
+    state: BuildState, jobs: int, progress: bool, previous: set[str],
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> _Rendered:
     """Render and write the stale pages: new, moved, or having read what changed."""
     from digest import dates
-    from digest.render import Renderer, page_problems, progress_bar, render_all
+    from digest.render import page_problems, progress_bar, render_all
 
     out = config.output_dir
-    renderer = Renderer(catalog, config, theme, state.bodies(config))
     with stage("plan"):
         before = state.pages
-        items = ItemTable(state.items(), renderer.value)
         changed_items = items.changed()
         folder = str(out)
         stale = [

@@ -150,12 +150,20 @@ class ItemTable:
         self.value = value  # now
         self.last = max((n for n, _ in known.values()), default=0)
         self.new: list[Item] = []
+        self._changed: set[int] | None = None
 
     def changed(self) -> set[int]:
         """The numbers of the known items whose value is another now."""
-        value = self.value
-        return {n for item, (n, before) in self.known.items()
-                if (now := value(item)) is None or now != before}
+        if self._changed is None:
+            value = self.value
+            self._changed = {n for item, (n, before) in self.known.items()
+                             if (now := value(item)) is None or now != before}
+        return self._changed
+
+    def note_changed(self, numbers: set[int]) -> None:
+        """What `changed` is, found by a forked child (digest.aside): the values it took
+        stay there, and only those of the items it names are taken here again."""
+        self._changed = numbers
 
     def number(self, item: Item) -> int:
         entry = self.known.get(item)
@@ -172,8 +180,11 @@ class ItemTable:
         """Cache rows of the items new since the table was read, and of those whose
         value changed; `known` holds the values now."""
         fresh = set(self.new)
+        changed = self._changed
         out = []
         for item, (n, before) in self.known.items():
+            if changed is not None and n not in changed and item not in fresh:
+                continue  # its value is the one stored
             now = self.value(item)
             if item in fresh or (now != before and now is not None):
                 self.known[item] = (n, now)

@@ -13,20 +13,39 @@ from pathlib import Path
 
 import pytest
 
-from digest.aside import aside
+from digest.aside import Aside
 from digest.cache import BuildCache
 
 
-def test_the_result_comes_from_the_child() -> None:
+def test_the_results_come_from_the_child_in_order() -> None:
     parent = os.getpid()
-    result = aside(lambda: (os.getpid(), [1, "two", {"three": 3}]))()
-    assert result[0] != parent
-    assert result[1] == [1, "two", {"three": 3}]
+    beside = Aside([lambda: (os.getpid(), [1, "two", {"three": 3}]), lambda: "x" * 300_000])
+    first = beside.result(0)
+    assert first[0] != parent
+    assert first[1] == [1, "two", {"three": 3}]
+    assert beside.result(1) == "x" * 300_000
+    assert beside.result(0) is first
 
 
-def test_without_fork_the_work_is_done_here() -> None:
+def test_a_later_result_can_be_asked_for_first() -> None:
+    beside = Aside([lambda: 1, lambda: 2, lambda: 3])
+    assert beside.result(2) == 3
+    assert [beside.result(0), beside.result(1)] == [1, 2]
+
+
+def test_without_fork_the_works_are_done_here_when_asked_for() -> None:
     parent = os.getpid()
-    assert aside(lambda: os.getpid(), fork=False)() == parent
+    done: list[int] = []
+    beside = Aside([lambda: done.append(1) or os.getpid(), lambda: done.append(2)], fork=False)
+    assert done == []
+    assert beside.result(0) == parent
+    assert done == [1]
+
+
+def test_closing_ends_a_child_whose_results_are_not_read() -> None:
+    beside = Aside([lambda: "y" * 1_000_000])
+    beside.close()
+    assert beside.result(0) == "y" * 1_000_000  # asked for after all: done here
 
 
 def test_a_child_that_fails_has_its_work_done_again_here() -> None:
@@ -37,7 +56,7 @@ def test_a_child_that_fails_has_its_work_done_again_here() -> None:
             raise RuntimeError("only in the child")
         return "done here"
 
-    assert aside(work)() == "done here"
+    assert Aside([work]).result(0) == "done here"
 
 
 def test_a_child_that_is_killed_has_its_work_done_again_here() -> None:
@@ -48,7 +67,8 @@ def test_a_child_that_is_killed_has_its_work_done_again_here() -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         return 7
 
-    assert aside(work)() == 7
+    beside = Aside([lambda: 6, work, lambda: 8])
+    assert [beside.result(0), beside.result(1), beside.result(2)] == [6, 7, 8]
 
 
 def test_a_bug_in_the_work_is_raised_in_the_parent() -> None:
@@ -56,7 +76,7 @@ def test_a_bug_in_the_work_is_raised_in_the_parent() -> None:
         raise ValueError("a bug")
 
     with pytest.raises(ValueError, match="a bug"):
-        aside(work)()
+        Aside([work]).result(0)
 
 
 def test_the_child_writes_the_cache_through_its_own_connection(tmp_path: Path) -> None:
@@ -68,7 +88,7 @@ def test_the_child_writes_the_cache_through_its_own_connection(tmp_path: Path) -
         child.set_info("from_child", "2")
         return child.info("before") == "1"
 
-    assert aside(work)()
+    assert Aside([work]).result(0)
     assert cache.info("from_child") == "2"
     cache.set_info("after", "3")  # the parent's connection still works
     assert BuildCache(tmp_path, "key").info("after") == "3"
@@ -78,14 +98,14 @@ def test_the_child_ends_with_its_parent(tmp_path: Path) -> None:
     marker = tmp_path / "child.pid"
     script = textwrap.dedent(f"""
         import os, time
-        from digest.aside import aside
+        from digest.aside import Aside
 
         def work():
             open({str(marker)!r}, "w").write(str(os.getpid()))
             time.sleep(60)
             return 1
 
-        aside(work)
+        Aside([work])
         time.sleep(60)
     """)
     parent = subprocess.Popen([sys.executable, "-c", script])
