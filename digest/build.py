@@ -30,7 +30,6 @@ from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import plain_static, publish
 from digest.load import Loaded, ReadOptions, load
-from digest.reads import Item
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
 from digest.write import (
@@ -399,11 +398,9 @@ def _remember(
     state.record_pages(rendered.rows, dropped)
     if not saved:
         return
-    every = {n: item for item, (n, _) in rendered.items.known.items()
-             if item[0] in ("summary", "body", "edition")}
     pages = state.pages
-    reads: list[list[Item]] = []
-    for spec in site_plan.pages:
-        row = pages.get(spec.url)
-        reads.append([every[n] for n in item_numbers(row[1]) if n in every] if row else [])
-    save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads)
+    no_reads = item_numbers(b"")
+    reads = [item_numbers(row[1]) if (row := pages.get(spec.url)) else no_reads
+             for spec in site_plan.pages]
+    save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads,
+                  {n: item for item, (n, _) in rendered.items.known.items()})

@@ -77,25 +77,28 @@ class Delta:
 
 def save_snapshot(
     cache: BuildCache, key: str, catalog: Catalog, pages: Sequence[PageSpec],
-    reads: Sequence[Iterable[Item]],
+    reads: Sequence[Iterable[int]], items: Mapping[int, Item],
 ) -> None:
-    """Record the structure of a complete build without problems; `reads[n]`: what page
-    n read (only its articles' summaries and bodies and its editions matter here)."""
+    """Record the structure of a complete build without problems; `reads[n]`: the numbers
+    of what page n read, `items`: the items those numbers stand for (only the articles'
+    summaries and bodies and the editions matter here)."""
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
-    # One lookup per item read (a complete build's pages read some 300,000 at 10k).
-    readers: dict[Item, list[int]] = {}
+    # One lookup per number read (a complete build's pages read some 300,000 at 10k).
+    of_item: dict[Item, list[int]] = {}
     for i, e in enumerate(catalog.entries):
-        readers[("body", e.article.source)] = full[i]
-        readers[("summary", e.article.source)] = summary[i]
+        of_item[("body", e.article.source)] = full[i]
+        of_item[("summary", e.article.source)] = summary[i]
     of_edition: dict[str, list[int]] = {ed.key: [] for ed in catalog.editions}
     for edition_key, pages_of in of_edition.items():
-        readers[("edition", edition_key)] = pages_of
-    for n, items in enumerate(reads):
-        for item in items:
-            of_item = readers.get(item)
-            if of_item is not None:
-                of_item.append(n)
+        of_item[("edition", edition_key)] = pages_of
+    readers = {number: found for number, item in items.items()
+               if (found := of_item.get(item)) is not None}
+    for n, numbers in enumerate(reads):
+        for number in numbers:
+            readers_of = readers.get(number)
+            if readers_of is not None:
+                readers_of.append(n)
     article_pages = [-1] * len(catalog.entries)
     for n, spec in enumerate(pages):
         if isinstance(spec.data, ArticlePage):
