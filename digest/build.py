@@ -5,9 +5,11 @@
 A page is stale when it is new, its fingerprint (its place in the site, digest.plan)
 changed, its file is gone, or something it read when it was last rendered (digest.reads)
 has another value now. An edit that moves no article skips collect and plan altogether
-(digest.incremental). What makes rebuilds cheap (loaded articles, what each page read,
-the compiled theme) is a `BuildState`: kept in this process for the dev server, and in
-the disposable cache next to the output for one-shot builds; `digest check` shares it.
+(digest.incremental). A complete build after another finds the changed items and writes
+the search index in a forked child while it plans and renders (digest.aside). What makes
+rebuilds cheap (loaded articles, what each page read, the compiled theme) is a
+`BuildState`: kept in this process for the dev server, and in the disposable cache next
+to the output for one-shot builds; `digest check` shares it.
 """
 
 from __future__ import annotations
@@ -154,6 +156,7 @@ def _build(
     from digest.collect import collect, shown_statuses
     from digest.incremental import replan
     from digest.plan import plan
+    from digest.render import Renderer
 
     with stage("theme"):
         theme = _theme(config, state, stamp, serving)
@@ -184,20 +187,17 @@ def _build(
     with stage("collect"):
         catalog = collect(loaded.articles, config,
                           shown=shown_statuses(drafts=drafts, serving=serving))
-    from digest.render import Renderer
-
     with stage("write"):
         prepare_output(out)
         previous = read_manifest(out)
     renderer = Renderer(catalog, config, theme, state.bodies(config))
     items = ItemTable(state.items(), renderer.value)
-    cache = state.cache
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
-    beside = Aside([items.changed, lambda: _search(config, catalog, state, cache.in_child(),
-                                                   previous, jobs, stage)],
-                   fork=jobs > 1 and not serving and bool(state.pages))
+    beside = Aside([items.changed, lambda: _search(
+        config, catalog, state, state.cache.in_child(), previous, jobs, stage)],
+        fork=jobs > 1 and not serving and bool(state.pages))
     with stage("plan"):
         site_plan = plan(catalog, config, inputs.salt)
     resume_collector()
@@ -206,7 +206,7 @@ def _build(
 
         searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
     elif not beside.forked:
-        searched = _search(config, catalog, state, cache, previous, jobs, stage)
+        searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
     with stage("plan"):
         items.note_changed(beside.result(0))
     rendered = _render(site_plan, renderer, items, config, state, jobs, progress, previous,
@@ -214,7 +214,6 @@ def _build(
     if beside.forked:
         with stage("search"):
             searched = beside.result(1)
-    beside.close()
     with stage("static"):
         static = _static(config, theme, site_plan, inputs.site_files)
     pages_files = {*rendered.files, *static.files}
@@ -362,8 +361,7 @@ def _search(
     previous: set[str], jobs: int,
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> _Static:
-    """Write the search index, keeping its records in `cache` (the state's, or a forked
-    child's own connection to it)."""
+    """Write the search index; its records go to `cache` (a forked child has its own)."""
     if not config.search:
         return _Static(set(), set(), ())
     from digest.search import index_site
