@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from digest.aside import Aside
 from digest.build_inputs import scan_inputs
 from digest.build_state import BuildState, ItemTable, item_numbers
 from digest.cache import BuildCache
@@ -153,6 +152,7 @@ def _build(
             pages, withheld = inputs.unchanged
             return BuildReport(0, pages, pages, (), timings, withheld=withheld)
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
+    from digest.aside import Aside
     from digest.collect import collect, shown_statuses
     from digest.incremental import replan
     from digest.plan import plan
