@@ -152,7 +152,6 @@ def _build(
             pages, withheld = inputs.unchanged
             return BuildReport(0, pages, pages, (), timings, withheld=withheld)
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
-    from digest.aside import Aside
     from digest.collect import collect, shown_statuses
     from digest.incremental import replan
     from digest.plan import plan
@@ -176,6 +175,8 @@ def _build(
             if not report.problems:
                 state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
             return report
+    from digest.aside import Aside
+
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     state.cache.drop_snapshot()
     with stage("load"):
