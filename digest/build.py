@@ -196,7 +196,7 @@ def _build(
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
-    beside = Aside([items.changed, lambda: _search(
+    beside = Aside([lambda: (items.changed(), _gone(out, state.pages)), lambda: _search(
         config, catalog, state, state.cache.in_child(), previous, jobs, stage)],
         fork=jobs > 1 and not serving and bool(state.pages))
     with stage("plan"):
@@ -209,9 +209,10 @@ def _build(
     elif not beside.forked:
         searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
     with stage("plan"):
-        items.note_changed(beside.result(0))
-    rendered = _render(site_plan, renderer, items, config, state, jobs, progress, previous,
-                       stage)
+        changed_items, gone = beside.result(0)
+        items.note_changed(changed_items)
+    rendered = _render(site_plan, renderer, items, gone, config, state, jobs, progress,
+                       previous, stage)
     if beside.forked:
         with stage("search"):
             searched = beside.result(1)
@@ -281,11 +282,12 @@ class _Rendered:
 
 
 def _render(
-    site_plan: Plan, renderer: Renderer, items: ItemTable, config: SiteConfig,
-    state: BuildState, jobs: int, progress: bool, previous: set[str],
+    site_plan: Plan, renderer: Renderer, items: ItemTable, gone: set[str],
+    config: SiteConfig, state: BuildState, jobs: int, progress: bool, previous: set[str],
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> _Rendered:
-    """Render and write the stale pages: new, moved, or having read what changed."""
+    """Render and write the stale pages: new, moved, gone from the output folder (`gone`),
+    or having read what changed."""
     from digest import dates
     from digest.render import page_problems, progress_bar, render_all
 
@@ -293,12 +295,11 @@ def _render(
     with stage("plan"):
         before = state.pages
         changed_items = items.changed()
-        folder = str(out)
         stale = [
             s for s in site_plan.pages
             if (row := before.get(s.url)) is None or row[0] != s.fingerprint
             or (changed_items and not changed_items.isdisjoint(item_numbers(row[1])))
-            or not os.path.exists(os.path.join(folder, output_file(s.url)))
+            or s.url in gone
         ]
     files = {output_file(s.url) for s in site_plan.pages}
     changed_urls: set[str] = set()
@@ -326,6 +327,12 @@ def _render(
     dates.save(state.cache)
     return _Rendered(files, written, changed_urls, rows, {url for url, _ in failed}, items,
                      tuple(page_problems(failed)))
+
+
+def _gone(out: Path, pages: dict[str, tuple[str, bytes]]) -> set[str]:
+    """The URLs of the pages rendered before whose files are missing now."""
+    folder = str(out)
+    return {url for url in pages if not os.path.exists(os.path.join(folder, output_file(url)))}
 
 
 @dataclass(frozen=True)

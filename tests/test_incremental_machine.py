@@ -227,8 +227,9 @@ class IncrementalBuilds(RuleBasedStateMachine):
         if new_process:
             BuildState.forget_all()
         hint = frozenset({self.changed}) if self.changed and self.steps % 2 == 0 else None
+        # A new `digest build` on two cores: a complete build forks (digest.aside).
         report = build_site(self.site, changed=hint) if not new_process else build_site(
-            self.site)
+            self.site, jobs=2)
         clean = self.work / f"clean{self.steps}"
         shutil.copytree(self.site, clean, ignore=shutil.ignore_patterns(
             "_site", ".digest-cache", ".digest-output-*"))
