@@ -132,6 +132,19 @@ class Catalog:
     # How many articles are kept off this site, by status (build's summary says so).
     withheld: tuple[tuple[Status, int], ...] = ()
 
+    # What the indexes stand for in page fingerprints (digest.plan), looked up once.
+    @cached_property
+    def sources(self) -> tuple[str, ...]:
+        """Each entry's article source, in the catalog's order."""
+        known = getattr(self.entries, "sources", None)  # an incremental build's entries
+        if known is not None:
+            return tuple(known)
+        return tuple([e.article.source for e in self.entries])
+
+    @cached_property
+    def edition_keys(self) -> tuple[str, ...]:
+        return tuple([e.key for e in self.editions])
+
 
 def collect(articles: Iterable[Article], config: SiteConfig, *, shown: frozenset[Status]
             ) -> Catalog:

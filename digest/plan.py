@@ -156,18 +156,19 @@ _INDEX_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
 def resolved(data: PageData, catalog: Catalog) -> dict[str, Any]:
     """The page's data with its catalog indexes replaced by what they point at."""
     out = dict(data.__dict__)
-    entries = catalog.entries
-    editions = catalog.editions
     for name, kind in _index_fields(type(data)):
         value = out[name]
+        if value is None:
+            continue
         if kind == "EntryIx":
-            out[name] = (None if value is None else entries[value].article.source
-                         if isinstance(value, int)
-                         else tuple(entries[i].article.source for i in value))
-        elif isinstance(value, int):
-            out[name] = editions[value].key if 0 <= value < len(editions) else None
-        elif value is not None:
-            out[name] = tuple(editions[i].key for i in value)
+            names = catalog.sources
+        else:
+            names = catalog.edition_keys
+            if isinstance(value, int) and not 0 <= value < len(names):
+                out[name] = None
+                continue
+        out[name] = (names[value] if isinstance(value, int)
+                     else tuple(map(names.__getitem__, value)))
     return out
 
 
