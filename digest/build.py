@@ -217,7 +217,10 @@ def _build(
         with stage("search"):
             searched = beside.result(1)
     with stage("static"):
-        static = _static(config, theme, site_plan, inputs.site_files)
+        # Only the files an article the site shows links to (digest.files).
+        linked = {f for e in catalog.entries for f in e.article.files}
+        static = _static(config, theme, site_plan,
+                         {k: v for k, v in inputs.site_files.items() if k in linked})
     pages_files = {*rendered.files, *static.files}
     with stage("write"):
         pruned = {"/" + rel.removesuffix("index.html")

@@ -24,7 +24,8 @@ UNSORTED = "Unsorted"  # the publication of articles that name none (check repor
 
 class Placement(NamedTuple):
     """Everything of an article that decides where it appears in the site and in which
-    order: collect groups and sorts by these fields only (as `Entry.where`), and an
+    order, and which files beside it are published with it: collect groups and sorts by
+    these fields only (as `Entry.where`), and an
     incremental build re-renders only the pages that read an edited article while every
     edited article keeps its placement (digest.incremental). A new field that places
     articles (an editorial order, rights per publication) is added here, and only here."""
@@ -37,12 +38,13 @@ class Placement(NamedTuple):
     status: Status  # the effective one: a hold ends with its review notes
     featured: bool
     order: int | None
+    files: tuple[str, ...]  # beside the articles, published with it (digest.files)
 
 
 def placement(article: Article) -> Placement:
     meta = article.meta
     return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
-                     meta.effective_status, meta.featured, meta.order)
+                     meta.effective_status, meta.featured, meta.order, article.files)
 
 
 # The placement fields that order an article within its edition's publication group and

@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from digest.errors import DigestError, Problem
+from digest.files import ARTICLES
 from digest.frontmatter import compose, mapping_items, suggest, to_python
 from digest.mail_config import Intro, MailConfig, parse_intro, parse_mail
 from digest.model import EditionPeriod
@@ -99,7 +100,7 @@ class SiteConfig:
 
     @property
     def articles_dir(self) -> Path:
-        return self.root / "content" / "articles"
+        return self.root / ARTICLES
 
     @property
     def output_dir(self) -> Path:

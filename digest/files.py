@@ -1,25 +1,31 @@
 """Files a site needs under their own names: images and other files beside the articles.
 
-Every file under `content/articles/` that is not an article (`.md`) is published at the
-same path under `/articles/`: `content/articles/guardian/images/map.png` is
-`/articles/guardian/images/map.png`. An article page is not in its file's folder, so a
-relative link in its body (`![](images/map.png)`) is rewritten to where that file is
-published, relative to the page. Theme and site `static/` files are the theme's business
-(digest.theme): CSS and JS under hashed names; other static files also under their own.
+A file under `content/articles/` that is not an article (`.md`) is published at the same
+path under `/articles/` (`content/articles/guardian/images/map.png` is
+`/articles/guardian/images/map.png`) when the body of an article the site shows links to
+it, as far as the article's rights let it show its body: the images of a held article, or
+of one shown as a headline, stay private like its text (`linked_files`). An article page
+is not in its file's folder, so a relative link in its body (`![](images/map.png)`) is
+rewritten to where that file is published, relative to the page. Theme and site `static/`
+files are the theme's business (digest.theme): CSS and JS under hashed names; other
+static files also under their own.
 """
 
 from __future__ import annotations
 
+import html
 import os
 import posixpath
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 from digest.errors import Problem, display_path
 from digest.urls import relative
 
 PREFIX = "articles/"  # where files beside the articles are published, in the output folder
+ARTICLES = "content/articles"  # the articles folder, site-relative (SiteConfig.articles_dir)
 _ASSET_SUFFIXES = (".css", ".js")  # copied only under their hashed names
 _LINK = re.compile(r'(?<![\w-])(href|src)="([^"#?]+)([^"]*)"')
 _NOT_RELATIVE = re.compile(r"^(?:[a-zA-Z][a-zA-Z0-9+.-]*:|/|\.?$)")
@@ -95,15 +101,37 @@ def link_files_from_page(body: str, source: str, articles_prefix: str, page_url:
 
     `source` is the article's site-relative path (`content/articles/guardian/x.md`),
     `articles_prefix` the site-relative path of the articles folder."""
-    folder = posixpath.dirname(source.removeprefix(articles_prefix.rstrip("/") + "/"))
+    folder = _folder(source, articles_prefix)
 
     def rewrite(match: re.Match[str]) -> str:
-        attr, path, rest = match[1], match[2], match[3]
-        if _NOT_RELATIVE.match(path):
+        target = _target(folder, match[2])
+        if target is None:
             return match[0]
-        target = posixpath.normpath(posixpath.join(folder, path))
-        if target.startswith("../") or target == ".." or target.endswith(".md"):
-            return match[0]  # outside the articles folder, or another article's file
-        return f'{attr}="{relative(page_url, "/" + PREFIX + target)}{rest}"'
+        return f'{match[1]}="{relative(page_url, "/" + PREFIX + target)}{match[3]}"'
 
     return _LINK.sub(rewrite, body)
+
+
+def linked_files(body: str, source: str, articles_prefix: str) -> tuple[str, ...]:
+    """The files beside the articles that relative links in an article body point at, as
+    output paths (`articles/guardian/images/map.png`): what the article publishes besides
+    its page, and only if its page is published."""
+    folder = _folder(source, articles_prefix)
+    found = {PREFIX + unquote(html.unescape(target)) for match in _LINK.finditer(body)
+             if (target := _target(folder, match[2])) is not None}
+    return tuple(sorted(found))
+
+
+def _folder(source: str, articles_prefix: str) -> str:
+    return posixpath.dirname(source.removeprefix(articles_prefix.rstrip("/") + "/"))
+
+
+def _target(folder: str, link: str) -> str | None:
+    """Where a link in an article body points, relative to the articles folder; None for
+    an address elsewhere, a path outside the folder or another article's file."""
+    if _NOT_RELATIVE.match(link):
+        return None
+    target = posixpath.normpath(posixpath.join(folder, link))
+    if target.startswith("../") or target == ".." or target.endswith(".md"):
+        return None
+    return target

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest.cache import Stamp
 from digest.errors import DigestError, Problem
+from digest.files import ARTICLES, linked_files
 from digest.frontmatter import parse_document
 from digest.markdown import render_markdown
 from digest.model import ArticleMeta, RightsMode
@@ -65,6 +66,8 @@ class Article:
     digest: str
     summary_digest: str
     rights: RightsMode = "full"  # how much of the text `body_html` and `excerpt` hold
+    # The files beside the articles its body links to (output paths): published with it.
+    files: tuple[str, ...] = ()
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickled without its body: the cache stores bodies apart (see row_of), and a
@@ -357,4 +360,4 @@ def make_article(source: str, meta: ArticleMeta, body: str, options: ReadOptions
     summary = hashlib.sha1(repr((source, meta, excerpt, minutes, mode)).encode()).hexdigest()
     full = hashlib.sha1((summary + body_html).encode()).hexdigest()
     return Article(source, meta, article_slug(stem), body_html, excerpt, minutes, full, summary,
-                   mode)
+                   mode, linked_files(body_html, source, ARTICLES))

@@ -93,3 +93,46 @@ def test_incremental_builds_copy_new_files_and_remove_deleted_ones(
     image.unlink()
     build_site(root, changed=frozenset({image}))
     assert not copied.exists() and not copied.parent.exists()
+
+
+def test_only_files_that_a_shown_article_links_to_are_published(
+    make_site: Callable[..., Path],
+) -> None:
+    held = ("---\ntitle: Held\npublication: The Harbour Courier\ndate: 2025-10-06\n"
+            "status: held\nreview: [the date is a guess]\n---\n\n![Held](held.png)\n")
+    headline = ("---\ntitle: Headline\npublication: The Harbour Courier\ndate: 2025-10-06\n"
+                "rights: headline\nurl: https://example.org/h\n---\n\n![Cut](cut.png)\n")
+    root = make_site(config=CONFIG, articles={
+        STORY: story("![Shown](shown%20here.png) [the report](report.pdf)"),
+        "harbour/2025-10-06-held.md": held,
+        "harbour/2025-10-06-headline.md": headline,
+    })
+    folder = root / "content/articles/harbour"
+    for name in ("shown here.png", "report.pdf", "held.png", "cut.png", "lonely.png"):
+        (folder / name).write_bytes(PNG + name.encode())
+    assert build_site(root).problems == ()
+    published = {p.name for p in (root / "_site/articles/harbour").iterdir()}
+    assert published == {"shown here.png", "report.pdf"}
+    # The dev server shows held articles, and their images with them, in its own folder.
+    preview = build_site(root, serving=True, drafts=True)
+    assert preview.problems == ()
+    out = load_config(root).output_dir
+    assert (out / "articles/harbour/held.png").exists()
+
+
+def test_an_edit_that_links_or_unlinks_a_file_publishes_or_removes_it(
+    make_site: Callable[..., Path],
+) -> None:
+    root = make_site(config=CONFIG, articles={STORY: story("Text.")})
+    article = root / "content/articles" / STORY
+    (root / "content/articles/harbour/quay.png").write_bytes(PNG)
+    copied = root / "_site/articles/harbour/quay.png"
+    build_site(root)
+    assert not copied.exists()
+    for hint in (None, frozenset({article})):  # a new `digest build`, then the dev server
+        article.write_text(story("Text. ![Quay](quay.png)"), encoding="utf-8")
+        build_site(root, changed=hint)
+        assert copied.read_bytes() == PNG
+        article.write_text(story("Text."), encoding="utf-8")
+        build_site(root, changed=hint)
+        assert not copied.exists()
