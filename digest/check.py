@@ -14,6 +14,7 @@ from digest.build_state import BuildState
 from digest.collect import collect
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import DigestError, Problem, display_path
+from digest.files import article_files
 from digest.link_sources import BadLink, LinkSources, PageSource, page_sources, report
 from digest.load import Loaded, ReadOptions, load
 from digest.plan import plan
@@ -93,7 +94,16 @@ def notes(config: SiteConfig, *, publish: bool = False) -> list[Problem]:
             line=config.key_lines.get("base_url"),
             hint="set `base_url:` to the site's full address, such as https://example.org/digest/",
         ))
-    found += publishing_notes(config, _load(config).articles)
+    articles = _load(config).articles
+    found += publishing_notes(config, articles)
+    linked = {f for a in articles if a.meta.effective_status == "published" for f in a.files}
+    for rel, path in sorted(article_files(config.articles_dir).items()):
+        if rel not in linked:
+            found.append(Problem(
+                display_path(path, config.root), "note: not published: no published article "
+                "links to it (in the text its rights let the site show)",
+                hint="link to it from an article (`![](name.png)`), or put it in static/ to "
+                "publish it on its own"))
     return found
 
 

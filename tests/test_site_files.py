@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_build_support import build_site
 
-from digest.check import check
+from digest.check import check, notes
 from digest.config import load_config
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
@@ -113,6 +113,9 @@ def test_only_files_that_a_shown_article_links_to_are_published(
     assert build_site(root).problems == ()
     published = {p.name for p in (root / "_site/articles/harbour").iterdir()}
     assert published == {"shown here.png", "report.pdf"}
+    kept = sorted(p.path.rsplit("/", 1)[-1] for p in notes(load_config(root))
+                  if "not published: no published article links to it" in p.message)
+    assert kept == ["cut.png", "held.png", "lonely.png"]
     # The dev server shows held articles, and their images with them, in its own folder.
     preview = build_site(root, serving=True, drafts=True)
     assert preview.problems == ()
