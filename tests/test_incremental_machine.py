@@ -173,6 +173,24 @@ class IncrementalBuilds(RuleBasedStateMachine):
                         f"tags: [t1]\n---\n\nNew *{n}*.\n")
         self.changed = path
 
+    @rule(n=st.integers(0, 99), image=st.sampled_from(["map.png", "../map.png", None]),
+          exists=st.booleans())
+    def image(self, n: int, image: str | None, exists: bool) -> None:
+        # Files beside the articles are published with the articles that link to them.
+        for folder in ("content/articles/guardian", "content/articles"):
+            picture = self.site / folder / "map.png"
+            if exists:
+                picture.write_bytes(b"\x89PNG " + folder.encode())
+            else:
+                picture.unlink(missing_ok=True)
+        if (path := self._pick(n)) is not None:
+            head, _, body = path.read_text().partition("\n---\n")
+            body = "\n".join(line for line in body.splitlines() if "![Map]" not in line)
+            if image is not None:
+                body += f"\n\n![Map]({image})\n"
+            path.write_text(head + "\n---\n" + body)
+            self.changed = None  # the pictures changed too: the server would rescan
+
     @rule(n=st.integers(0, 99))
     def delete(self, n: int) -> None:
         if len(_articles(self.site)) > 2 and (path := self._pick(n)) is not None:
