@@ -252,8 +252,9 @@ def publishing_notes(config: SiteConfig, articles: Iterable[Article]) -> list[Pr
                 if status == "draft" else "delete the file, or set another `status:`")))
         if article.rights != "full" and not meta.url and status != "rejected":
             shown = "an excerpt" if article.rights == "excerpt" else "a headline"
+            when = "published" if status == "published" else "to be published"
             found.append(Problem(
-                article.source, f"warning: published as {shown} with no `url` to link to "
+                article.source, f"warning: {when} as {shown} with no `url` to link to "
                 "the original", hint="add `url:` with the original's address"))
     known = {slugify(p): p for p in publications}
     for name, _ in policy.publications:

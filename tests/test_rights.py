@@ -176,6 +176,8 @@ def test_check_warns_about_risky_policies_and_lists_what_is_kept_back(
         articles={
             "a/nolink.md": story("Middle Paper", EXCERPTED, url=False),
             "a/draft.md": story("Middle Paper", ("drone",), extra="status: draft\n"),
+            "a/draftnolink.md": story("Middle Paper", ("drtwo", "drthree"), url=False,
+                                      extra="status: draft\n"),
             "a/gone.md": story("Middle Paper", ("rejone",), extra="status: rejected\n"),
             "a/held.md": story("Middle Paper", ("heldone",),
                                extra="status: held\nreview: [no date found]\n"),
@@ -188,6 +190,9 @@ def test_check_warns_about_risky_policies_and_lists_what_is_kept_back(
                             "with no `url`") for s in said)
     assert any(s.startswith("content/articles/a/draft.md: note: draft, not published")
                for s in said)
+    # Not published yet: the warning says so.
+    assert any(s.startswith("content/articles/a/draftnolink.md: warning: to be published as an "
+                            "excerpt with no `url`") for s in said)
     assert any(s.startswith("content/articles/a/gone.md: note: rejected, not published")
                for s in said)
     problems = [str(p) for p in check(load_config(site))]
