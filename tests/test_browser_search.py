@@ -7,7 +7,7 @@ import functools
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -205,3 +205,127 @@ def test_a_word_is_read_from_the_base_and_the_edited_chunks_not_from_every_chunk
         terms_files("museum")  # a story in the base and one in the edited chunk
         expect(page.locator(".search__title a")).to_have_text(
             ["Small museums thrive", "Die alte Brücke"])
+
+
+# A phrase's candidates are read best first, only as far as the results shown need: here
+# the best scoring stories hold both words but not the phrase, the next 25 hold it (all
+# scoring the same: the newest first), and the last hold the words apart again.
+_FILLER = " ".join(["Grey gulls circle the quay while the tide turns."] * 6)
+PHRASE_STORIES = {
+    **{f"en/2025-03-{n:02}-decoy.md": _article(
+        f"Lantern amber {n}", "The Courier", f"2025-03-{n:02}", "en",
+        "The lantern glows amber, and amber glows the lantern.") for n in range(1, 7)},
+    **{f"en/2025-01-{n:02}-door.md": _article(
+        f"Door note {n}", "The Courier", f"2025-01-{n:02}", "en",
+        "An amber lantern hangs by the door.") for n in range(1, 26)},
+    **{f"en/2024-12-{n:02}-quay.md": _article(
+        f"Quay note {n}", "The Courier", f"2024-12-{n:02}", "en",
+        f"{_FILLER} Amber light. {_FILLER} A lantern. {_FILLER}") for n in range(1, 21)},
+}
+PHRASE_FOUND = [f"Door note {n}" for n in range(25, 0, -1)]  # the exact answer, in order
+
+
+@pytest.fixture
+def phrase_site(make_site: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+                ) -> Callable[[dict[str, str]], AbstractContextManager[str]]:
+    """Builds and serves a site of the stories given, its search page's address."""
+    from digest import search, search_chunk
+
+    # One story a text file: reading a candidate's text is a request of its own.
+    monkeypatch.setattr(search, "TEXT_GROUP", 1)
+    monkeypatch.setattr(search_chunk, "TEXT_GROUP", 1)
+
+    @contextmanager
+    def served(articles: dict[str, str]) -> Iterator[str]:
+        root = make_site(config="title: Phrases\nlanguage: en\nsearch: true\n",
+                         articles=articles)
+        assert not build(load_config(root)).problems
+        with _served(root) as url:
+            yield url
+
+    return served
+
+
+def test_a_phrase_rare_among_the_best_candidates_finds_exactly_its_stories(
+        page: Page, phrase_site: Callable[[dict[str, str]], AbstractContextManager[str]]
+) -> None:
+    with phrase_site(PHRASE_STORIES) as phrase_url:
+        _finds_exactly_its_stories(page, phrase_url)
+
+
+def _finds_exactly_its_stories(page: Page, phrase_url: str) -> None:
+    # Ranked by the words alone, the decoys come first and the stories apart last.
+    ranked = titles_for(page, phrase_url, "amber lantern")
+    assert ranked[:6] == [f"Lantern amber {n}" for n in range(6, 0, -1)]
+    assert ranked[6:20] == PHRASE_FOUND[:14]
+    assert titles_for(page, phrase_url, '"amber lantern"') == PHRASE_FOUND[:20]
+    results = page.locator(".search__results")
+    expect(results).to_have_attribute("data-count", "exact", timeout=10_000)
+    expect(page.get_by_role("status")).to_have_text("25 stories found")
+    expect(page.get_by_role("status")).to_have_attribute("aria-busy", "false")
+    page.get_by_role("button", name="Load more results").click()
+    expect(page.locator(".search__result")).to_have_count(25)
+    assert page.locator(".search__title a").all_inner_texts() == PHRASE_FOUND
+    expect(page.get_by_role("button", name="Load more results")).to_be_hidden()
+
+
+# The best candidates hold the phrase and fill the first page; a few far below hold it too.
+LATE_STORIES = {
+    **{k: v for k, v in PHRASE_STORIES.items() if "decoy" not in k},
+    **{f"en/2024-11-{n:02}-late.md": _article(
+        f"Late note {n}", "The Courier", f"2024-11-{n:02}", "en",
+        f"{_FILLER} An amber lantern. {_FILLER}") for n in range(1, 4)},
+}
+LATE_FOUND = [*PHRASE_FOUND, "Late note 3", "Late note 2", "Late note 1"]
+
+
+def test_a_phrase_shows_its_first_results_before_the_count_is_known(
+        page: Page, phrase_site: Callable[[dict[str, str]], AbstractContextManager[str]]
+) -> None:
+    with phrase_site(LATE_STORIES) as phrase_url:
+        _count_comes_later(page, phrase_url)
+
+
+def _count_comes_later(page: Page, phrase_url: str) -> None:
+    # The text files read at low priority (for the count, once the results are shown) are
+    # held back; those the results need are not.
+    held: list[str] = []
+    asked: list[str] = []
+    holding = [True]
+    browser = page.context.new_cdp_session(page)
+
+    def paused(event: dict[str, Any]) -> None:
+        asked.append(event["request"]["url"])
+        if holding[0] and event["request"]["initialPriority"] in ("Low", "VeryLow"):
+            held.append(event["requestId"])
+        else:
+            browser.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+
+    browser.on("Fetch.requestPaused", paused)
+    browser.send("Fetch.enable", {"patterns": [{"urlPattern": "*/search/data/*/t*.gz"}]})
+    page.goto(f"{phrase_url}?q=%22amber%20lantern%22")
+    results = page.locator(".search__results")
+    status = page.get_by_role("status")
+    expect(results).to_have_attribute("data-state", "done", timeout=10_000)
+    assert page.locator(".search__title a").all_inner_texts() == PHRASE_FOUND[:20]
+    expect(results).to_have_attribute("data-count", "partial")
+    expect(results).to_have_attribute("aria-busy", "false")
+    expect(status).to_have_text("20+ stories found")
+    expect(status).to_have_attribute("aria-busy", "true")
+    assert held  # the count's reading waits
+    # Not every candidate's text was read for the first page.
+    assert len(set(asked)) < len(LATE_STORIES)
+    more = page.get_by_role("button", name="Load more results")
+    expect(more).to_be_visible()
+    # More results asked for before the count is known: the held files come, and the
+    # next results are those of the whole check.
+    holding[0] = False
+    more.click()
+    for request in held:
+        browser.send("Fetch.continueRequest", {"requestId": request})
+    expect(page.locator(".search__result")).to_have_count(28)
+    assert page.locator(".search__title a").all_inner_texts() == LATE_FOUND
+    expect(results).to_have_attribute("data-count", "exact")
+    expect(status).to_have_text("28 stories found")
+    expect(status).to_have_attribute("aria-busy", "false")
+    expect(more).to_be_hidden()

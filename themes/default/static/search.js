@@ -13,6 +13,7 @@
   const K1 = 1.2; // BM25: how soon more occurrences of a word stop adding to a score
   const EXACT = 1, STEMMED = 0.9, PREFIX = 0.5; // how much a term counts for a query word
   const PHRASE_CHECKS = 100; // candidates read to check a phrase, best first
+  const READS = 8; // text files at least on the way to check phrases (a browser reads 6 at once)
   const PASSAGE = 28; // words in a result's passage
 
   // ---- the index files (gzip, unless the server already unpacked them) ----
@@ -304,13 +305,13 @@
     return false;
   };
 
-  // Keeps the hits that pass the filters and hold every phrase, in order.
+  // The hits that pass the filters, in order, and a checker of the phrases (null without).
   async function narrow(index, meta, search, hits) {
     const { filters, parsed } = search;
     const active = filters.pub || filters.tag || filters.lang || filters.from || filters.to;
-    if (!active && !parsed.phrases.length) return hits;
+    if (!active && !parsed.phrases.length) return { hits, check: null };
     await Promise.all(Array.from(new Set(hits.map((h) => h.chunk)), (c) => index.loadDocs(c)));
-    let kept = hits.filter((hit) => {
+    const kept = hits.filter((hit) => {
       const doc = index.doc(hit);
       const date = doc.date;
       return (!filters.pub || doc.publication === filters.pub)
@@ -319,17 +320,99 @@
         && (!filters.from || (date && date.slice(0, filters.from.length) >= filters.from))
         && (!filters.to || (date && date.slice(0, filters.to.length) <= filters.to));
     });
-    if (parsed.phrases.length) {
-      kept = kept.slice(0, PHRASE_CHECKS);
-      const checked = await Promise.all(kept.map(async (hit) => {
-        const doc = index.doc(hit);
-        const terms = [doc.title, doc.publication, ...(await textOf(index, meta, hit))]
-          .map((part) => TEXT.termsOf(part));
-        return parsed.phrases.every((phrase) => terms.some((t) => contains(t, phrase)));
-      }));
-      kept = kept.filter((_, k) => checked[k]);
+    if (!parsed.phrases.length) return { hits: kept, check: null };
+    const check = phraseCheck(index, meta, parsed.phrases, kept.slice(0, PHRASE_CHECKS));
+    return { hits: check.passed, check };
+  }
+
+  // Checks the best candidates for the phrases in rank order, reading their stored text a
+  // few files at a time, and only as far as asked: the results shown first need their own
+  // candidates checked and no more; the count and the next results read on. `passed` grows
+  // in place, in rank order: the hits.
+  function phraseCheck(index, meta, phrases, candidates) {
+    const passed = [];
+    const known = []; // whether each candidate holds the phrases, once its text is read
+    let checked = 0; // candidates[0..checked) are known
+    let asked = 0; // candidates[0..asked) are known or being read
+    let reading = new Map(); // text file -> its candidates being read
+    let round = 0; // the answers of an older round (reads given up) are dropped
+    let failure = null;
+    let waiting = []; // those to wake when a read ends
+
+    const fileOf = (hit) => `${hit.chunk}/${Math.floor(hit.index / meta.textGroup)}`;
+    const holds = async (hit, signal) => {
+      const doc = index.doc(hit);
+      const terms = [doc.title, doc.publication, ...(await textOf(index, meta, hit, signal))]
+        .map((part) => TEXT.termsOf(part));
+      return phrases.every((phrase) => terms.some((t) => contains(t, phrase)));
+    };
+    function ask(k, signal) {
+      const file = fileOf(candidates[k]);
+      const mine = round;
+      reading.set(file, (reading.get(file) || 0) + 1);
+      holds(candidates[k], signal).then((held) => {
+        if (mine !== round) return;
+        known[k] = held;
+        for (; checked < asked && known[checked] !== undefined; checked += 1) {
+          if (known[checked]) passed.push(candidates[checked]);
+        }
+      }, (err) => {
+        if (mine === round && !failure) failure = err;
+      }).finally(() => {
+        if (mine === round) {
+          const left = reading.get(file) - 1;
+          if (left) reading.set(file, left);
+          else reading.delete(file);
+        }
+        const woken = waiting;
+        waiting = [];
+        woken.forEach((wake) => wake());
+      });
     }
-    return kept;
+    // Reads, keeping `files()` text files on the way (a candidate whose file is already on
+    // the way costs nothing), until `enough()` or every candidate is known.
+    async function until(enough, files, signal) {
+      while (checked < candidates.length && !enough()) {
+        if (signal && signal.aborted) throw new DOMException("given up", "AbortError");
+        if (failure) {
+          const err = failure;
+          failure = null;
+          round += 1;
+          asked = checked;
+          known.length = checked;
+          reading = new Map();
+          // A read for the count, given up for a newer search: asked for again.
+          if (err.name !== "AbortError" || (signal && signal.aborted)) throw err;
+          continue;
+        }
+        while (asked < candidates.length
+          && (reading.size < files() || reading.has(fileOf(candidates[asked])))) {
+          ask(asked, signal);
+          asked += 1;
+        }
+        await new Promise((wake) => waiting.push(wake));
+      }
+    }
+    // Whether the first `count` hits are known: every candidate that could come before or
+    // tie with the last of them is checked (ties are ordered by date).
+    const settled = (count) => checked >= candidates.length
+      || (passed.length >= count && candidates[checked].score < passed[count - 1].score);
+
+    return {
+      passed,
+      get done() {
+        return checked >= candidates.length;
+      },
+      // Reads enough to fill `count` results at the rate candidates have passed so far: a
+      // phrase most of them hold reads about `count` files, a rare one all of them at once
+      // (`stale`: whether the search is no longer wanted).
+      fill: (count, stale) => until(() => settled(count) || stale(), () => {
+        const rate = (passed.length + 1) / (checked + 1);
+        return Math.max(READS, Math.ceil(Math.max(count - passed.length, 0) / rate));
+      }),
+      // Reads the rest, a few files at a time (`signal`: at low priority, given up with it).
+      finish: (signal) => until(() => false, () => READS, signal),
+    };
   }
 
   // The hits in the order they are shown, with everything up to `count` ready to show.
@@ -530,11 +613,22 @@
     let shown = null; // the search whose results are on the page
     let timer = 0;
 
-    // For screen readers and tests: whether the results are being worked on, and how it went.
+    // For screen readers and tests: whether the results are being worked on, and how it went
+    // ("done" and "empty": the results shown are final).
     function state(value) {
       results.setAttribute("aria-busy", value === "loading" ? "true" : "false");
       if (value) results.dataset.state = value;
       else delete results.dataset.state;
+      if (value !== "done") counted(value === "empty" ? "exact" : null);
+    }
+
+    // Whether the count said is final ("exact"), or still being completed ("partial": a
+    // phrase's first results are shown before every candidate is checked). The status is
+    // busy meanwhile, so a screen reader says the count once it is known.
+    function counted(value) {
+      status.setAttribute("aria-busy", value === "partial" ? "true" : "false");
+      if (value) results.dataset.count = value;
+      else delete results.dataset.count;
     }
 
     function say(message, query) {
@@ -549,13 +643,15 @@
       }
     }
 
-    function countText(count) {
+    // `atLeast`: "20+ results", while the rest are still being checked.
+    function countText(count, atLeast) {
       let plural = "other";
       try {
-        plural = new Intl.PluralRules(LOCALE).select(count);
+        if (!atLeast) plural = new Intl.PluralRules(LOCALE).select(count);
       } catch (err) { /* no plural rules: "other" */ }
       const message = (plural === "one" && text.resultsOne) || text.resultsOther || "[COUNT]";
-      return message.split("[COUNT]").join(new Intl.NumberFormat(LOCALE).format(count));
+      const number = new Intl.NumberFormat(LOCALE).format(count) + (atLeast ? "+" : "");
+      return message.split("[COUNT]").join(number);
     }
 
     function failed(err) {
@@ -606,7 +702,7 @@
       }
       if (meta.childNodes.length) li.append(meta);
       // The passage follows when its text has come: the titles do not wait for it.
-      const passage = () => textOf(index, search.meta, hit, search.passages.signal).then((parts) => {
+      const passage = () => textOf(index, search.meta, hit, search.later.signal).then((parts) => {
         if (search.id !== latest) return; // its results are about to go
         const found = passageOf(parts, matches);
         if (!found || !found[0]) return;
@@ -632,16 +728,44 @@
       else results.append(...items);
       shown = search;
       search.shown = end;
-      more.hidden = end >= list.length;
-      if (list.length) say(countText(list.length));
-      else say(text.zeroResults || "", search.query);
       state(list.length ? "done" : "empty");
+      tell(search);
       // The passages' text is asked for once the titles are painted (twenty requests take
-      // the browser a few milliseconds to start), unless a newer search has begun.
+      // the browser a few milliseconds to start), unless a newer search has begun; so are
+      // the phrase's other candidates, for the count.
       requestAnimationFrame(() => setTimeout(() => {
-        if (search.id === latest) for (const [, passage] of made) passage();
+        if (search.id !== latest) return;
+        for (const [, passage] of made) passage();
+        if (search.check && !search.check.done) completeCount(search);
       }, 0));
       return items;
+    }
+
+    // The count and the "more" button of the results shown.
+    function tell(search) {
+      const exact = !search.check || search.check.done;
+      const total = search.hits.length;
+      more.hidden = exact && search.shown >= total;
+      if (!exact) say(countText(search.shown, true));
+      else if (total) say(countText(total));
+      else say(text.zeroResults || "", search.query);
+      if (total) counted(exact ? "exact" : "partial");
+    }
+
+    // Checks the rest of a phrase's candidates for the count, at low priority, giving up
+    // when a newer search starts (it aborts search.later).
+    function completeCount(search) {
+      if (search.counting) return; // "more" shows results again meanwhile
+      search.counting = true;
+      const { signal } = search.later;
+      search.check.finish(signal).then(() => {
+        if (search === shown && search.id === latest) tell(search);
+      }, (err) => {
+        if (err.name === "AbortError") return;
+        search.counting = false; // the next "more" tries again
+        if (window.console) console.warn("search: no count:", err);
+        if (search === shown && search.id === latest) counted("unknown");
+      });
     }
 
     function chosen() {
@@ -667,7 +791,7 @@
     async function run() {
       clearTimeout(timer);
       const id = ++latest;
-      if (shown) shown.passages.abort(); // the texts of results that are about to go
+      if (shown) shown.later.abort(); // what was read for results that are about to go
       const query = field.value.trim();
       const filters = chosen();
       remember(query, filters);
@@ -699,12 +823,14 @@
           return matchers.get(lang);
         };
         const search = {
-          id, query, filters, parsed, meta, hits: [], shown: 0, matcherOf: matcherFor,
-          passages: new AbortController(),
+          id, query, filters, parsed, meta, hits: [], check: null, shown: 0,
+          matcherOf: matcherFor,
+          later: new AbortController(), // what is read once shown: passages, the count
         };
         const found = parsed.units.length ? await find(index, meta, parsed) : [];
         if (id !== latest) return;
-        search.hits = await narrow(index, meta, search, found);
+        Object.assign(search, await narrow(index, meta, search, found));
+        if (search.check) await search.check.fill(PAGE, () => id !== latest);
         if (id !== latest) return;
         const list = await arrange(index, search, PAGE);
         if (id !== latest) return;
@@ -721,6 +847,8 @@
       if (!search) return;
       more.disabled = true;
       try {
+        if (search.check) await search.check.fill(search.shown + PAGE, () => search !== shown);
+        if (search !== shown) return;
         const list = await arrange(index, search, search.shown + PAGE);
         if (search !== shown) return;
         const items = await show(search, list, search.shown + PAGE);
