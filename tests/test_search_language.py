@@ -12,6 +12,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_build_support import build_site
 
 from digest.search_chunk import bucket_of
@@ -240,3 +242,50 @@ def test_a_compound_counts_as_its_parts_written_beside_it() -> None:
     assert buckets_of([swiss, split]) == buckets_of([dataclasses.replace(plain, lang="en"),
                                                      written])
     assert [b["s"]["bruck"] for b in expected if "bruck" in b["s"]] == [["brucke", "brucken"]]
+
+
+# For every window of consecutive terms of each text: does the page's quick phrase test
+# (phrasePattern on foldText) pass the text? It must, or a phrase the text holds is missed.
+PHRASE_SCRIPT = """
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+const require = createRequire(import.meta.url);
+const text = require(process.argv[1] + '/search-text.js');
+const missed = [];
+for (const s of JSON.parse(readFileSync(0, 'utf8'))) {
+  const terms = text.termsOf(s);
+  const folded = text.foldText(s);
+  for (let size = 2; size <= 3; size += 1) {
+    for (let at = 0; at + size <= terms.length; at += 1) {
+      const phrase = terms.slice(at, at + size);
+      const pattern = text.phrasePattern(phrase);
+      if (pattern !== null && !pattern.test(folded)) missed.push([s, phrase]);
+    }
+  }
+}
+process.stdout.write(JSON.stringify(missed));
+"""
+
+_LETTERS = st.sampled_from([
+    *"aAzZéÉßİıøæŒłðþçñ", "\u0301", "\u0308", "ﬁ", "Σ", "σ", "ς", "ǅ", "ﬀ", "Å", "ª", "東", "京",
+    "の", "한", "ก", "ไ", "ह", "ि", "Ж", "ё", "٣", "7"])
+_SEPARATORS = st.sampled_from([" ", "  ", ", ", "—", "-", "_", "'", "’", ".", "\n", "\u00a0",
+                               "(", ")", "\u200b", ""])
+_WORDS = st.text(_LETTERS, min_size=1, max_size=8) | st.sampled_from(
+    ["Hôpital", "STRASSE", "x" * 70, "Ǆemal", "Œuvre", "İstanbul", "naïve", "ΟΔΟΣ"])
+_TEXTS = st.lists(st.tuples(_WORDS, _SEPARATORS), min_size=2, max_size=12).map(
+    lambda parts: "".join(word + sep for word, sep in parts))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_TEXTS, min_size=1, max_size=40))
+def test_the_quick_phrase_test_never_misses_a_phrase_the_text_holds(texts: list[str]) -> None:
+    node = shutil.which("node")
+    if node is None:
+        if os.environ.get("CI"):
+            pytest.fail("node is missing: the phrase test cannot run")
+        pytest.skip("node is missing")
+    done = subprocess.run(
+        [node, "--input-type=module", "-e", PHRASE_SCRIPT, str(STATIC)],
+        input=json.dumps(texts), capture_output=True, text=True, timeout=60, check=True)
+    assert json.loads(done.stdout) == []

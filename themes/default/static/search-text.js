@@ -99,5 +99,20 @@
     return { terms, stems: Array.from(stems) };
   }
 
-  return { WORD, fold, pieces, analyseWord, tokens, termsOf, bucketOf, queryWord, isCjk };
+  // A text folded word by word as termsOf folds its words, separators kept.
+  const foldText = (text) => (ASCII.test(text) ? text.toLowerCase()
+    : text.replace(WORD, (word) => fold(word.toLowerCase())));
+
+  // A pattern that every folded text whose terms hold `phrase` (terms, in order) matches:
+  // the terms with nothing but separators between them. It may match texts that do not
+  // hold the phrase (a term inside a longer word); termsOf tells. null where it cannot be
+  // sure: CJK bigrams overlap, and a term at the length limit may be a longer word cut.
+  function phrasePattern(phrase) {
+    if (phrase.some((term) => isCjk(term) || Array.from(term).length >= MAX_TERM)) return null;
+    const escaped = phrase.map((term) => term.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    return new RegExp(escaped.join("[^\\p{L}\\p{N}\\p{M}]*"), "u");
+  }
+
+  return { WORD, fold, pieces, analyseWord, tokens, termsOf, bucketOf, queryWord, isCjk,
+    foldText, phrasePattern };
 });
