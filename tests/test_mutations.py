@@ -76,9 +76,9 @@ MUTATIONS = (
     Mutation(
         "a status change keeps the article's place in the site",
         "digest/collect.py",
-        "meta.effective_status, meta.featured, meta.order)",
+        "meta.effective_status, meta.featured, meta.order, article.files)",
         '"published" if meta.status == "draft" else meta.effective_status, meta.featured, '
-        "meta.order)",
+        "meta.order, article.files)",
         ("test_build_incremental.py::test_publishing_and_unpublishing_a_draft_equals_a_clean_build",),
     ),
     Mutation(
