@@ -57,15 +57,23 @@ def _in_node(cases: list[tuple[str, str | None]]) -> list[list[list[str | None]]
     return result
 
 
+def _chromium_instead_of_node(what: str) -> None:
+    """Where node is missing the page's scripts run in chromium; without either, `what`
+    cannot be tested: a failure under CI, a skip on a developer's machine."""
+    from conftest import CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        message = f"neither node nor chromium: {what}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
 def _in_chromium(cases: list[tuple[str, str | None]]) -> list[list[list[str | None]]]:
     from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        message = "neither node nor chromium: the tokenisers cannot be compared"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    _chromium_instead_of_node("the tokenisers cannot be compared")
     script = (STATIC / "search-text.js").read_text("utf-8")
     glue = (STATIC / "snowball" / "stemmer.js").read_text("utf-8")
     wasm = list((STATIC / "snowball" / "stemmer.wasm").read_bytes())
@@ -282,11 +290,7 @@ def _missed_phrases(texts: list[str]) -> list[list[object]]:
     from conftest import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
-    if not os.path.exists(CHROMIUM):
-        message = "neither node nor chromium: the phrase test cannot run"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+    _chromium_instead_of_node("the phrase test cannot run")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         page = browser.new_page()
