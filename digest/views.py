@@ -295,17 +295,11 @@ class Views:
 
     def position(self, source: str) -> int | None:
         if self._positions is None:
-            sources = getattr(self.catalog.entries, "sources", None)
-            if sources is None:
-                sources = [e.article.source for e in self.catalog.entries]
-            self._positions = {s: i for i, s in enumerate(sources)}
+            self._positions = {s: i for i, s in enumerate(self.catalog.sources)}
         return self._positions.get(source)
 
     def _source_of(self, index: int) -> str:
-        # An incremental build's entries know their sources without reading the entry.
-        sources = getattr(self.catalog.entries, "sources", None)
-        return str(sources[index]) if sources is not None else (
-            self.catalog.entries[index].article.source)
+        return self.catalog.sources[index]
 
 
 def _hash(text: str) -> str:
