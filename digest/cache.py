@@ -21,6 +21,7 @@ import contextlib
 import os
 import pickle
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -91,16 +92,31 @@ class Stamp(NamedTuple):
 
 
 class BuildCache:
-    """Rows in, rows out; every method tolerates a broken database by forgetting it."""
+    """Rows in, rows out; every method tolerates a broken database by forgetting it.
+
+    Thread-safe: the dev server's watcher thread builds while another thread may close
+    the cache (a new session's `BuildState.forget_all`), and Python's sqlite3 crashes the
+    process when one connection is closed or used by two threads at once. Every use of a
+    connection holds `_lock`; a closed cache answers like an empty one."""
 
     def __init__(self, folder: Path | None, key: str) -> None:
         self.key = key
         self._db: sqlite3.Connection | None = None
         self._path: Path | None = None
         self._reader: tuple[int, sqlite3.Connection] | None = None
+        self._lock_of: tuple[int, threading.RLock] = (os.getpid(), threading.RLock())
         if folder is not None:
             self._path = folder / "cache.sqlite"
             self._db = self._open(self._path, key)
+
+    @property
+    def _lock(self) -> threading.RLock:
+        """This process's lock: a forked child gets a new one, as another thread of the
+        parent may have held the inherited one at the fork, for ever in the child."""
+        pid = os.getpid()
+        if self._lock_of[0] != pid:
+            self._lock_of = (pid, threading.RLock())
+        return self._lock_of[1]
 
     @staticmethod
     def _open(path: Path, key: str) -> sqlite3.Connection | None:
@@ -139,20 +155,22 @@ class BuildCache:
         return self._db is not None and self._path is not None
 
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
-        if self._db is None:
-            return []
-        try:
-            return self._db.execute(sql, params).fetchall()
-        except sqlite3.Error:
-            self._forget()
-            return []
+        with self._lock:
+            if self._db is None:
+                return []
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error:
+                self._forget()
+                return []
 
     def _forget(self) -> None:
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.executescript("".join(f"DELETE FROM {t};" for t in _TABLES))
-                self._db.close()
-        self._db = None
+        with self._lock:
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.executescript("".join(f"DELETE FROM {t};" for t in _TABLES))
+                    self._db.close()
+            self._db = None
 
     def articles(self) -> dict[str, tuple[Stamp, Any]]:
         out: dict[str, tuple[Stamp, Any]] = {}
@@ -199,15 +217,16 @@ class BuildCache:
     def _read_all(self, sql: str, *params: Any) -> list[Any]:
         """Rows read by this process's own connection: forked render workers read too,
         and a SQLite connection must not be used across a fork, nor closed in the child."""
-        if self._path is None or self._db is None:
-            return []
-        pid = os.getpid()
-        try:
-            if self._reader is None or self._reader[0] != pid:
-                self._reader = (pid, sqlite3.connect(self._path, check_same_thread=False))
-            return self._reader[1].execute(sql, params).fetchall()
-        except sqlite3.Error:
-            return []
+        with self._lock:
+            if self._path is None or self._db is None:
+                return []
+            pid = os.getpid()
+            try:
+                if self._reader is None or self._reader[0] != pid:
+                    self._reader = (pid, sqlite3.connect(self._path, check_same_thread=False))
+                return self._reader[1].execute(sql, params).fetchall()
+            except sqlite3.Error:
+                return []
 
     # The snapshot: what an incremental build needs of the last complete build (see
     # digest.incremental), in chunks of consecutive items so that a small edit reads a few
@@ -263,12 +282,13 @@ class BuildCache:
         return str(rows[0][0]) if rows else None
 
     def set_info(self, key: str, value: str) -> None:
-        if self._db is None:
-            return
-        try:
-            self._db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
-        except sqlite3.Error:
-            self._forget()
+        with self._lock:
+            if self._db is None:
+                return
+            try:
+                self._db.execute("INSERT OR REPLACE INTO info VALUES (?, ?)", (key, value))
+            except sqlite3.Error:
+                self._forget()
 
     def pages(self) -> dict[str, tuple[str, bytes]]:
         """url -> (fingerprint, the numbers of the items it read, as array('I') bytes)."""
@@ -332,29 +352,31 @@ class BuildCache:
 
     def _transaction(self, write: Callable[[sqlite3.Connection], None]) -> None:
         """All of `write` or nothing; any SQLite error forgets the cache (it is disposable)."""
-        if self._db is None:
-            return
-        db = self._db
-        try:
-            db.execute("BEGIN")
+        with self._lock:
+            if self._db is None:
+                return
+            db = self._db
             try:
-                write(db)
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-            db.execute("COMMIT")
-        except sqlite3.Error:
-            self._forget()
+                db.execute("BEGIN")
+                try:
+                    write(db)
+                except BaseException:
+                    db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except sqlite3.Error:
+                self._forget()
 
     def close(self) -> None:
-        if self._reader is not None and self._reader[0] == os.getpid():
-            with contextlib.suppress(sqlite3.Error):
-                self._reader[1].close()
-        self._reader = None
-        if self._db is not None:
-            with contextlib.suppress(sqlite3.Error):
-                self._db.close()
-            self._db = None
+        with self._lock:  # after a transaction another thread is in, never during it
+            if self._reader is not None and self._reader[0] == os.getpid():
+                with contextlib.suppress(sqlite3.Error):
+                    self._reader[1].close()
+            self._reader = None
+            if self._db is not None:
+                with contextlib.suppress(sqlite3.Error):
+                    self._db.close()
+                self._db = None
 
 
 def open_cache(output_dir: Path, key: str, *, enabled: bool = True) -> BuildCache:
