@@ -30,7 +30,7 @@ from digest import __version__
 from digest.config import SiteConfig
 from digest.email_text import Footnotes, html_to_text, wrap
 from digest.errors import display_path
-from digest.files import link_files_from_page
+from digest.files import LINK_START, link_files_from_page, may_link
 from digest.reads import record
 from digest.theme import Theme
 from digest.urls import absolute
@@ -247,12 +247,14 @@ def _asset_linker(theme: Theme, config: SiteConfig) -> Callable[[str], str]:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_LINK = re.compile(r'(?<![\w-])(href|src)="([^"]*)"')
+_LINK = re.compile(LINK_START + r'([^"]*)"')
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 _IMG_WITHOUT_ALT = re.compile(r"<img(?![^>]*\salt=)")
 
 
 def _body_reader(config: SiteConfig) -> Callable[[ArticleView], Markup]:
+    prefix = display_path(config.articles_dir, config.root)
+
     def body(article: ArticleView) -> Markup:
         """The article's text as its rights allow (the view holds no more), every link
         and image made absolute: relative to the article's web page, as on the site."""
@@ -260,12 +262,12 @@ def _body_reader(config: SiteConfig) -> Callable[[ArticleView], Markup]:
         if not text:
             return Markup("")
         source = article._body_item[1]
-        prefix = display_path(config.articles_dir, config.root)
         text = link_files_from_page(text, source, prefix, article.url)
         page = absolute(config.base_url, article.url)
-        text = _LINK.sub(lambda m: m[0] if _SCHEME.match(m[2]) else
-                         f'{m[1]}="{urljoin(page, m[2])}"', text)
-        return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', text))
+        if may_link(text):
+            text = _LINK.sub(lambda m: m[0] if _SCHEME.match(m[2]) else
+                             f'{m[1]}="{urljoin(page, m[2])}"', text)
+        return Markup(_IMG_WITHOUT_ALT.sub('<img alt=""', text) if "<img" in text else text)
 
     return body
 

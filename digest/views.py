@@ -73,10 +73,10 @@ class Views:
         self._groups: dict[str, tuple[EditionGroup, ...]] = {}
         self._positions: dict[str, int] | None = None
         # Made once per build: an incremental build's check takes the value of every summary.
-        self._tag_refs: dict[str, ArticleTag | None] = {}
+        self._tag_refs: dict[str, tuple[ArticleTag | None]] = {}
         self._publication_refs: dict[str, PublicationRef] = {}
-        self._language: str | None = None
-        self._reprs: dict[object, str] = {}
+        self._texts: dict[int, tuple[object, str]] = {}
+        self._language_read: str | None = None
         self._edition_at: dict[str, int] | None = None
 
     @property
@@ -114,30 +114,54 @@ class Views:
     def _made_from(self, index: int) -> _ArticleInputs:
         """Everything an article's view is made from: the article (what of it a summary
         shows is its `summary_digest`) and what the catalog says about it."""
-        from digest.urls import slugify
-
         entry = self.catalog.entries[index]
-        tags: list[ArticleTag] = []
-        refs = self._tag_refs
-        for name in entry.article.meta.tags:
-            if name in refs:
-                ref = refs[name]
-            else:
-                group = self._tag_index.get(slugify(name))
-                ref = refs[name] = None if group is None else ArticleTag(
-                    group.name, group.slug, group.url, functools.partial(self._tag_count, group))
-            if ref is not None and ref not in tags:
-                tags.append(ref)
-        publication = self._publication_refs.get(entry.publication)
-        if publication is None:
-            publication = self._publication_refs[entry.publication] = self.publication_ref(
-                entry.publication)
+        tags = tuple(dict.fromkeys(
+            ref for name in entry.article.meta.tags if (ref := self._tag_ref(name))))
+        return _ArticleInputs(entry.article, entry.url, entry.status,
+                              self._publication_input(entry.publication), tags,
+                              self._language())
+
+    def _summary_text(self, index: int) -> str:
+        """The text of what `_made_from` gives, for the summary's value."""
+        made = self._made_from(index)
+        return "\0".join([made.article.summary_digest, *map(self._text, made[1:])])
+
+    def _text(self, part: object) -> str:
+        """repr(part), kept for the refs many articles share (their publication, their
+        tags): by identity, with the ref held so that its id is never another's."""
+        if isinstance(part, str):
+            return part
+        if isinstance(part, tuple):
+            return "(" + ",".join(map(self._text, part)) + ")"
+        kept = self._texts.get(id(part))
+        if kept is None:
+            kept = self._texts[id(part)] = (part, repr(part))
+        return kept[1]
+
+    def _tag_ref(self, name: str) -> ArticleTag | None:
+        """The tag `name` as an article shows it (None: no such tag); one per name."""
+        found = self._tag_refs.get(name)
+        if found is None:
+            from digest.urls import slugify
+
+            group = self._tag_index.get(slugify(name))
+            ref = None if group is None else ArticleTag(
+                group.name, group.slug, group.url, functools.partial(self._tag_count, group))
+            found = self._tag_refs[name] = (ref,)
+        return found[0]
+
+    def _publication_input(self, slug: str) -> PublicationRef:
+        found = self._publication_refs.get(slug)
+        if found is None:
+            found = self._publication_refs[slug] = self.publication_ref(slug)
+        return found
+
+    def _language(self) -> str:
         # The language as the summary's value holds it (any change of it is a change of
         # every summary), read once rather than recorded per article.
-        if self._language is None:
-            self._language = self.language
-        return _ArticleInputs(entry.article, entry.url, entry.status, publication,
-                              tuple(tags), self._language)
+        if self._language_read is None:
+            self._language_read = self.language
+        return self._language_read
 
     def _article(self, index: int) -> ArticleView:
         # Reads nothing but what _made_from gives: the summary's value is a digest of that.
@@ -249,10 +273,8 @@ class Views:
             if kind == "body":
                 return self.catalog.entries[index].article.digest
             # What the view is made from rather than the view: no view to make, and the
-            # article's own fields are in its summary digest (a tenth of the time at 10k).
-            made = self._made_from(index)
-            return _hash("\0".join([made.article.summary_digest,
-                                    *(self._repr(part) for part in made[1:])]))
+            # article's own fields are in its summary digest.
+            return _hash(self._summary_text(index))
         if kind == "edition":
             if self._edition_at is None:
                 self._edition_at = {e.key: n for n, e in enumerate(self.catalog.editions)}
@@ -280,18 +302,6 @@ class Views:
         if kind == "indexes":
             return _hash(repr(self._indexes))
         return None
-
-    def _repr(self, value: object) -> str:
-        """repr(value), kept by value for the refs that many articles share (their
-        publication and tags: frozen, so equal refs have equal reprs)."""
-        if isinstance(value, str):
-            return value
-        if isinstance(value, tuple):
-            return "(" + ",".join(self._repr(v) for v in value) + ")"
-        text = self._reprs.get(value)
-        if text is None:
-            text = self._reprs[value] = repr(value)
-        return text
 
     def position(self, source: str) -> int | None:
         if self._positions is None:

@@ -123,7 +123,8 @@ def apply(site: Path, edit: Edit) -> Path:
     if kind == "add":
         new = articles / f"guardian/2025-10-0{n % 3 + 1}-added-{n}.md"
         new.write_text(f"---\ntitle: Added {n}\npublication: The Guardian\n"
-                       f"date: 2025-10-0{n % 3 + 1}\ntags: [t{n % 2}]\n---\n\nNew *{n}*.\n")
+                       f"date: 2025-10-0{n % 3 + 1}\ntags: [{'tT'[n // 2 % 2]}{n % 2}]\n"
+                       f"---\n\nNew *{n}*.\n")  # now and then a tag spelt anew
         return new
     if not path.exists():
         shutil.copy(SITES / "basic/content/articles" / ARTICLES[which], path)
@@ -415,6 +416,25 @@ def test_an_article_added_under_a_tag_renders_what_shows_the_tag_count_only(
     # Another day's edition shows cards of articles under the same tag: it shows the
     # tag's count only when the card does.
     assert ("/2025/10/01/" in rendered) == counts_shown, " ".join(rendered)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_article_that_spells_a_tag_anew_renames_it_on_the_older_articles_pages(
+    tmp_path: Path, jobs: int
+) -> None:
+    # The newest spelling of a tag names it: the older articles' own pages and lists
+    # show the tag under its new name, though none of them changed.
+    site = copy_site("basic", tmp_path)
+    _use_default_theme(site)
+    build_site(site)
+    (site / "content/articles/economist/2025-10-03-budget.md").write_text(
+        "---\ntitle: Budget\npublication: The Economist\ndate: 2025-10-03\n"
+        "tags: [Economy]\n---\n\nText.\n")
+    _new_process()
+    build_site(site, jobs=jobs)
+    page = (site / "_site/the-economist/2025-10-02-chips/index.html").read_text()
+    assert ">Economy<" in page and ">economy<" not in page
+    assert _equals_clean_build(site, tmp_path)
 
 
 def _damage_cache(site: Path, sql: str) -> None:
