@@ -30,7 +30,7 @@ from digest.cache import BuildCache
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.files import plain_static, publish
-from digest.load import Loaded, ReadOptions, load
+from digest.load import ReadOptions, load
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
 from digest.write import (
@@ -213,27 +213,38 @@ def _build(
         items.note_changed(changed_items)
     rendered = _render(site_plan, renderer, items, gone, config, state, jobs, progress,
                        previous, stage)
-    if beside.forked:
-        with stage("search"):
-            searched = beside.result(1)
     with stage("static"):
         # Only the files an article the site shows links to (digest.files).
         linked = {f for e in catalog.entries for f in e.article.files}
         static = _static(config, theme, site_plan,
                          {k: v for k, v in inputs.site_files.items() if k in linked})
     pages_files = {*rendered.files, *static.files}
+    problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems)
+
+    def remember(problems: tuple[Problem, ...]) -> None:
+        with stage("cache"):  # the snapshot is saved, and counts once settled
+            state.record_build(
+                inputs.build_key, catalog, site_plan.pages, rendered.rows, rendered.failed,
+                rendered.items, loaded.gone, snapshot=not problems)
+
+    def settle(problems: tuple[Problem, ...]) -> None:
+        # The output is finished: the snapshot counts if the build had no problems.
+        with stage("cache"):
+            if problems:
+                state.cache.drop_snapshot()
+            else:
+                state.cache.publish_snapshot()
+                state.note_last_build(inputs.build_key, len(site_plan.pages),
+                                      catalog.withheld)
+
+    if beside.forked:
+        remember(problems)  # while the child ends the index
+        with stage("search"):
+            searched = beside.result(1)
     with stage("write"):
         pruned = {"/" + rel.removesuffix("index.html")
                   for rel in finish_output(out, pages_files | searched.files, previous)}
-    problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems,
-                *searched.problems)
-
-    def remember(problems: tuple[Problem, ...]) -> None:
-        with stage("cache"):
-            _remember(state, site_plan, catalog, rendered, loaded, inputs.build_key,
-                      saved=not problems)
-        if not problems:
-            state.note_last_build(inputs.build_key, len(site_plan.pages), catalog.withheld)
+    problems = (*problems, *searched.problems)
 
     def pending() -> tuple[Problem, ...]:
         with writing(out):
@@ -241,10 +252,13 @@ def _build(
         with stage("write"):
             finish_output(out, pages_files | later.files, read_manifest(out))
         remember((*problems, *later.problems))
+        settle((*problems, *later.problems))
         return later.problems
 
     if not serving:
-        remember(problems)
+        if not beside.forked:
+            remember(problems)
+        settle(problems)
     report = BuildReport(
         pages_written=rendered.written,
         pages_unchanged=len(site_plan.pages) - rendered.written,
@@ -388,28 +402,3 @@ def _search(
             config.output_dir, catalog.entries, state.bodies(config), cache,
             previous, jobs, language=config.language)
     return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())
-
-
-def _remember(
-    state: BuildState, site_plan: Plan, catalog: Catalog, rendered: _Rendered,
-    loaded: Loaded, build_key: str, *, saved: bool,
-) -> None:
-    """Record this build in the state and, for the next process, in the cache: the pages
-    rendered and what they read, the values of the items they read, and (for a build
-    without problems) the snapshot incremental builds start from."""
-    from digest.incremental import save_snapshot
-
-    planned = {s.url for s in site_plan.pages}
-    dropped = [url for url in state.pages if url not in planned or url in rendered.failed]
-    if loaded.gone:
-        state.cache.update((), loaded.gone)
-    state.cache.set_items(rendered.items.rows())
-    state.record_pages(rendered.rows, dropped)
-    if not saved:
-        return
-    pages = state.pages
-    no_reads = item_numbers(b"")
-    reads = [item_numbers(row[1]) if (row := pages.get(spec.url)) else no_reads
-             for spec in site_plan.pages]
-    save_snapshot(state.cache, build_key, catalog, site_plan.pages, reads,
-                  {n: item for item, (n, _) in rendered.items.known.items()})

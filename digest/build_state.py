@@ -7,7 +7,7 @@ for as long as it runs, so its rebuilds read nothing twice.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,8 @@ from digest.markdown import engine
 from digest.reads import Item
 
 if TYPE_CHECKING:
+    from digest.collect import Catalog
+    from digest.plan import PageSpec
     from digest.theme import Theme
 
 
@@ -125,6 +127,31 @@ class BuildState:
             self._pages.update(rows)
         if rows or dropped:
             self.cache.update((), (), rows, dropped)
+
+    def record_build(
+        self, build_key: str, catalog: Catalog, pages: Sequence[PageSpec],
+        rows: dict[str, tuple[str, bytes]], failed: Collection[str], items: ItemTable,
+        gone: Collection[str], *, snapshot: bool,
+    ) -> None:
+        """Record a complete build here and, for the next process, in the cache: the pages
+        rendered and what they read, the values of the items they read, the articles gone
+        and (for a build without problems) the snapshot incremental builds start from."""
+        from digest.incremental import save_snapshot
+
+        planned = {s.url for s in pages}
+        dropped = [url for url in self.pages if url not in planned or url in failed]
+        if gone:
+            self.cache.update((), gone)
+        self.cache.set_items(items.rows())
+        self.record_pages(rows, dropped)
+        if not snapshot:
+            return
+        recorded = self.pages
+        no_reads = item_numbers(b"")
+        reads = [item_numbers(row[1]) if (row := recorded.get(spec.url)) else no_reads
+                 for spec in pages]
+        save_snapshot(self.cache, build_key, catalog, pages, reads,
+                      {n: item for item, (n, _) in items.known.items()})
 
 
 # The process's memory between builds (the dev server builds again and again): the only

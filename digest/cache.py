@@ -235,17 +235,31 @@ class BuildCache:
     def save_snapshot(
         self, head: bytes, specs: Iterable[tuple[int, bytes]], readers: Iterable[tuple[int, bytes]]
     ) -> None:
+        """Replace the snapshot. It counts once `publish_snapshot` ran: a build saves it
+        while its output may still be written (and the search index found to fail)."""
         def write(db: sqlite3.Connection) -> None:
             db.execute("DELETE FROM specs")
             db.execute("DELETE FROM readers")
             db.executemany("INSERT INTO specs VALUES (?, ?)", specs)
             db.executemany("INSERT INTO readers VALUES (?, ?)", readers)
-            db.execute("INSERT OR REPLACE INTO blobs VALUES ('snapshot', ?)", (head,))
+            db.execute("DELETE FROM blobs WHERE key IN ('snapshot', 'snapshot-saved')")
+            db.execute("INSERT INTO blobs VALUES ('snapshot-saved', ?)", (head,))
+
+        self._transaction(write)
+
+    def publish_snapshot(self) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            if db.execute("SELECT 1 FROM blobs WHERE key='snapshot-saved'").fetchone():
+                db.execute("DELETE FROM blobs WHERE key='snapshot'")
+                db.execute("UPDATE blobs SET key='snapshot' WHERE key='snapshot-saved'")
 
         self._transaction(write)
 
     def drop_snapshot(self) -> None:
-        self.set_blob("snapshot", None)
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM blobs WHERE key IN ('snapshot', 'snapshot-saved')")
+
+        self._transaction(write)
 
     def snapshot(self) -> bytes | None:
         return self.blob("snapshot")

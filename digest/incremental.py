@@ -81,7 +81,8 @@ def save_snapshot(
 ) -> None:
     """Record the structure of a complete build without problems; `reads[n]`: the numbers
     of what page n read, `items`: the items those numbers stand for (only the articles'
-    summaries and bodies and the editions matter here)."""
+    summaries and bodies and the editions matter here). It counts once
+    `BuildCache.publish_snapshot` ran."""
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
     # One lookup per number read (a complete build's pages read some 300,000 at 10k).

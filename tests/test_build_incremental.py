@@ -253,6 +253,62 @@ def test_edits_that_keep_the_structure_skip_collecting_and_planning(tmp_path: Pa
     assert _equals_clean_build(site, tmp_path)
 
 
+def test_a_build_stopped_before_its_output_is_finished_leaves_no_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # On two cores the snapshot is saved while the child ends the search index: it must
+    # not count before the output folder is finished, or the next edit would build on it.
+    from digest import build as build_module
+
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    (site / "content/articles/economist/2025-10-03-budget.md").write_text(
+        "---\ntitle: Budget\npublication: The Economist\ndate: 2025-10-03\n---\n\nText.\n")
+    _new_process()
+
+    def stopped(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(build_module, "finish_output", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            build_site(site, jobs=2)
+    _new_process()
+    path = site / "content/articles" / ARTICLES[2]
+    path.write_text(path.read_text() + "\nOne more line.\n")
+    report = build_site(site, jobs=2)
+    assert "collect" in report.timings  # a complete build: no snapshot to start from
+    assert _equals_clean_build(site, tmp_path)
+    # That build finished: its snapshot counts, and the next edit starts from it.
+    path.write_text(path.read_text() + "\nAnd another.\n")
+    assert "collect" not in build_site(site, jobs=2).timings
+
+
+def test_a_search_index_that_failed_beside_the_pages_is_written_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = copy_site("basic", tmp_path)
+    config = site / "site.yaml"
+    config.write_text(config.read_text().replace("search: false", "search: true"))
+    build_site(site)
+    (site / "content/articles/economist/2025-10-03-budget.md").write_text(
+        "---\ntitle: Budget\npublication: The Economist\ndate: 2025-10-03\n---\n\nText.\n")
+    _new_process()
+
+    def full_disk(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:  # in the forked child too
+        patch.setattr(search, "write_chunks", full_disk)
+        failed = build_site(site, jobs=2)
+    assert [p.message for p in failed.problems] == [
+        "search: cannot write the index: No space left on device"]
+    _new_process()
+    again = build_site(site, jobs=2)  # nothing edited: the build is not skipped
+    assert again.problems == () and "collect" in again.timings
+    assert _equals_clean_build(site, tmp_path)
+
+
 def _use_default_theme(site: Path) -> None:
     config = site / "site.yaml"
     config.write_text(config.read_text().replace("theme: plain", "theme: default"))
