@@ -1,6 +1,7 @@
 """The site's search index: `search/data/`, read by the default theme's search.js.
 
-Articles are numbered oldest first and cut into chunks of CHUNK; each chunk has its documents,
+Articles are numbered oldest first and cut into chunks of CHUNK on average (`chunks_of`: where
+their sources say, so an insertion moves no other article's chunk); each chunk has its documents,
 its terms spread over BUCKETS files by their first two characters (so a query word needs one
 small file per chunk and prefix search works) and its text in groups (see search_chunk for the
 files). A chunk's files depend on its own articles only: an edited article rewrites its chunk,
@@ -26,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import zlib
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
@@ -77,7 +79,7 @@ def index_site(
     `jobs` forked processes when there are several.
     """
     ordered = list(reversed(entries))  # oldest first: a new article joins the last chunk
-    chunks = [ordered[start:start + CHUNK] for start in range(0, len(ordered), CHUNK)]
+    chunks = chunks_of(ordered)
     before, base_before = _load_state(cache, language) or ({}, set())
 
     def present(names: Iterable[str]) -> bool:
@@ -234,8 +236,8 @@ def update_index(
         elif done is not None and done[1]:
             # A tag, language or date changed: the filters may offer others.
             ordered = list(reversed(entries))
-            done[0].update(_write_meta(output, ordered, (len(ordered) + CHUNK - 1) // CHUNK,
-                                       language, done[2]))
+            done[0].update(_write_meta(output, ordered, len(chunks_of(ordered)), language,
+                                       done[2]))
     except (OSError, ValueError):  # ValueError: a meta.json that cannot be read
         cache.set_blob(_STATE, None)
         written = None
@@ -244,6 +246,32 @@ def update_index(
     _, written, problem = index_site(output, entries, body_of, cache, read_manifest(output),
                                      language=language)
     return written, () if problem is None else (problem,)
+
+
+def chunks_of(ordered: Sequence[Entry]) -> list[Sequence[Entry]]:
+    """The articles, oldest first, cut into chunks of CHUNK on average.
+
+    A chunk ends after an article whose source's hash says so (`ends_chunk`), or when it
+    holds four times CHUNK. The cuts depend on the articles and not on the order they came
+    in, so a clean build cuts where an incremental one did; an article added or deleted in
+    the middle of the years changes its own chunk, and the numbers (and files) of the
+    chunks after it only when it is or was a cut, one time in CHUNK, or when its chunk was
+    or becomes full. Chunks of a fixed size shifted every later one."""
+    longest = CHUNK * 4
+    chunks: list[Sequence[Entry]] = []
+    start = 0
+    for end, entry in enumerate(ordered, 1):
+        if end - start >= longest or ends_chunk(entry.article.source):
+            chunks.append(ordered[start:end])
+            start = end
+    if start < len(ordered):
+        chunks.append(ordered[start:])
+    return chunks
+
+
+def ends_chunk(source: str) -> bool:
+    """Whether the article at `source` ends its chunk: one in CHUNK does."""
+    return zlib.crc32(source.encode()) % CHUNK == 0
 
 
 def _publication(entry: Entry) -> str:

@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 import sqlite3
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_build_support import build_site, copy_site, tree
 
 from digest import search, search_write
+from digest.collect import Entry
 from digest.search import bucket_of, terms_of
 
 DATA = "_site/search/data"
@@ -97,6 +102,21 @@ def find(site: Path, word: str) -> list[tuple[str, int]]:
     return sorted(found)
 
 
+def chunk_titles(site: Path) -> list[list[str]]:
+    """The titles of each chunk's documents, as search.js reads them."""
+    meta = load(site, "meta.json")
+    assert isinstance(meta, dict)
+    based = load(site, "base/docs.json") if meta["base"] else []
+    assert isinstance(based, list)
+    in_base = dict(zip(based[::2], based[1::2], strict=True))
+    out = []
+    for chunk in range(meta["chunks"]):
+        docs = in_base[chunk] if chunk in meta["base"] else load(site, f"{chunk}/docs.json")
+        assert isinstance(docs, list)
+        out.append([doc[1] for doc in docs])
+    return out
+
+
 def titles(site: Path, word: str) -> list[str]:
     return [title for title, _ in find(site, word)]
 
@@ -170,7 +190,11 @@ def written_index(changed: frozenset[str]) -> set[str]:
 
 def test_a_body_edit_rewrites_only_its_chunk(site: Path, small_chunks: None) -> None:
     build_site(site)
-    assert load(site, "meta.json")["chunks"] == 3  # type: ignore[index]
+    assert chunk_titles(site) == [  # where the articles' sources cut (search.chunks_of)
+        ["Ports get busier", "The September issue"],
+        ["Energy prices fall <again>", "Belarus closes border crossings"],
+        ["Central banks hold their nerve", "Rail strike called off", "The chip war widens"],
+        ["The October issue"]]
     path = site / "content/articles/economist/2025-09-30-ports.md"  # chunk 0
     path.write_text(path.read_text() + "\nCormorants nest on the cranes.\n")
     report = build_site(site)
@@ -222,12 +246,33 @@ def test_a_new_site_language_indexes_every_article_again(site: Path) -> None:
 
 def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: None) -> None:
     build_site(site)
-    new = site / "content/articles/guardian/2025-10-03-late.md"
+    new = site / "content/articles/guardian/2025-10-03-evening.md"  # does not end a chunk
     new.write_text("---\ntitle: A late story\npublication: The Guardian\ndate: 2025-10-03\n"
                    "---\n\nWritten last.\n")
     report = build_site(site)
-    assert written_index(report.changed_urls) <= files_of(site, 2) | {"/search/data/meta.json"}
+    assert written_index(report.changed_urls) <= files_of(site, 3) | {"/search/data/meta.json"}
+    assert chunk_titles(site)[3] == ["A late story", "The October issue"]
     assert titles(site, "late") == ["A late story"]
+    assert tree(site / DATA) == clean_index(site)
+
+
+@pytest.mark.parametrize(("name", "rewritten"), [
+    ("2025-10-01-dockers", {1}),  # joins the chunk Belarus ends, after Energy
+    ("2025-10-01-dock-strike", {1, 2, 3, 4}),  # ends a chunk: later ones are numbered anew
+])
+def test_an_article_added_between_older_ones_rewrites_its_own_chunk(
+    site: Path, small_chunks: None, name: str, rewritten: set[int]
+) -> None:
+    # Chunks are cut where the articles' sources say, not every CHUNK articles: an
+    # insertion moves no other article to another chunk (it used to shift every later one).
+    build_site(site)
+    (site / f"content/articles/guardian/{name}.md").write_text(
+        "---\ntitle: Dockers vote\npublication: The Guardian\ndate: 2025-10-01\n---\n\nCranes.\n")
+    report = build_site(site)
+    written = {int(url.split("/")[3]) for url in written_index(report.changed_urls)
+               if url != "/search/data/meta.json"}
+    assert written == rewritten
+    assert titles(site, "cranes") == ["Dockers vote"]
     assert tree(site / DATA) == clean_index(site)
 
 
@@ -378,7 +423,7 @@ def test_the_index_files_follow_the_articles(site: Path, small_chunks: None) -> 
                        ("monocle/2025-09-issue.md", "Herons.")):  # both in chunk 0
         (articles / rel).write_text((articles / rel).read_text() + f"\n{words}\n")
     report = build_site(site)
-    index = {"/search/data/meta.json"} | files_of(site, 0) | files_of(site, 1) | files_of(site, 2)
+    index = {"/search/data/meta.json"}.union(*(files_of(site, k) for k in range(4)))
     assert written_index(report.changed_urls) == index
     # A complete build puts back a file that went missing from a chunk whose articles
     # did not change.
@@ -399,7 +444,11 @@ def test_the_index_files_follow_the_articles(site: Path, small_chunks: None) -> 
                  "2025-10-01-belarus-border"):
         (articles / f"guardian/{name}.md").unlink()
     report = build_site(site)
-    assert report.problems == () and load(site, "meta.json")["chunks"] == 2  # type: ignore[index]
+    assert report.problems == () and chunk_titles(site) == [
+        ["Ports get busier", "The September issue"],
+        ["Central banks hold their nerve", "Rail strike called off", "The chip war widens"],
+        ["The October issue"]]
+    assert not (site / DATA / "3").exists()
     assert tree(site / DATA) == clean_index(site)
 
 
@@ -534,18 +583,55 @@ def test_a_site_that_shrinks_below_the_base_finds_every_word_in_its_chunks(
     assert tree(site / DATA) == clean_index(site)
 
 
-def test_an_edit_that_takes_a_two_article_chunk_out_of_the_base_rewrites_meta_json(
+def test_an_edit_that_takes_a_chunk_out_of_the_base_rewrites_meta_json(
         site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # The edited article's chunk is made again from the cache with its neighbour: the filters
-    # cannot have changed, and meta.json changes only its list of the base's chunks.
+    # The edited article's chunk is made again from the cache with its neighbours: the
+    # filters cannot have changed, and meta.json changes only its list of the base's chunks.
     monkeypatch.setattr(search, "CHUNK", 2)
     monkeypatch.setattr(search, "OVERLAY", 2)
     build_site(site)
     meta = load(site, "meta.json")
-    assert isinstance(meta, dict) and meta["base"] == [0, 1, 2, 3]
-    path = site / "content/articles/economist/2025-09-30-ports.md"  # the oldest: chunk 0
+    assert isinstance(meta, dict) and meta["base"] == [0, 1, 2, 3, 4, 5]
+    assert chunk_titles(site)[4] == [
+        "Central banks hold their nerve", "Rail strike called off", "The chip war widens"]
+    path = site / "content/articles/economist/2025-10-01-central-banks.md"
     path.write_text(path.read_text() + "\nCormorants.\n")
     report = build_site(site)
     assert "plan" not in report.timings and "/search/data/meta.json" in report.changed_urls
-    assert load(site, "meta.json") == {**meta, "base": [1, 2, 3]}
-    assert titles(site, "cormorants") == ["Ports get busier"]
+    assert load(site, "meta.json") == {**meta, "base": [0, 1, 2, 3, 5]}
+    assert titles(site, "cormorants") == ["Central banks hold their nerve"]
+
+
+def _entries(sources: list[str]) -> list[Entry]:
+    return [SimpleNamespace(article=SimpleNamespace(source=s)) for s in sources]  # type: ignore[misc]
+
+
+def _cut(sources: list[str]) -> list[list[str]]:
+    return [[e.article.source for e in chunk] for chunk in search.chunks_of(_entries(sources))]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=200, unique=True),
+       st.text(min_size=1, max_size=12), st.data())
+def test_chunks_hold_the_articles_in_order_and_an_insertion_changes_one(
+    sources: list[str], added: str, data: st.DataObject
+) -> None:
+    with mock.patch.object(search, "CHUNK", 4):  # small: full chunks and cuts happen often
+        chunks = _cut(sources)
+        assert [s for chunk in chunks for s in chunk] == sources
+        assert all(len(c) <= 16 for c in chunks)
+        assert all(search.ends_chunk(c[-1]) or len(c) == 16 for c in chunks[:-1])
+        if added in sources:
+            return
+        at = data.draw(st.integers(0, len(sources)))
+        after = _cut([*sources[:at], added, *sources[at:]])
+        last = chunks[-1]
+        open_end = not search.ends_chunk(last[-1]) and len(last) < 16
+        joined = next((k for k, c in enumerate(chunks) if at < sum(map(len, chunks[:k + 1]))),
+                      len(chunks) - 1 if open_end else len(chunks))
+        # The chunks before the one it joins are as they were; those after it too, under
+        # the same numbers, unless it ends a chunk or its chunk was full.
+        assert after[:joined] == chunks[:joined]
+        if joined < len(chunks) and not search.ends_chunk(added) and len(chunks[joined]) < 15:
+            assert after[joined + 1:] == chunks[joined + 1:]
+            assert len(after) == len(chunks)
