@@ -118,7 +118,7 @@ class Views:
         tags = tuple(dict.fromkeys(
             ref for name in entry.article.meta.tags if (ref := self._tag_ref(name))))
         return _ArticleInputs(entry.article, entry.url, entry.status,
-                              self._publication_input(entry.publication), tags,
+                              self._publication_of(entry.publication), tags,
                               self._language())
 
     def _summary_text(self, index: int) -> str:
@@ -150,7 +150,7 @@ class Views:
             found = self._tag_refs[name] = (ref,)
         return found[0]
 
-    def _publication_input(self, slug: str) -> PublicationRef:
+    def _publication_of(self, slug: str) -> PublicationRef:
         found = self._publication_refs.get(slug)
         if found is None:
             found = self._publication_refs[slug] = self.publication_ref(slug)
