@@ -256,7 +256,7 @@ def chunks_of(ordered: Sequence[Entry]) -> list[Sequence[Entry]]:
     in, so a clean build cuts where an incremental one did; an article added or deleted in
     the middle of the years changes its own chunk, and the numbers (and files) of the
     chunks after it only when it is or was a cut, one time in CHUNK, or when its chunk was
-    or becomes full. Chunks of a fixed size shifted every later one."""
+    or becomes full. (Chunks of a fixed size would shift every later one.)"""
     longest = CHUNK * 4
     chunks: list[Sequence[Entry]] = []
     start = 0
