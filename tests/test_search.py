@@ -264,7 +264,7 @@ def test_an_article_added_between_older_ones_rewrites_its_own_chunk(
     site: Path, small_chunks: None, name: str, rewritten: set[int]
 ) -> None:
     # Chunks are cut where the articles' sources say, not every CHUNK articles: an
-    # insertion moves no other article to another chunk, nor renumbers the later ones.
+    # insertion changes its own chunk, and renumbers the later ones only when it ends one.
     build_site(site)
     (site / f"content/articles/guardian/{name}.md").write_text(
         "---\ntitle: Dockers vote\npublication: The Guardian\ndate: 2025-10-01\n---\n\nCranes.\n")
