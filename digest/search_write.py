@@ -8,10 +8,12 @@ are packed by forked workers too.
 
 from __future__ import annotations
 
+import contextlib
 import pickle
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from digest.cache import BuildCache
 from digest.collect import Entry
@@ -28,7 +30,7 @@ from digest.search_chunk import (
     pack,
     placeholders,
 )
-from digest.write import write_file
+from digest.write import clear_temp_files, write_file
 
 SUBDIR = "search/data"
 STATE = "search"  # the cache blob: the format and every chunk's listing (see listing_of)
@@ -52,12 +54,30 @@ def write_base(output: Path, chunks: list[tuple[int, _Based]], jobs: int) -> set
     try:
         if jobs <= 1:
             return _write_base_part(0)
-        import multiprocessing
-
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with _workers(jobs, output, [f"{SUBDIR}/base"]) as pool:
             return set().union(*pool.map(_write_base_part, range(jobs)))
     finally:
         _BASE = None
+
+
+@contextlib.contextmanager
+def _workers(count: int, output: Path, folders: Iterable[str]) -> Iterator[Any]:
+    """A pool of `count` forked writers. When the work fails (a full disk), the pool is
+    terminated, which can stop a writer in the middle of a file: the temporary files of
+    `folders` are cleared then, or they would stay in the output and be published."""
+    import multiprocessing
+
+    pool = multiprocessing.get_context("fork").Pool(count)
+    try:
+        yield pool
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        for folder in folders:
+            clear_temp_files(output / folder)
+        raise
+    pool.close()
+    pool.join()
 
 
 _BASE: tuple[Path, list[object], int] | None = None  # what _write_base_part packs
@@ -171,11 +191,10 @@ def _run(output: Path, todo: list[Job], reuse: Reuse, analyser: Analyser,
         for job in todo:
             yield _write_chunk(output, job, reuse, analyser)
         return
-    import multiprocessing
-
     _WORK = (output, todo, reuse, analyser)
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+        with _workers(min(jobs, len(todo)), output,
+                      [f"{SUBDIR}/{job[0]}" for job in todo]) as pool:
             yield from pool.imap_unordered(_write_job, range(len(todo)))
     finally:
         _WORK = None

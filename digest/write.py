@@ -44,10 +44,7 @@ def writing(output: Path) -> Iterator[None]:
     marker = _writing_marker(output)
     if marker.exists() and output.is_dir():
         for folder, _, names in os.walk(output):
-            for name in names:
-                if _TEMP_NAME.search(name):
-                    with contextlib.suppress(OSError):
-                        os.unlink(os.path.join(folder, name))
+            clear_temp_files(folder, names)
     with contextlib.suppress(OSError):
         marker.parent.mkdir(parents=True, exist_ok=True)
         marker.write_bytes(b"")
@@ -56,6 +53,19 @@ def writing(output: Path) -> Iterator[None]:
     finally:
         with contextlib.suppress(OSError):
             marker.unlink()
+
+
+def clear_temp_files(folder: str | Path, names: Iterable[str] | None = None) -> None:
+    """Delete the temporary files `write_file` left in `folder` (not below it): those of a
+    writer stopped in the middle of a file. `names`: the folder's entries, if known."""
+    try:
+        listed = os.listdir(folder) if names is None else names
+    except OSError:
+        return
+    for name in listed:
+        if _TEMP_NAME.search(name):
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
 
 
 def made_by_digest(output: Path) -> bool:

@@ -635,3 +635,32 @@ def test_chunks_hold_the_articles_in_order_and_an_insertion_changes_one(
         if joined < len(chunks) and not search.ends_chunk(added) and len(chunks[joined]) < 15:
             assert after[joined + 1:] == chunks[joined + 1:]
             assert len(after) == len(chunks)
+
+
+def test_a_writer_stopped_in_the_middle_of_a_file_leaves_no_temporary_file(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two forked writers: the first fails (a full disk) once the second is in the middle
+    # of a file; the pool is stopped, and what the second was writing must not stay.
+    import time
+
+    from digest import write
+
+    monkeypatch.setattr(search, "CHUNK", 1)
+    real_put = write._put
+
+    def put(path: str, content: bytes) -> None:
+        if "/search/data/0/" in path:
+            deadline = time.monotonic() + 30
+            while not list((site / DATA / "1").glob("*.tmp")) and time.monotonic() < deadline:
+                time.sleep(0.01)  # until the other writer is in the middle of a file
+            raise OSError(28, "No space left on device")
+        real_put(path, content)
+        if "/search/data/1/" in path:
+            time.sleep(60)  # the file is half-written: stopped here
+
+    monkeypatch.setattr(write, "_put", put)
+    report = build_site(site, jobs=2)
+    assert [p.message for p in report.problems] == [
+        "search: cannot write the index: No space left on device"]
+    assert not [p for p in (site / "_site").rglob("*") if ".tmp" in p.name]
