@@ -5,7 +5,6 @@ beside the articles). Equal keys and stamps since a build without problems: noth
 
 from __future__ import annotations
 
-import hashlib
 import pickle
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from digest.build_state import BuildState
 from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.files import article_files, files_stamp
+from digest.hashing import sha1_hex
 from digest.load import rescan, scan, sources_of
 from digest.write import has_manifest
 
@@ -40,18 +40,21 @@ def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] 
     seen = state.stamps if changed is not None else None
     stamps = (None if seen is None else
               rescan(seen, changed or (), config.articles_dir, config.root))
+    beside: dict[str, Path] | None = None
     if stamps is None:
-        stamps = scan(config.articles_dir, config.root)
+        beside = {}
+        stamps = scan(config.articles_dir, config.root, beside)
     state.stamps = stamps
     salt = f"{state.key}|serving={serving}|drafts={drafts}"
     # The theme, config and flags, hashed; the articles' part is their cache rows,
     # which hold the stamp of each file when it was last read.
     # Files beside the articles (images) are copied by complete builds: any change to
     # them gives another key, so the build does not stop early nor re-render only pages.
-    site_files = article_files(config.articles_dir)
+    site_files = (article_files(config.articles_dir) if beside is None
+                  else dict(sorted(beside.items())))
     # site.yaml too: a change of it re-plans the site (pages read its keys as items).
-    build_key = hashlib.sha1(pickle.dumps(
-        (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5)).hexdigest()
+    build_key = sha1_hex(pickle.dumps(
+        (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5))
     known = state.cache.stamps()
     unchanged = None
     if not force and known == stamps and has_manifest(config.output_dir):

@@ -70,15 +70,15 @@ def code_key(package: Path | None = None) -> str:
     another key, so an older cache is dropped, never unpickled into the wrong shape or
     compared with values taken another way. Reading the files costs about a millisecond:
     importing the modules to inspect their dataclasses cost a nothing-changed build 20 ms."""
-    import hashlib
+    from digest.hashing import sha1_hex
 
     folder = package or Path(__file__).resolve().parent
-    digest = hashlib.sha1(_SCHEMA.encode())
+    parts = [_SCHEMA.encode()]
     for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0")
+        parts.append(path.name.encode() + b"\0")
         with contextlib.suppress(OSError):
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+            parts.append(path.read_bytes())
+    return sha1_hex(b"".join(parts))[:16]
 
 
 class Stamp(NamedTuple):

@@ -8,7 +8,6 @@ silently ignored.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import string
 import typing
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ import yaml
 from digest.errors import DigestError, Problem
 from digest.files import ARTICLES
 from digest.frontmatter import compose, mapping_items, suggest, to_python
+from digest.hashing import sha1_hex, sha256_hex
 from digest.mail_config import Intro, MailConfig, parse_intro, parse_mail
 from digest.model import EditionPeriod
 from digest.reads import record
@@ -126,7 +126,7 @@ def config_value(config: SiteConfig, key: str) -> str | None:
     """A digest of the config key a page read; None for no such key."""
     if key not in _KEYS:
         return None
-    return hashlib.sha1(repr(getattr(config, key)).encode()).hexdigest()
+    return sha1_hex(repr(getattr(config, key)).encode())
 
 
 _TYPES: dict[str, type | tuple[type, ...]] = {
@@ -152,7 +152,7 @@ def load_config(root: Path) -> SiteConfig:
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise DigestError.at(path, f"cannot read: {exc}", hint="save it as UTF-8") from None
-    return parse_config(text, root, CONFIG_FILE, hashlib.sha256(raw).hexdigest())
+    return parse_config(text, root, CONFIG_FILE, sha256_hex(raw))
 
 
 def parse_config(
@@ -248,7 +248,7 @@ def with_base_url(config: SiteConfig, base_url: str, option: str = "--base-url")
             hint="write the full address, such as --base-url https://example.org/digest/")
     if not base_url.endswith("/"):
         base_url += "/"
-    fingerprint = hashlib.sha256(f"{config.fingerprint}|{base_url}".encode()).hexdigest()
+    fingerprint = sha256_hex(f"{config.fingerprint}|{base_url}".encode())
     return dataclasses.replace(config, base_url=base_url, fingerprint=fingerprint)
 
 

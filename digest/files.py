@@ -45,13 +45,18 @@ def article_files(articles_dir: Path) -> dict[str, Path]:
         rel = folder.relative_to(articles_dir).as_posix()
         for name in sorted(filenames):
             # The names first: every build walks the articles, 10,000 of them at 10k.
-            if name.startswith(".") or name.endswith(".md") or "\\" in name:
+            if name.startswith(".") or name.endswith(".md"):
                 continue
             path = folder / name
-            if path.is_symlink() or not path.is_file():
-                continue
-            found[PREFIX + (name if rel == "." else f"{rel}/{name}")] = path
+            if is_beside(path):
+                found[PREFIX + (name if rel == "." else f"{rel}/{name}")] = path
     return found
+
+
+def is_beside(file: Path | os.DirEntry[str]) -> bool:
+    """Whether a file found beside the articles may be published: a regular file, not a
+    symbolic link, and a name that means the same path everywhere."""
+    return "\\" not in file.name and not file.is_symlink() and file.is_file()
 
 
 def files_stamp(files: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:

@@ -8,7 +8,6 @@ files takes a fraction of a second.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -72,6 +71,8 @@ def _dumps(inbox: Path) -> list[Path]:
 
 
 def _sha256(path: Path) -> str | None:
+    import hashlib  # files of any size: OpenSSL's digests
+
     try:
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()

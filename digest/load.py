@@ -8,7 +8,6 @@ file that cannot be read or parsed becomes a Problem and the others load anyway.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import html
 import os
 import pickle
@@ -21,8 +20,9 @@ from typing import TYPE_CHECKING, Any
 
 from digest.cache import Stamp
 from digest.errors import DigestError, Problem
-from digest.files import ARTICLES, linked_files
+from digest.files import ARTICLES, PREFIX, is_beside, linked_files
 from digest.frontmatter import parse_document
+from digest.hashing import sha1_hex
 from digest.markdown import render_markdown
 from digest.model import ArticleMeta, RightsMode
 from digest.rights import RightsPolicy, publishable
@@ -149,17 +149,23 @@ def sources_of(paths: frozenset[Path], root: Path) -> Iterator[str]:
             continue
 
 
-def scan(folder: Path, root: Path) -> dict[str, Stamp]:
+def scan(folder: Path, root: Path, beside: dict[str, Path] | None = None
+         ) -> dict[str, Stamp]:
     """Source -> stamp of every article file below `folder`; hidden names are skipped.
+    `beside`, when given, is filled as `files.article_files` would fill it, in the same
+    walk (a second walk of the articles cost a nothing-changed build 12 ms at 10k).
 
     Written lean (one dict, plain string ops): this runs over every article before each
     one-shot build, and its Python overhead once cost as much as the stats themselves.
     """
     found: dict[str, Stamp] = {}
-    stack = [(str(folder), _prefix(folder, root) + "/")]
+    top = len(str(folder)) + 1
+    # (folder, its source prefix, whether files beside articles are published from it:
+    # not from below a symbolic link, which could publish a file from outside the site)
+    stack = [(str(folder), _prefix(folder, root) + "/", beside is not None)]
     regular = stat.S_ISREG
     while stack:
-        path, rel = stack.pop()
+        path, rel, publish = stack.pop()
         try:
             with os.scandir(path) as listing:
                 entries = list(listing)
@@ -171,9 +177,13 @@ def scan(folder: Path, root: Path) -> dict[str, Stamp]:
                 continue
             try:
                 if entry.is_dir():
-                    stack.append((entry.path, rel + name + "/"))
+                    stack.append((entry.path, rel + name + "/",
+                                  publish and not entry.is_symlink()))
                     continue
                 if not name.endswith(".md"):
+                    if publish and beside is not None and is_beside(entry):
+                        beside[PREFIX + entry.path[top:].replace(os.sep, "/")] = Path(
+                            entry.path)
                     continue
                 st = entry.stat()
             except FileNotFoundError:
@@ -357,7 +367,7 @@ def make_article(source: str, meta: ArticleMeta, body: str, options: ReadOptions
     shown = publishable(meta, body_html, excerpt, mode, options.rights.excerpt_words)
     meta, body_html, excerpt = shown.meta, shown.body_html, shown.excerpt
     stem = source.rsplit("/", 1)[-1].removesuffix(".md")
-    summary = hashlib.sha1(repr((source, meta, excerpt, minutes, mode)).encode()).hexdigest()
-    full = hashlib.sha1((summary + body_html).encode()).hexdigest()
+    summary = sha1_hex(repr((source, meta, excerpt, minutes, mode)).encode())
+    full = sha1_hex((summary + body_html).encode())
     return Article(source, meta, article_slug(stem), body_html, excerpt, minutes, full, summary,
                    mode, linked_files(body_html, source, ARTICLES))

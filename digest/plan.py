@@ -10,7 +10,6 @@ predicted here: the page records it while it renders (digest.reads).
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +17,7 @@ from typing import Any
 from digest.collect import Catalog
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import Problem
+from digest.hashing import sha1_hex
 
 _MORE = 5
 EDITIONS_FEED = "/editions.xml"
@@ -188,7 +188,7 @@ def page_spec(salt: str, catalog: Catalog, url: str, kind: str, template: str | 
               origin: str, data: PageData) -> PageSpec:
     text = "\0".join((salt, url, kind, template or "", type(data).__name__,
                       repr(resolved(data, catalog))))
-    return PageSpec(url, kind, template, origin, data, hashlib.sha1(text.encode()).hexdigest())
+    return PageSpec(url, kind, template, origin, data, sha1_hex(text.encode()))
 
 
 def neighbours(siblings: tuple[int, ...], i: int) -> tuple[int | None, int | None]:

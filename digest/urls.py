@@ -7,10 +7,10 @@ built site works from `file://` and under any subpath of a web server.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from functools import lru_cache
 
+from digest.hashing import sha1_hex
 from digest.model import PartialDate
 
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}(?:-\d{2})?[-_ ]+")
@@ -33,7 +33,7 @@ def slugify(text: str) -> str:
     slug = slug or _NON_SLUG.sub("-", text.lower()).strip("-") or "x"
     if len(slug) > _MAX_SLUG:
         # File names stop at 255 bytes; a hash of the full text keeps long names apart.
-        digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        digest = sha1_hex(text.encode("utf-8", "surrogatepass"))[:8]
         slug = f"{slug[: _MAX_SLUG - 9].rstrip('-')}-{digest}"
     return slug
 

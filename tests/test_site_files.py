@@ -162,3 +162,36 @@ def test_links_are_found_as_the_plain_pattern_finds_them(body: str) -> None:
     assert linked_files(body, source, prefix) == tuple(sorted(expected))
     assert ([m.span() for m in _LINK.finditer(body)]
             == [m.span() for m in PLAIN_LINK.finditer(body)])
+
+
+def test_the_scan_of_articles_finds_the_files_beside_them_as_a_walk_does(
+        tmp_path: Path) -> None:
+    """A build's one walk of the articles lists the files beside them exactly as
+    `article_files` does, symbolic links, hidden names and odd files included."""
+    import os
+
+    from digest.files import article_files
+    from digest.load import scan
+
+    articles = tmp_path / "content" / "articles"
+    (articles / "2025" / "deep").mkdir(parents=True)
+    (articles / ".hidden").mkdir()
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.png").write_bytes(b"x")
+    (outside / "linked.md").write_text("---\ntitle: T\n---\n")
+    for rel in ("a.md", "a.png", "2025/b.md", "2025/b.jpg", "2025/deep/c.pdf", ".dot.png",
+                ".hidden/d.png", "back\\slash.png"):
+        (articles / rel).write_bytes(b"x")
+    (articles / "2025" / "link.png").symlink_to(outside / "secret.png")
+    (articles / "linked-folder").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(articles / "pipe.png")
+    beside: dict[str, Path] = {}
+    stamps = scan(articles, tmp_path, beside)
+    assert beside == article_files(articles)
+    assert sorted(beside) == [PREFIX + "2025/b.jpg", PREFIX + "2025/deep/c.pdf",
+                              PREFIX + "a.png"]
+    # The articles themselves are found as before, below a linked folder too.
+    assert sorted(stamps) == ["content/articles/2025/b.md", "content/articles/a.md",
+                              "content/articles/linked-folder/linked.md"]
+    assert stamps == scan(articles, tmp_path)
