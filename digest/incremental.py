@@ -95,11 +95,12 @@ def save_snapshot(
         of_item[("edition", edition_key)] = pages_of
     readers = {number: found for number, item in items.items()
                if (found := of_item.get(item)) is not None}
+    wanted = readers.keys()
     for n, numbers in enumerate(reads):
-        for number in numbers:
-            readers_of = readers.get(number)
-            if readers_of is not None:
-                readers_of.append(n)
+        # Most of what a page reads is no article nor edition (templates, strings, config
+        # keys): the intersection leaves those out in C, a loop over them took 0.1 s at 10k.
+        for number in wanted & numbers:
+            readers[number].append(n)
     article_pages = [-1] * len(catalog.entries)
     for n, spec in enumerate(pages):
         if isinstance(spec.data, ArticlePage):
