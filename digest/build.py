@@ -153,6 +153,7 @@ def _build(
             return BuildReport(0, pages, pages, (), timings, withheld=withheld)
     # Only now: a build with nothing to do needs neither the templates nor Jinja.
     from digest.collect import collect, shown_statuses
+    from digest.fragments import Fragments
     from digest.incremental import replan
     from digest.plan import plan
     from digest.render import Renderer
@@ -191,7 +192,8 @@ def _build(
     with stage("write"):
         prepare_output(out)
         previous = read_manifest(out)
-    renderer = Renderer(catalog, config, theme, state.bodies(config))
+    renderer = Renderer(catalog, config, theme, state.bodies(config),
+                        fragments=Fragments(state.cache))
     items = ItemTable(state.items(), renderer.value)
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
@@ -213,6 +215,9 @@ def _build(
         items.note_changed(changed_items)
     rendered = _render(site_plan, renderer, items, gone, config, state, jobs, progress,
                        previous, stage)
+    with stage("cache"):
+        assert renderer.fragments is not None
+        renderer.fragments.save()
     with stage("static"):
         # Only the files an article the site shows links to (digest.files).
         linked = {f for e in catalog.entries for f in e.article.files}

@@ -9,10 +9,12 @@ article it shows renders it again. Deterministic: `updated` comes from article d
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 
 from digest.config import SiteConfig
-from digest.email_render import render_html, ui_string
+from digest.email_render import Rendered, render_html, ui_string
 from digest.feeds import atom_head, atom_id, escape, quoteattr
 from digest.plan import EditionFeedPage, PageSpec
 from digest.theme import Theme
@@ -23,8 +25,12 @@ _EPOCH = "1970-01-01T00:00:00Z"
 _BODY = re.compile(r"<body[^>]*>(.*)</body>", re.S | re.I)
 
 
-def render_edition_feed(spec: PageSpec, views: Views, theme: Theme, config: SiteConfig
-                        ) -> bytes:
+def render_edition_feed(
+    spec: PageSpec, views: Views, theme: Theme, config: SiteConfig,
+    keep: Callable[[str, Callable[[], Rendered]], Rendered] = lambda _key, make: make(),
+) -> bytes:
+    """The feed; `keep` may give an edition's e-mail kept from an earlier build while what
+    it read is worth the same (digest.fragments)."""
     data = spec.data
     assert isinstance(data, EditionFeedPage), spec
     entries: list[str] = []
@@ -32,7 +38,8 @@ def render_edition_feed(spec: PageSpec, views: Views, theme: Theme, config: Site
     for n in data.editions:
         edition = views.edition(n)
         assert edition is not None, n
-        rendered = render_html(theme, views, config, n, channel="feed")
+        rendered = keep(f"edition-feed {edition.key}", functools.partial(
+            render_html, theme, views, config, n, channel="feed"))
         found = _BODY.search(rendered.html)
         content = (found[1] if found else rendered.html).strip()
         dates = [a.date for g in edition.groups for a in g.articles if a.date is not None]

@@ -14,6 +14,7 @@ from digest.build import BuildReport
 from digest.build_state import BuildState, ItemTable
 from digest.config import SiteConfig
 from digest.errors import Problem
+from digest.fragments import Fragments
 from digest.incremental import Delta
 from digest.reads import Item
 from digest.render import MEMOISE_FROM
@@ -35,8 +36,9 @@ def rebuild_changed(
     changed_urls: set[str] = set()
     reads: dict[str, frozenset[Item]] = {}
     with stage("render"):
+        fragments = Fragments(state.cache)
         renderer = Renderer(delta.catalog, config, theme, state.bodies(config),
-                            memoise=len(delta.stale) >= MEMOISE_FROM)
+                            memoise=len(delta.stale) >= MEMOISE_FROM, fragments=fragments)
         try:
             for outcome in render_all(list(delta.stale), renderer, out, jobs):
                 if outcome.problem is not None:
@@ -46,6 +48,7 @@ def rebuild_changed(
                     changed_urls.add(outcome.url)
         except LookupError:  # the cache lost an entry after all
             return None
+        fragments.save()
     dates.save(state.cache)
     pages_written = len(changed_urls)
     pending = None

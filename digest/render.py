@@ -15,7 +15,7 @@ from array import array
 from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import jinja2
 
@@ -41,6 +41,11 @@ from digest.theme_files import shown_path
 from digest.urls import output_file, relative
 from digest.views import ChildLink, PageView, Pagination, Views, canonical_url
 from digest.write import write_file
+
+if TYPE_CHECKING:
+    from digest.fragments import Fragments
+
+T = TypeVar("T")
 
 _PARALLEL_MIN = 64
 MEMOISE_FROM = 64  # pages rendered: below this, macro results are not kept (Renderer)
@@ -77,6 +82,7 @@ class Renderer:
     def __init__(
         self, catalog: Catalog, config: SiteConfig, theme: Theme,
         bodies: Callable[[Article], str] | None = None, *, memoise: bool = True,
+        fragments: Fragments | None = None,
     ) -> None:
         self.catalog = catalog
         # Pages read the config through `recorded()`: each key read is an item of theirs.
@@ -89,6 +95,7 @@ class Renderer:
         # Keeping macro results pays across many pages; for a few it costs more (each
         # macro template is parsed once to prove it pure) than it saves.
         self.memoise = memoise
+        self.fragments = fragments  # parts of pages kept between builds
         self._values: dict[Item, str | None] = {}
         # A forked worker's numbering of the items its pages read (empty in the parent).
         self._local: dict[Item, int] = {}
@@ -109,6 +116,13 @@ class Renderer:
         if item[0] == "config":
             return config_value(self._config, item[1])
         return self.views.value(item)
+
+    def keep(self, key: str, make: Callable[[], T]) -> T:
+        """`make()`, or the part kept under `key` by an earlier build while what it read is
+        worth the same now (digest.fragments)."""
+        if self.fragments is None:
+            return make()
+        return self.fragments.keep(key, make, self.value)
 
     def add_values(self, values: Iterable[tuple[Item, str | None]]) -> None:
         self._values.update(values)
@@ -151,7 +165,8 @@ class Renderer:
             if isinstance(spec.data, EditionFeedPage):  # the theme's e-mail, through views
                 from digest.edition_feed import render_edition_feed
 
-                return render_edition_feed(spec, self.views, self.theme, self.config)
+                return render_edition_feed(spec, self.views, self.theme, self.config,
+                                           self.keep)
             assert spec.template is not None
             template = self.theme.env.get_template(spec.template)
             context = self._context(spec)

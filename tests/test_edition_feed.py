@@ -9,8 +9,10 @@ import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import feedparser
+import pytest
 from test_build_support import build_site, copy_site, tree
 
 from digest.config import load_config
@@ -139,3 +141,115 @@ def test_an_edited_article_renders_the_feed_again_as_a_clean_build_would(
         shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
         assert not build_site(clean).problems
         assert tree(site / "_site") == tree(clean / "_site")
+
+
+def _rendered_editions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The editions whose e-mail the builds in this test render (not kept ones)."""
+    import digest.edition_feed
+    from digest.email_render import render_html
+
+    made: list[str] = []
+
+    def counting(theme: Any, views: Any, config: Any, index: int, **options: Any) -> Any:
+        made.append(views.catalog.editions[index].key)
+        return render_html(theme, views, config, index, **options)
+
+    monkeypatch.setattr(digest.edition_feed, "render_html", counting)
+    return made
+
+
+def _clean_build_equals(site: Path, clean: Path) -> None:
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
+    assert not build_site(clean).problems
+    assert tree(site / "_site") == tree(clean / "_site")
+
+
+def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feed is rendered again whenever one of its editions changes; the e-mails of the
+    others are kept from the last build (digest.fragments), and the feed is still what a
+    clean build writes."""
+    made = _rendered_editions(monkeypatch)
+    site = copy_site("email", tmp_path)
+    assert not build_site(site).problems
+    assert sorted(made) == ["2025-10-10", "2025-10-11"]
+    # A body edit in the newest edition: that edition only.
+    ferry = site / "content/articles/harbour-gazette/2025-10-11-ferry-returns.md"
+    ferry.write_text(ferry.read_text(encoding="utf-8").replace(
+        "Older timetables", "Timetables of the 1980s"), encoding="utf-8")
+    made.clear()
+    report = build_site(site)
+    assert "/editions.xml" in report.changed_urls
+    assert made == ["2025-10-11"]
+    assert "Timetables of the 1980s" in (site / "_site/editions.xml").read_text("utf-8")
+    _clean_build_equals(site, tmp_path / "clean-edit")
+    # The kept edition's reads still count for the feed: an edit to it renders it again.
+    vote = site / "content/articles/northgate-herald/2025-10-10-council-vote.md"
+    vote.write_text(vote.read_text(encoding="utf-8").replace(
+        "Council votes", "Councillors vote", 1), encoding="utf-8")
+    made.clear()
+    report = build_site(site)
+    assert not report.problems and "/editions.xml" in report.changed_urls
+    assert made == ["2025-10-10"]
+    assert "Councillors vote" in (site / "_site/editions.xml").read_text("utf-8")
+    _clean_build_equals(site, tmp_path / "clean-kept")
+    # An article in a new edition: the new one only, the others are kept as they were.
+    (site / "content/articles/northgate-herald/2025-10-12-regatta.md").write_text(
+        "---\ntitle: The regatta is on\npublication: Northgate Herald\ndate: 2025-10-12\n"
+        "---\n\nSails on the bay again.\n", encoding="utf-8")
+    made.clear()
+    assert not build_site(site).problems
+    assert made == ["2025-10-12"]
+    _clean_build_equals(site, tmp_path / "clean-added")
+    # A site override of the e-mail template is read by every edition's e-mail.
+    from digest.theme_files import theme_chain
+
+    template = next(path for folder in theme_chain(load_config(site))
+                    if (path := folder / "templates/email.html").is_file())
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/email.html").write_text(
+        template.read_text(encoding="utf-8").replace("</body>", "<p>Overridden.</p></body>"),
+        encoding="utf-8")
+    made.clear()
+    assert not build_site(site).problems
+    assert sorted(made) == ["2025-10-10", "2025-10-11", "2025-10-12"]
+    assert (site / "_site/editions.xml").read_text("utf-8").count("Overridden.") == 3
+    _clean_build_equals(site, tmp_path / "clean-template")
+
+
+def test_a_damaged_record_of_kept_editions_renders_them_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from digest.build_state import BuildState
+
+    made = _rendered_editions(monkeypatch)
+    site = copy_site("email", tmp_path)
+    assert not build_site(site).problems
+    BuildState.of(load_config(site)).cache.set_blob("fragments", b"not a pickle")
+    ferry = site / "content/articles/harbour-gazette/2025-10-11-ferry-returns.md"
+    ferry.write_text(ferry.read_text(encoding="utf-8") + "\nOne more line.\n",
+                     encoding="utf-8")
+    made.clear()
+    assert not build_site(site).problems
+    assert sorted(made) == ["2025-10-10", "2025-10-11"]
+    _clean_build_equals(site, tmp_path / "clean")
+
+
+def test_a_feed_made_of_kept_editions_is_rendered_again_when_they_change(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a kept edition read counts for the feed that uses it: after a build that kept
+    every edition, an edit that only the edition's e-mail shows renders the feed again."""
+    made = _rendered_editions(monkeypatch)
+    site = copy_site("email", tmp_path)
+    assert not build_site(site).problems
+    config = site / "site.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "feeds:\n  editions: 1\n",
+                      encoding="utf-8")
+    made.clear()
+    report = build_site(site)
+    assert "/editions.xml" in report.changed_urls and made == []  # the newest, kept
+    ferry = site / "content/articles/harbour-gazette/2025-10-11-ferry-returns.md"
+    ferry.write_text(ferry.read_text(encoding="utf-8").replace(
+        "Older timetables", "Timetables of the 1980s"), encoding="utf-8")
+    report = build_site(site)
+    assert "/editions.xml" in report.changed_urls and made == ["2025-10-11"]
+    _clean_build_equals(site, tmp_path / "clean")

@@ -84,9 +84,23 @@ MUTATIONS = (
     Mutation(
         "the excerpt left out of what lists show of an article",
         "digest/load.py",
-        "summary = hashlib.sha1(repr((source, meta, excerpt, minutes, mode)).encode()).hexdigest()",
-        "summary = hashlib.sha1(repr((source, meta, minutes, mode)).encode()).hexdigest()",
+        "summary = sha1_hex(repr((source, meta, excerpt, minutes, mode)).encode())",
+        "summary = sha1_hex(repr((source, meta, minutes, mode)).encode())",
         ("test_build_incremental.py::test_an_excerpt_edit_rerenders_the_lists_that_show_it",),
+    ),
+    Mutation(
+        "a kept edition's e-mail used without comparing what it read",
+        "digest/fragments.py",
+        "if found is not None and all(value(item) == was for item, was in found[0]):",
+        "if found is not None:",
+        ("test_edition_feed.py::test_editions_whose_reads_kept_their_values_are_not_rendered_again",),
+    ),
+    Mutation(
+        "a kept edition's reads left out of the feed's",
+        "digest/fragments.py",
+        "            record_all(item for item, _ in found[0])\n",
+        "",
+        ("test_edition_feed.py::test_a_feed_made_of_kept_editions_is_rendered_again_when_they_change",),
     ),
     Mutation(
         "the search filter inserts publication names as HTML",
