@@ -17,7 +17,8 @@ import pytest
 from digest.config import load_config
 from digest.errors import DigestError, Problem
 from digest.livereload import App, Outcome, SiteState, safe_path
-from digest.serve import DevServer, is_loopback
+from digest.serve import DevServer
+from digest.serve_site import is_loopback
 from digest.watch import Batch
 
 
@@ -372,7 +373,7 @@ def test_a_busy_port_is_refused_before_building_or_the_next_one_is_taken(
 ) -> None:
     import socket
 
-    from digest.serve import PORT_TRIES, open_server
+    from digest.serve_site import PORT_TRIES, open_server
 
     root = make_site()
     with socket.socket() as busy:

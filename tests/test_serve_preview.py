@@ -16,7 +16,8 @@ from digest.build import BuildReport, build
 from digest.build_state import BuildState
 from digest.cache import CACHE_DIR
 from digest.config import load_config
-from digest.serve import DevServer, preview_config, watch_scope
+from digest.serve import DevServer
+from digest.serve_site import preview_config, watch_scope
 
 PREVIEW = f"{CACHE_DIR}/preview/_site"
 SECRET = "Secret lantern plan"
