@@ -9,7 +9,8 @@ import pytest
 from test_build_support import build_site, copy_site, tree
 
 from digest.errors import DigestError
-from digest.frontmatter import dump_document, parse_document
+from digest.frontmatter import parse_document
+from digest.frontmatter_dump import dump_document
 
 CHIPS = "content/articles/economist/2025-10-02-chips.md"
 CHIPS_PAGE = "_site/the-economist/2025-10-02-chips/index.html"

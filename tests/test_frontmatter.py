@@ -7,7 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.errors import DigestError
-from digest.frontmatter import dump_document, parse_document, split
+from digest.frontmatter import parse_document, split
+from digest.frontmatter_dump import dump_document
 from digest.model import ArticleDocument, ArticleMeta, PartialDate, RelatedStory, SourceInfo
 
 FULL = ArticleMeta(

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from golden import rewritten, updating_golden
 
-from digest.frontmatter import dump_document, parse_document
+from digest.frontmatter import parse_document
+from digest.frontmatter_dump import dump_document
 from digest.normalize import parse_dump, parse_dump_all
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 from markup_text import markup_text
 
 from digest.errors import DigestError
-from digest.frontmatter import dump_document, parse_document
+from digest.frontmatter import parse_document
+from digest.frontmatter_dump import dump_document
 from digest.normalize import parse_dump
 from digest.normalize.textfix import escape_markdown
 

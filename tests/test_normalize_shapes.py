@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from markup_text import markup_text
 
 from digest.errors import DigestError
-from digest.frontmatter import dump_document, parse_document
+from digest.frontmatter import parse_document
+from digest.frontmatter_dump import dump_document
 from digest.model import ArticleDocument, ArticleMeta, PartialDate
 from digest.normalize import parse_dump_all
 from digest.normalize.duplicates import canonical_url

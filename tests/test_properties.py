@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from markup_text import markup_text
 
 from digest.errors import DigestError
-from digest.frontmatter import dump_document, is_web_address, parse_document
+from digest.frontmatter import is_web_address, parse_document
+from digest.frontmatter_dump import dump_document
 from digest.model import ArticleDocument, ArticleMeta, PartialDate, RelatedStory, SourceInfo
 
 # 2,400 generated inputs in all (about 25 s on two idle cores); DIGEST_STRESS=1 runs five

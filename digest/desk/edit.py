@@ -36,8 +36,8 @@ from ruamel.yaml.scalarstring import (
 )
 
 from digest.errors import DigestError
-from digest.frontmatter import _ORDER as FILE_ORDER
 from digest.frontmatter import parse_document
+from digest.frontmatter_dump import ORDER as FILE_ORDER
 from digest.model import ArticleDocument, ArticleMeta, PartialDate
 
 # What the desk may change; None removes the key (the field's default).

@@ -26,7 +26,7 @@ class Merged:
 
 
 def _mapping(document: ArticleDocument) -> dict[str, Any]:
-    from digest.frontmatter import meta_to_mapping
+    from digest.frontmatter_dump import meta_to_mapping
 
     return meta_to_mapping(document.meta)
 
@@ -59,7 +59,7 @@ def merge(
         changed = tuple(n for n in CURATOR_FIELDS if kept[n] != getattr(new.meta, n))
         meta = dataclasses.replace(new.meta, **kept)
         return Merged(dataclasses.replace(new, meta=meta), changed, ())
-    from digest.frontmatter import dump_document
+    from digest.frontmatter_dump import dump_document
 
     theirs, ours = field_hashes(dump_document(new)), field_hashes(dump_document(curator))
     keep: list[str] = []

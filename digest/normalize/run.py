@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from digest.errors import DigestError, Problem
-from digest.frontmatter import dump_document, parse_document
+from digest.frontmatter import parse_document
+from digest.frontmatter_dump import dump_document
 from digest.model import ArticleDocument, SourceInfo
 from digest.normalize.duplicates import Marks, Seen
 from digest.normalize.merge import Merged, merge

@@ -118,7 +118,7 @@ def draft_job(job: Job) -> Drafted:
 
 
 def finish_job(drafted: Drafted, keep_document: bool) -> Parsed:
-    from digest.frontmatter import dump_document
+    from digest.frontmatter_dump import dump_document
     from digest.normalize.common import complete
     from digest.normalize.duplicates import marks
     from digest.normalize.merge import field_hashes
