@@ -105,11 +105,14 @@ class Views:
         return view
 
     def articles(self, indexes: tuple[int, ...]) -> tuple[ArticleView, ...]:
+        self._prefetch(indexes)
+        return tuple(self.article(i) for i in indexes)
+
+    def _prefetch(self, indexes: tuple[int, ...]) -> None:
         missing = [i for i in indexes if i not in self._articles]
         prefetch = getattr(self.catalog.entries, "prefetch", None)
         if len(missing) > 1 and prefetch is not None:
             prefetch(missing)  # an incremental build's entries: one query for a whole list
-        return tuple(self.article(i) for i in indexes)
 
     def _made_from(self, index: int) -> _ArticleInputs:
         """Everything an article's view is made from: the article (what of it a summary
@@ -186,6 +189,7 @@ class Views:
     def edition_groups(self, edition: Edition) -> tuple[EditionGroup, ...]:
         groups = self._groups.get(edition.key)
         if groups is None:
+            self._prefetch(edition.entries)  # its groups are often of one article each
             groups = self._groups[edition.key] = tuple(
                 EditionGroup(self.publication_ref(slug), self.articles(items))
                 for slug, items in edition.groups
