@@ -192,8 +192,8 @@ def _build(
     with stage("write"):
         prepare_output(out)
         previous = read_manifest(out)
-    renderer = Renderer(catalog, config, theme, state.bodies(config),
-                        fragments=Fragments(state.cache))
+    fragments = Fragments(state.cache)
+    renderer = Renderer(catalog, config, theme, state.bodies(config), fragments=fragments)
     items = ItemTable(state.items(), renderer.value)
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
@@ -216,8 +216,7 @@ def _build(
     rendered = _render(site_plan, renderer, items, gone, config, state, jobs, progress,
                        previous, stage)
     with stage("cache"):
-        assert renderer.fragments is not None
-        renderer.fragments.save()
+        fragments.save()
     with stage("static"):
         # Only the files an article the site shows links to (digest.files).
         linked = {f for e in catalog.entries for f in e.article.files}

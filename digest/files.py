@@ -55,8 +55,12 @@ def article_files(articles_dir: Path) -> dict[str, Path]:
 
 def is_beside(file: Path | os.DirEntry[str]) -> bool:
     """Whether a file found beside the articles may be published: a regular file, not a
-    symbolic link, and a name that means the same path everywhere."""
-    return "\\" not in file.name and not file.is_symlink() and file.is_file()
+    symbolic link, and a name that means the same path everywhere; one that cannot even be
+    looked at is left out as a link is."""
+    try:
+        return "\\" not in file.name and not file.is_symlink() and file.is_file()
+    except OSError:
+        return False
 
 
 def files_stamp(files: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:
