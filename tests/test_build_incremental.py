@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from test_build_support import SITES, build_site, copy_site, tree
+from test_build_support import SITES, build_site, copy_site, equals_clean_build, tree
 
 from digest import incremental, search
 from digest.theme_files import bundled_themes
@@ -506,10 +506,7 @@ def _damage_cache(site: Path, sql: str) -> None:
 
 
 def _equals_clean_build(site: Path, tmp_path: Path, **options: object) -> bool:
-    clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-cache"))
-    build_site(clean, **options)
-    return tree(site / "_site") == tree(clean / "_site")
+    return equals_clean_build(site, tmp_path / "clean", **options)
 
 
 def test_an_article_missing_from_the_cache_makes_a_complete_build(tmp_path: Path) -> None:

@@ -37,3 +37,11 @@ def tree(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, bytes]:
         for p in sorted(folder.rglob("*"))
         if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)
     }
+
+
+def equals_clean_build(site: Path, clean: Path, **options: object) -> bool:
+    """Whether a clean build of a copy of `site`'s sources (made in `clean`) builds without
+    problems and writes the same files as `site`'s own, incremental, builds did."""
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
+    report = build_site(clean, **options)
+    return not report.problems and tree(site / "_site") == tree(clean / "_site")

@@ -5,7 +5,6 @@ edited, exactly as a clean build would write it."""
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +12,7 @@ from typing import Any
 
 import feedparser
 import pytest
-from test_build_support import build_site, copy_site, tree
+from test_build_support import build_site, copy_site, equals_clean_build
 
 from digest.config import load_config
 from digest.email import make_email
@@ -137,10 +136,7 @@ def test_an_edited_article_renders_the_feed_again_as_a_clean_build_would(
         assert "/editions.xml" in report.changed_urls, new
         feed = (site / "_site/editions.xml").read_text(encoding="utf-8")
         assert new in feed and old not in feed
-        clean = tmp_path / f"clean{n}"
-        shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
-        assert not build_site(clean).problems
-        assert tree(site / "_site") == tree(clean / "_site")
+        assert equals_clean_build(site, tmp_path / f"clean{n}")
 
 
 def _rendered_editions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
@@ -156,12 +152,6 @@ def _rendered_editions(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(digest.edition_feed, "render_html", counting)
     return made
-
-
-def _clean_build_equals(site: Path, clean: Path) -> None:
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
-    assert not build_site(clean).problems
-    assert tree(site / "_site") == tree(clean / "_site")
 
 
 def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
@@ -182,7 +172,7 @@ def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
     assert "/editions.xml" in report.changed_urls
     assert made == ["2025-10-11"]
     assert "Timetables of the 1980s" in (site / "_site/editions.xml").read_text("utf-8")
-    _clean_build_equals(site, tmp_path / "clean-edit")
+    assert equals_clean_build(site, tmp_path / "clean-edit")
     # The kept edition's reads still count for the feed: an edit to it renders it again.
     vote = site / "content/articles/northgate-herald/2025-10-10-council-vote.md"
     vote.write_text(vote.read_text(encoding="utf-8").replace(
@@ -192,7 +182,7 @@ def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
     assert not report.problems and "/editions.xml" in report.changed_urls
     assert made == ["2025-10-10"]
     assert "Councillors vote" in (site / "_site/editions.xml").read_text("utf-8")
-    _clean_build_equals(site, tmp_path / "clean-kept")
+    assert equals_clean_build(site, tmp_path / "clean-kept")
     # An article in a new edition: the new one only, the others are kept as they were.
     (site / "content/articles/northgate-herald/2025-10-12-regatta.md").write_text(
         "---\ntitle: The regatta is on\npublication: Northgate Herald\ndate: 2025-10-12\n"
@@ -200,7 +190,7 @@ def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
     made.clear()
     assert not build_site(site).problems
     assert made == ["2025-10-12"]
-    _clean_build_equals(site, tmp_path / "clean-added")
+    assert equals_clean_build(site, tmp_path / "clean-added")
     # A site override of the e-mail template is read by every edition's e-mail.
     from digest.theme_files import theme_chain
 
@@ -214,7 +204,7 @@ def test_editions_whose_reads_kept_their_values_are_not_rendered_again(
     assert not build_site(site).problems
     assert sorted(made) == ["2025-10-10", "2025-10-11", "2025-10-12"]
     assert (site / "_site/editions.xml").read_text("utf-8").count("Overridden.") == 3
-    _clean_build_equals(site, tmp_path / "clean-template")
+    assert equals_clean_build(site, tmp_path / "clean-template")
 
 
 def test_a_damaged_record_of_kept_editions_renders_them_again(
@@ -231,7 +221,7 @@ def test_a_damaged_record_of_kept_editions_renders_them_again(
     made.clear()
     assert not build_site(site).problems
     assert sorted(made) == ["2025-10-10", "2025-10-11"]
-    _clean_build_equals(site, tmp_path / "clean")
+    assert equals_clean_build(site, tmp_path / "clean")
 
 
 def test_a_feed_made_of_kept_editions_is_rendered_again_when_they_change(
@@ -252,4 +242,4 @@ def test_a_feed_made_of_kept_editions_is_rendered_again_when_they_change(
         "Older timetables", "Timetables of the 1980s"), encoding="utf-8")
     report = build_site(site)
     assert "/editions.xml" in report.changed_urls and made == ["2025-10-11"]
-    _clean_build_equals(site, tmp_path / "clean")
+    assert equals_clean_build(site, tmp_path / "clean")
