@@ -45,7 +45,7 @@ from digest.write import (
 
 if TYPE_CHECKING:
     from digest.collect import Catalog
-    from digest.plan import Plan
+    from digest.plan import PageSpec, Plan
     from digest.render import Renderer
     from digest.theme import Theme
 
@@ -198,7 +198,9 @@ def _build(
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
-    beside = Aside([lambda: (items.changed(), _gone(out, state.pages)), lambda: _search(
+    # The pages whose files are gone come second: they are rendered after the others,
+    # so that looking for them (a stat per page) keeps nothing waiting.
+    beside = Aside([items.changed, lambda: _gone(out, state.pages), lambda: _search(
         config, catalog, state, state.cache.in_child(), previous, jobs, stage)],
         fork=jobs > 1 and not serving and bool(state.pages))
     with stage("plan"):
@@ -211,10 +213,9 @@ def _build(
     elif not beside.forked:
         searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
     with stage("plan"):
-        changed_items, gone = beside.result(0)
-        items.note_changed(changed_items)
-    rendered = _render(site_plan, renderer, items, gone, config, state, jobs, progress,
-                       previous, stage)
+        items.note_changed(beside.result(0))
+    rendered = _render(site_plan, renderer, items, lambda: beside.result(1), config, state,
+                       jobs, progress, previous, stage)
     with stage("cache"):
         fragments.save()
     with stage("static"):
@@ -244,7 +245,7 @@ def _build(
     if beside.forked:
         remember(problems)  # while the child ends the index
         with stage("search"):
-            searched = beside.result(1)
+            searched = beside.result(2)
     with stage("write"):
         pruned = {"/" + rel.removesuffix("index.html")
                   for rel in finish_output(out, pages_files | searched.files, previous)}
@@ -303,12 +304,12 @@ class _Rendered:
 
 
 def _render(
-    site_plan: Plan, renderer: Renderer, items: ItemTable, gone: set[str],
+    site_plan: Plan, renderer: Renderer, items: ItemTable, gone: Callable[[], set[str]],
     config: SiteConfig, state: BuildState, jobs: int, progress: bool, previous: set[str],
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
 ) -> _Rendered:
-    """Render and write the stale pages: new, moved, gone from the output folder (`gone`),
-    or having read what changed."""
+    """Render and write the stale pages: new, moved, having read what changed, or (asked
+    last, rendered after the others) gone from the output folder."""
     from digest import dates
     from digest.render import page_problems, progress_bar, render_all
 
@@ -320,7 +321,6 @@ def _render(
             s for s in site_plan.pages
             if (row := before.get(s.url)) is None or row[0] != s.fingerprint
             or (changed_items and not changed_items.isdisjoint(item_numbers(row[1])))
-            or s.url in gone
         ]
     files = {output_file(s.url) for s in site_plan.pages}
     changed_urls: set[str] = set()
@@ -328,8 +328,10 @@ def _render(
     rows: dict[str, tuple[str, bytes]] = {}
     spec_of = {s.url: s for s in stale}
     failed: list[tuple[str, Problem]] = []
-    with stage("render"), progress_bar(progress, len(stale)) as advance:
-        for outcome in render_all(stale, renderer, out, jobs, advance, previous,
+
+    def run(specs: list[PageSpec], advance: Callable[[int], None] | None) -> None:
+        nonlocal written
+        for outcome in render_all(specs, renderer, out, jobs, advance, previous,
                                   items.number):
             if outcome.problem is not None:
                 failed.append((outcome.url, outcome.problem))
@@ -345,6 +347,17 @@ def _render(
             if outcome.written:
                 written += 1
                 changed_urls.add(outcome.url)
+
+    with stage("render"), progress_bar(progress, len(stale)) as advance:
+        run(stale, advance)
+    with stage("render"):
+        missing = gone()
+        late = [s for s in site_plan.pages
+                if s.url in missing and s.url not in spec_of] if missing else []
+        spec_of.update((s.url, s) for s in late)
+        if late:
+            with progress_bar(progress, len(late)) as advance:
+                run(late, advance)
     dates.save(state.cache)
     return _Rendered(files, written, changed_urls, rows, {url for url, _ in failed}, items,
                      tuple(page_problems(failed)))

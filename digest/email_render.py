@@ -32,6 +32,7 @@ from digest.email_text import Footnotes, html_to_text, wrap
 from digest.errors import display_path
 from digest.files import LINK_START, link_files_from_page, may_link
 from digest.reads import record
+from digest.template_calls import compiler_key
 from digest.theme import Theme
 from digest.urls import absolute
 from digest.views import ArticleView, EditionView, PublicationRef, Views
@@ -180,7 +181,7 @@ def _make_environment(theme: Theme, config: SiteConfig) -> jinja2.Environment:
     # Compiled templates are kept apart from the theme's: email.txt has no autoescaping.
     folder = getattr(theme.env.bytecode_cache, "directory", None)
     bytecode = None if folder is None else _BytecodeCache(
-        folder, f"jinja-{__version__}-email-%s.cache")
+        folder, f"jinja-{__version__}-{compiler_key()}-email-%s.cache")
     env = theme.env.overlay(loader=loader, autoescape=_autoescape, cache_size=64,
                             bytecode_cache=bytecode)
     env.globals = dict(theme.env.globals)  # an overlay shares the dict it would change

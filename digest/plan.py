@@ -229,19 +229,20 @@ class _Planner:
     def sitemap(self, pages: list[PageSpec]) -> PageSpec:
         """Every HTML page, with its article's date or the newest date of those it lists."""
         entries = self.c.entries
+        editions = self.c.editions
         urls = []
         for page in pages:
             if not page.template or page.kind == "404":
                 continue
-            if isinstance(page.data, ArticlePage):
-                shown: tuple[int, ...] | Iterator[int] = (page.data.index,)
-            elif isinstance(page.data, EditionPage):  # not the neighbours it links to
-                shown = self.c.editions[page.data.index].entries
-            else:
-                shown = shown_entries(page.data, self.c)
+            data = page.data
             # Entries are newest first, undated ones last: the first shown is the newest.
-            first = min(shown, default=None)
-            date = None if first is None else entries[first].article.meta.date
+            if type(data) is ArticlePage:  # most pages: one look-up, no iterator
+                first: int | None = data.index
+            elif type(data) is EditionPage:  # not the neighbours it links to
+                first = min(editions[data.index].entries, default=None)
+            else:
+                first = min(shown_entries(data, self.c), default=None)
+            date = None if first is None else entries[first].where.date
             urls.append((page.url, date.iso if date is not None else None))
         return self.spec("/sitemap.xml", "sitemap", None, "sitemap", SitemapPage(tuple(urls)))
 

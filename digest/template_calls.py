@@ -118,7 +118,8 @@ class _MacroMemo:
     def call(self, macro: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         table = self.table
         assert table is not None
-        key = self._key(macro._func.__code__, args, kwargs)
+        func = macro._func
+        key = self._key(func.__code__, args, kwargs, func.__globals__)
         if key is None:
             if self.marking:
                 self.tainted = True
@@ -163,10 +164,13 @@ class _MacroMemo:
         finally:
             self.marking = marking
 
-    def _key(self, code: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def _key(self, code: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+             names: dict[str, Any]) -> Any:
         pure = self.pure.get(code.co_filename)
         if pure is None:
-            pure = self.pure[code.co_filename] = self._is_pure(code.co_filename)
+            # A template made from a string ("<template>") is not told apart from another.
+            pure = self.pure[code.co_filename] = (
+                not code.co_filename.startswith("<") and self._is_pure(names.get(_FREE_NAMES)))
         if not pure:
             return None
         parts: list[Any] = [code]
@@ -183,19 +187,18 @@ class _MacroMemo:
             parts.append(tuple(kwargs))
         return tuple(parts)
 
-    def _is_pure(self, filename: str) -> bool:
+    def _is_pure(self, free: tuple[str, ...] | None) -> bool:
+        """Whether a template with these free names (None: not known) is pure."""
         assert self.env is not None
-        try:
-            with open(filename, encoding="utf-8") as handle:
-                source = handle.read()
-            free = jinja2.meta.find_undeclared_variables(self.env.parse(source))
-        except (OSError, UnicodeDecodeError, jinja2.TemplateSyntaxError):
+        if free is None:
             return False
         fixed = set(self.env.globals) - {"_base_path"}  # what a 404 page's url() reads
-        return free <= fixed
+        return fixed.issuperset(free)
 
 
 _MEMO = _MacroMemo()
+# The name under which a compiled template's module holds its free names (_CodeGenerator).
+_FREE_NAMES = "_digest_free_names"
 # Stands for the page's climb to the root. ASCII, so a kept card stays one byte per
 # character; NUL cannot come from front matter, and a result that holds more of these
 # than it made links (text that had one) is not kept, so any text is safe.
@@ -223,9 +226,25 @@ def forget_macros() -> None:
 _PASS_CONTEXT = getattr(jinja2.pass_context(lambda: None), "jinja_pass_arg")  # noqa: B009
 
 
+def compiler_key() -> str:
+    """A digest of this module, which compiles templates: a bytecode cache keyed on it
+    never hands a template compiled by another version of `_CodeGenerator`."""
+    from digest.hashing import sha1_hex
+
+    return sha1_hex(Path(__file__).read_bytes())[:12]
+
+
 class _CodeGenerator(jinja2.compiler.CodeGenerator):
     """Jinja's compiler, refusing `x._name` (and so `x.__class__`...): checked once, when
-    a template is compiled, rather than at each of the millions of attribute reads."""
+    a template is compiled, rather than at each of the millions of attribute reads. The
+    compiled module also names the template's free names (`_FREE_NAMES`), for
+    `_MacroMemo`: kept with the compiled code, they need no parse of its source later."""
+
+    def visit_Template(self, node: jinja2.nodes.Template,
+                       frame: jinja2.compiler.Frame | None = None) -> None:
+        free = sorted(jinja2.meta.find_undeclared_variables(node))  # before any folding
+        super().visit_Template(node, frame)
+        self.writeline(f"{_FREE_NAMES} = {tuple(free)!r}")
 
     def visit_Getattr(self, node: jinja2.nodes.Getattr, frame: jinja2.compiler.Frame) -> None:
         if node.attr[:1] == "_":

@@ -26,7 +26,7 @@ from digest.errors import DigestError
 from digest.frontmatter import SafeLoader
 from digest.model import PartialDate
 from digest.reads import record
-from digest.template_calls import TemplateEnvironment, asset_linker, link
+from digest.template_calls import TemplateEnvironment, asset_linker, compiler_key, link
 from digest.theme_files import files_below, theme_chain, theme_stamp, ui_languages
 from digest.urls import absolute
 
@@ -134,8 +134,10 @@ def _bytecode_cache(config: SiteConfig) -> jinja2.BytecodeCache | None:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    # "r": compiled by the environment that refuses private names (template_calls).
-    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{__version__}-r-%s.cache")
+    # Keyed on the compiler too (template_calls): it refuses private names, and notes
+    # each template's free names in the compiled code.
+    return jinja2.FileSystemBytecodeCache(
+        str(folder), f"jinja-{__version__}-{compiler_key()}-%s.cache")
 
 
 def _site_view(config: SiteConfig) -> SiteView:

@@ -74,6 +74,7 @@ class Views:
         self._positions: dict[str, int] | None = None
         # Made once per build: an incremental build's check takes the value of every summary.
         self._tag_refs: dict[str, tuple[ArticleTag | None]] = {}
+        self._tag_lists: dict[tuple[str, ...], tuple[ArticleTag, ...]] = {}
         self._publication_refs: dict[str, PublicationRef] = {}
         self._texts: dict[int, tuple[object, str]] = {}
         self._language_read: str | None = None
@@ -118,11 +119,18 @@ class Views:
         """Everything an article's view is made from: the article (what of it a summary
         shows is its `summary_digest`) and what the catalog says about it."""
         entry = self.catalog.entries[index]
-        tags = tuple(dict.fromkeys(
-            ref for name in entry.article.meta.tags if (ref := self._tag_ref(name))))
         return _ArticleInputs(entry.article, entry.url, entry.status,
-                              self._publication_of(entry.publication), tags,
-                              self._language())
+                              self._publication_of(entry.publication),
+                              self._tags_of(entry.article.meta.tags), self._language())
+
+    def _tags_of(self, names: tuple[str, ...]) -> tuple[ArticleTag, ...]:
+        """The tags an article with these tag names shows: one tuple per list of names, so
+        that its text is kept too (`_text`); many articles share theirs."""
+        found = self._tag_lists.get(names)
+        if found is None:
+            found = self._tag_lists[names] = tuple(dict.fromkeys(
+                ref for name in names if (ref := self._tag_ref(name))))
+        return found
 
     def _summary_text(self, index: int) -> str:
         """The text of what `_made_from` gives, for the summary's value."""
@@ -134,11 +142,11 @@ class Views:
         tags): by identity, with the ref held so that its id is never another's."""
         if isinstance(part, str):
             return part
-        if isinstance(part, tuple):
-            return "(" + ",".join(map(self._text, part)) + ")"
         kept = self._texts.get(id(part))
         if kept is None:
-            kept = self._texts[id(part)] = (part, repr(part))
+            text = ("(" + ",".join(map(self._text, part)) + ")" if isinstance(part, tuple)
+                    else repr(part))
+            kept = self._texts[id(part)] = (part, text)
         return kept[1]
 
     def _tag_ref(self, name: str) -> ArticleTag | None:

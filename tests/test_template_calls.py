@@ -172,6 +172,11 @@ def test_kept_macro_results_equal_rendering_afresh(tmp_path: Path) -> None:
     # A template from a string has no file to tell whether it is pure: never kept.
     text = env.from_string("{% macro m() %}{{ page.url }}{% endmacro %}{{ m() }}")
     assert list(render_pages(text, ["/a/", "/b/"])) == ["/a/", "/b/"]
+    # Nor when another one, with no free name, was rendered first in the same build.
+    plain = env.from_string("{% macro m() %}plain{% endmacro %}{{ m() }}")
+    stable: dict[int, object] = {}
+    assert list(render_pages(plain, ["/a/"], stable)) == ["plain"]
+    assert list(render_pages(text, ["/a/", "/b/"], stable)) == ["/a/", "/b/"]
 
 
 CARDS = """\
@@ -212,6 +217,24 @@ def test_a_kept_macro_is_rendered_once_for_the_pages_of_a_build(tmp_path: Path) 
     assert list(render_pages(template, ["/a/"], {id(item): item}, item=item)) == [
         f"{card.format('../')} new|{card.format('../') * 2}|new"]
     assert rendered == ["a", "<b>T</b>", "a", "new"]
+
+
+def test_templates_from_the_bytecode_cache_know_their_free_names(tmp_path: Path) -> None:
+    # A new process loads compiled templates from the cache: their macros are still kept,
+    # and a template compiled by another version of the compiler is compiled again.
+    cache = tmp_path / "bytecode"
+    cache.mkdir()
+    for _process in range(2):
+        template, rendered = _counting(tmp_path, (
+            "{% import 'cards.html' as c with context %}{{ c.plain('x') }}"))
+        env = template.environment
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(
+            str(cache), f"t-{template_calls.compiler_key()}-%s.cache")
+        env.cache = None  # a new process: no template in memory
+        template = env.get_template("page.html")
+        assert list(render_pages(template, ["/a/", "/b/"])) == ["x", "x"]
+        assert rendered == ["x"]
+    assert len(list(cache.iterdir())) == 2  # page.html and cards.html, compiled once
 
 
 def test_kept_results_stop_at_their_size_limit(
