@@ -194,7 +194,7 @@ def _build(
         previous = read_manifest(out)
     fragments = Fragments(state.cache)
     renderer = Renderer(catalog, config, theme, state.bodies(config), fragments=fragments)
-    items = ItemTable(state.items(), renderer.value)
+    items = ItemTable(state.items(), renderer.value, renderer.values)
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
     # render workers copy a smaller heap. Serving, the index is left to `pending`.

@@ -172,9 +172,11 @@ class ItemTable:
     the value each had when the pages that read it were rendered."""
 
     def __init__(self, known: dict[Item, tuple[int, str | None]],
-                 value: Callable[[Item], str | None]) -> None:
+                 value: Callable[[Item], str | None],
+                 values: Callable[[list[Item]], list[str | None]] | None = None) -> None:
         self.known = known
         self.value = value  # now
+        self.values = values  # now, of many at once
         self.last = max((n for n, _ in known.values()), default=0)
         self.new: list[Item] = []
         self._changed: set[int] | None = None
@@ -182,9 +184,10 @@ class ItemTable:
     def changed(self) -> set[int]:
         """The numbers of the known items whose value is another now."""
         if self._changed is None:
-            value = self.value
-            self._changed = {n for item, (n, before) in self.known.items()
-                             if (now := value(item)) is None or now != before}
+            items = list(self.known)
+            now = self.values(items) if self.values is not None else map(self.value, items)
+            self._changed = {n for (n, before), value in zip(self.known.values(), now, strict=True)
+                             if value is None or value != before}
         return self._changed
 
     def note_changed(self, numbers: set[int]) -> None:

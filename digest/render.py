@@ -76,6 +76,11 @@ def progress_bar(enabled: bool, total: int) -> Iterator[Callable[[int], None] | 
         yield lambda n: bar.advance(task, n)
 
 
+# The items whose values the theme and the config give; the views give the others.
+_THEME_KINDS = ("template", "string", "asset")
+_OWN_KINDS = (*_THEME_KINDS, "config")
+
+
 class Renderer:
     """Everything a page needs; built once per build, shared by forked workers."""
 
@@ -93,7 +98,7 @@ class Renderer:
         self.views = Views(catalog, self.config, self.bodies)
         self.articles_prefix = display_path(config.articles_dir, config.root)
         # Keeping macro results pays across many pages; for a few it costs more (each
-        # macro template is parsed once to prove it pure) than it saves.
+        # kept call is recorded apart, and its result copied) than it saves.
         self.memoise = memoise
         self.fragments = fragments  # parts of pages kept between builds
         self._values: dict[Item, str | None] = {}
@@ -110,8 +115,15 @@ class Renderer:
             found = self._values[item] = self._value(item)
             return found
 
+    def values(self, items: list[Item]) -> list[str | None]:
+        """`value` of each of many items, taken the views' shorter way where they can."""
+        known = self._values
+        theirs = [item for item in items if item not in known and item[0] not in _OWN_KINDS]
+        known.update(zip(theirs, self.views.values(theirs), strict=True))
+        return [known[item] if item in known else self.value(item) for item in items]
+
     def _value(self, item: Item) -> str | None:
-        if item[0] in ("template", "string", "asset"):
+        if item[0] in _THEME_KINDS:
             return self.theme.value(item)
         if item[0] == "config":
             return config_value(self._config, item[1])
