@@ -1,5 +1,6 @@
-"""`python -m benchmarks run --sizes 1000,10000 --runs 3`, `python -m benchmarks plot`, or
-`python -m benchmarks search` (the search yardstick against Pagefind).
+"""`python -m benchmarks run --sizes 1000,10000 --runs 3`, `python -m benchmarks plot`,
+`python -m benchmarks search` (the search yardstick against Pagefind), or
+`python -m benchmarks paired` (two versions of digest in turn).
 
 See benchmarks/README.md.
 """
@@ -10,6 +11,10 @@ if sys.argv[1:2] == ["plot"]:
     from benchmarks.plot import main as plot
 
     plot(sys.argv[2:])
+elif sys.argv[1:2] == ["paired"]:
+    from benchmarks.paired import main as paired
+
+    paired(sys.argv[2:])
 elif sys.argv[1:2] == ["search"]:
     from benchmarks.search_eval import main as search
 

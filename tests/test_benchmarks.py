@@ -240,3 +240,24 @@ def test_full_mode_pairs_digest_with_hugos_full_site(
         run.HERE / "peers" / "hugo-full" / "hugo.toml").read_text(encoding="utf-8")
     assert (work / "n20" / "out-hugo-full" / "index.html").read_text() == str(site)
     assert "full mode page set: digest" in text and "full: cold build vs Hugo's cold" in text
+
+
+def test_paired_runs_two_versions_in_turn_and_restores_the_sites(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from test_build_support import copy_site
+
+    from benchmarks import paired
+
+    root = Path(__file__).resolve().parent.parent
+    sites = [copy_site("basic", tmp_path / name) for name in ("a", "b")]
+    articles = sorted(p.relative_to(sites[0]) for p in (sites[0] / "content").rglob("*.md"))
+    paired.main(["--before", str(root), "--after", str(root), "--sites", *map(str, sites),
+                 "--case", "added", "--runs", "2", "--work", str(tmp_path / "work")])
+    out = capsys.readouterr().out
+    assert out.startswith("added, 2 runs each, in turn\n")
+    assert "  before wall median" in out and "  after  wall median" in out
+    assert "after/before, run by run: median" in out
+    for site in sites:  # the added articles are gone, and the site is built without them
+        assert sorted(p.relative_to(site) for p in (site / "content").rglob("*.md")) == articles
+        assert not list((site / "_site").rglob("*added-story*"))
