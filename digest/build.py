@@ -25,11 +25,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest.build_inputs import scan_inputs
+from digest.build_outputs import Written, write_search, write_static
 from digest.build_state import BuildState, ItemTable, item_numbers
-from digest.cache import BuildCache
 from digest.config import SiteConfig
 from digest.errors import Problem
-from digest.files import plain_static, publish
 from digest.load import ReadOptions, load
 from digest.theme_files import theme_chain, theme_stamp
 from digest.urls import output_file
@@ -39,12 +38,10 @@ from digest.write import (
     has_manifest,
     prepare_output,
     read_manifest,
-    write_file,
     writing,
 )
 
 if TYPE_CHECKING:
-    from digest.collect import Catalog
     from digest.plan import PageSpec, Plan
     from digest.render import Renderer
     from digest.theme import Theme
@@ -200,7 +197,7 @@ def _build(
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
     # The pages whose files are gone come second: they are rendered after the others,
     # so that looking for them (a stat per page) keeps nothing waiting.
-    beside = Aside([items.changed, lambda: _gone(out, state.pages), lambda: _search(
+    beside = Aside([items.changed, lambda: _gone(out, state.pages), lambda: write_search(
         config, catalog, state, state.cache.in_child(), previous, jobs, stage)],
         fork=jobs > 1 and not serving and bool(state.pages))
     with stage("plan"):
@@ -209,9 +206,9 @@ def _build(
     if serving:
         from digest.search import SUBDIR
 
-        searched = _Static({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
+        searched = Written({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
     elif not beside.forked:
-        searched = _search(config, catalog, state, state.cache, previous, jobs, stage)
+        searched = write_search(config, catalog, state, state.cache, previous, jobs, stage)
     with stage("plan"):
         items.note_changed(beside.result(0))
     rendered = _render(site_plan, renderer, items, lambda: beside.result(1), config, state,
@@ -221,7 +218,7 @@ def _build(
     with stage("static"):
         # Only the files an article the site shows links to (digest.files).
         linked = {f for e in catalog.entries for f in e.article.files}
-        static = _static(config, theme, site_plan,
+        static = write_static(config, theme, site_plan,
                          {k: v for k, v in inputs.site_files.items() if k in linked})
     pages_files = {*rendered.files, *static.files}
     problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems)
@@ -253,7 +250,7 @@ def _build(
 
     def pending() -> tuple[Problem, ...]:
         with writing(out):
-            later = _search(config, catalog, state, state.cache, previous, jobs, stage)
+            later = write_search(config, catalog, state, state.cache, previous, jobs, stage)
         with stage("write"):
             finish_output(out, pages_files | later.files, read_manifest(out))
         remember((*problems, *later.problems))
@@ -367,55 +364,3 @@ def _gone(out: Path, pages: dict[str, tuple[str, bytes]]) -> set[str]:
     """The URLs of the pages rendered before whose files are missing now."""
     folder = str(out)
     return {url for url in pages if not os.path.exists(os.path.join(folder, output_file(url)))}
-
-
-@dataclass(frozen=True)
-class _Static:
-    files: set[str]
-    changed: set[str]
-    problems: tuple[Problem, ...]
-
-
-def _static(config: SiteConfig, theme: Theme, site_plan: Plan,
-            site_files: dict[str, Path]) -> _Static:
-    """The theme's assets under hashed names, and files published under their own."""
-    out = config.output_dir
-    files: set[str] = set()
-    changed: set[str] = set()
-    problems: list[Problem] = []
-    for _name, (path, site_path) in sorted(theme.assets.items()):
-        rel = site_path.lstrip("/")
-        files.add(rel)
-        try:
-            if write_file(out, rel, path.read_bytes()):
-                changed.add(site_path)
-        except OSError as exc:  # a full disk or a read-only output, like pages
-            problems.append(Problem(rel, f"cannot write: {exc}"))
-    copied, copied_now, copy_problems = publish(
-        out, (*plain_static(theme.assets), *site_files.items()),
-        {output_file(s.url) for s in site_plan.pages}, config.root)
-    return _Static(files | copied, changed | {"/" + rel for rel in copied_now},
-                   (*problems, *copy_problems))
-
-
-def _search(
-    config: SiteConfig, catalog: Catalog, state: BuildState, cache: BuildCache,
-    previous: set[str], jobs: int,
-    stage: Callable[[str], contextlib.AbstractContextManager[None]],
-) -> _Static:
-    """Write the search index; its records go to `cache` (a forked child has its own)."""
-    if not config.search:
-        return _Static(set(), set(), ())
-    from digest.search import index_site
-
-    with stage("search"):
-        # The index holds the articles' addresses, which come from site.yaml rather than
-        # from the articles its chunks are keyed on: other permalinks, a new index.
-        links = repr(sorted(config.permalinks.items()))
-        if cache.info("search_permalinks") != links:
-            cache.set_blob("search", None)
-            cache.set_info("search_permalinks", links)
-        files, written, problem = index_site(
-            config.output_dir, catalog.entries, state.bodies(config), cache,
-            previous, jobs, language=config.language)
-    return _Static(files, {"/" + f for f in written}, (problem,) if problem else ())

@@ -318,10 +318,7 @@ class Views:
     def values(self, items: list[Item]) -> list[str | None]:
         """`value` of many items: a build after another takes that of every item pages
         read, most of them summaries, so those take a shorter way here."""
-        if self._positions is None:
-            self.position("")
-        assert self._positions is not None
-        position = self._positions.get
+        position = self._position_of().get
         summary_text = self._summary_text
         out: list[str | None] = []
         for item in items:
@@ -333,9 +330,12 @@ class Views:
         return out
 
     def position(self, source: str) -> int | None:
+        return self._position_of().get(source)
+
+    def _position_of(self) -> dict[str, int]:
         if self._positions is None:
             self._positions = {s: i for i, s in enumerate(self.catalog.sources)}
-        return self._positions.get(source)
+        return self._positions
 
     def _source_of(self, index: int) -> str:
         return self.catalog.sources[index]
