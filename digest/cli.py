@@ -110,11 +110,12 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directory", type=click.Path(path_type=Path), default=Path("."),
+                required=False)
 @click.option("--force", is_flag=True,
               help="Also in a folder that is not empty: add the missing files, keep the others.")
 def init(directory: Path, force: bool) -> None:
-    """Create a new site in DIRECTORY, ready to build.
+    """Create a new site in DIRECTORY (the current folder when left out), ready to build.
 
     DIRECTORY may be new, empty or hold only dot-files (such as .git). Existing files
     are never overwritten.
@@ -122,6 +123,7 @@ def init(directory: Path, force: bool) -> None:
     \b
     Examples:
       digest init my-digest
+      digest init            (in an empty folder)
       digest init . --force
     """
     from digest.init import init_site
@@ -137,7 +139,8 @@ def init(directory: Path, force: bool) -> None:
                        "what digest makes out of git, add these lines to it:")
             for line in report.to_ignore:
                 click.echo(f"  {line}")
-        click.echo(f"\nNext: cd {directory} && digest serve")
+        here = directory.resolve() == Path.cwd().resolve()
+        click.echo("\nNext: digest serve" if here else f"\nNext: cd {directory} && digest serve")
         return 0
 
     _run(action)

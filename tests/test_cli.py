@@ -77,7 +77,7 @@ def test_site_commands_offer_the_site_option(command: str) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["frobnicate"], "No such command 'frobnicate'."),
-    (["init"], "Missing argument 'DIRECTORY'."),
+    (["init", "a", "b"], "Got unexpected extra argument (b)"),
     (["build", "--jobs", "0"], "Invalid value for '--jobs' / '-j': 0 is not in the range x>=1."),
     (["serve", "--port", "70000"], "Invalid value for '--port': 70000 is not in the range"),
     (["normalize", "--colour"], "No such option '--colour'"),
@@ -149,6 +149,13 @@ def test_init_creates_a_site_and_says_what_it_did(tmp_path: Path) -> None:
     assert f"created {target / 'content' / 'articles'}\n" in result.stdout
     assert result.stdout.endswith(f"\nNext: cd {target} && digest serve\n")
     assert (target / "site.yaml").is_file()
+
+
+def test_init_without_a_folder_makes_the_site_here(tmp_path: Path) -> None:
+    result = run("init", cwd=tmp_path)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "site.yaml").is_file() and (tmp_path / "content" / "articles").is_dir()
+    assert result.stdout.endswith("\nNext: digest serve\n")
 
 
 def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
