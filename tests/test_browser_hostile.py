@@ -10,23 +10,16 @@ no link leads to `javascript:` or `data:`. Once with raw HTML off (the default),
 from __future__ import annotations
 
 import contextlib
-import functools
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_build_support import served as serve_folder
 from test_hostile_content import make_payload_site
 
 pytestmark = pytest.mark.browser
 
 MAX_PAGES = 15
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(params=[False, True], ids=["raw_html_off", "raw_html_on"])
@@ -39,17 +32,8 @@ def served(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         key=lambda url: ("/20" not in url, url),  # article pages first
     )
     assert pages, "no built page shows the planted payloads"
-    handler = functools.partial(_Quiet, directory=str(output))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                              daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", pages[:MAX_PAGES]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serve_folder(output) as url:
+        yield url.rstrip("/"), pages[:MAX_PAGES]
 
 
 PROBE = """() => {

@@ -6,15 +6,13 @@ Each test builds a small site with `digest.build.build` and opens it in Debian's
 
 from __future__ import annotations
 
-import functools
-import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import ExitStack
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, Route, expect
+from test_build_support import served
 
 from digest.build import build
 from digest.config import load_config
@@ -107,31 +105,11 @@ def build_site(
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def serve() -> Iterator[Callable[[Path], str]]:
     """Serve a folder on 127.0.0.1 (a free port); gives the base URL with a trailing slash."""
-    servers: list[tuple[ThreadingHTTPServer, threading.Thread]] = []
-
-    def start(folder: Path) -> str:
-        handler = functools.partial(_QuietHandler, directory=str(folder))
-        httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        thread = threading.Thread(
-            target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        thread.start()
-        servers.append((httpd, thread))
-        return f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-    yield start
-    for httpd, thread in servers:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with ExitStack() as servers:
+        yield lambda folder: servers.enter_context(served(folder))
 
 
 @pytest.fixture

@@ -1,9 +1,15 @@
-"""Helpers shared by the build tests: copy a fixture site, build it, read the output."""
+"""Helpers shared by the build tests: copy a fixture site, build it, read the output,
+serve it to a browser."""
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from digest.build import BuildReport, build
@@ -45,3 +51,33 @@ def equals_clean_build(site: Path, clean: Path, **options: object) -> bool:
     shutil.copytree(site, clean, ignore=shutil.ignore_patterns("_site", ".digest-*"))
     report = build_site(clean, **options)
     return not report.problems and tree(site / "_site") == tree(clean / "_site")
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _StaticServer(ThreadingHTTPServer):
+    daemon_threads = True
+    # As the dev server's (digest.livereload): with the default backlog of 5, a page that
+    # asks for many files at once on a busy machine has connections dropped, which the
+    # browser tries again only after a second or more, and a test waiting on the page
+    # times out.
+    request_queue_size = 128
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """`folder` served over HTTP on 127.0.0.1 (a free port): its URL, with a slash."""
+    httpd = _StaticServer(("127.0.0.1", 0),
+                          functools.partial(_QuietHandler, directory=str(folder)))
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05},
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=5)
