@@ -174,24 +174,40 @@ def _build(
                 state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
             return report
     from digest.aside import Aside
+    from digest.recollect import recollect
 
+    shown = shown_statuses(drafts=drafts, serving=serving)
+    with stage("load"):
+        # A few files added or deleted: the others' placements are enough to group the site.
+        again = recollect(
+            state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
+            inputs.force, options=ReadOptions.of(config), config=config, shown=shown,
+            memo=state.memo) if has_manifest(out) else None
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     state.cache.drop_snapshot()
-    with stage("load"):
-        loaded = load(config.articles_dir, config.root, state.articles,
-                      options=ReadOptions.of(config), jobs=jobs, force=inputs.force,
-                      stamps=inputs.stamps,
-                      save=lambda rows: state.cache.update(articles=rows),
-                      keep_bodies=not state.cache.holds_bodies)
-    with stage("collect"):
-        catalog = collect(loaded.articles, config,
-                          shown=shown_statuses(drafts=drafts, serving=serving))
+    if again is not None:
+        with stage("load"):
+            state.cache.update(again.rows, again.gone)
+            state.note_articles(again.read, again.gone)
+        catalog, gone = again.catalog, again.gone
+        loaded_problems: tuple[Problem, ...] = ()
+    else:
+        with stage("load"):
+            loaded = load(config.articles_dir, config.root, state.articles,
+                          options=ReadOptions.of(config), jobs=jobs, force=inputs.force,
+                          stamps=inputs.stamps,
+                          save=lambda rows: state.cache.update(articles=rows),
+                          keep_bodies=not state.cache.holds_bodies)
+        with stage("collect"):
+            catalog = collect(loaded.articles, config, shown=shown)
+        gone, loaded_problems = loaded.gone, loaded.problems
     with stage("write"):
         prepare_output(out)
         previous = read_manifest(out)
     fragments = Fragments(state.cache)
     renderer = Renderer(catalog, config, theme, state.bodies(config), fragments=fragments)
-    items = ItemTable(state.items(), renderer.value, renderer.values)
+    items = ItemTable(state.items(), renderer.value, renderer.values,
+                      None if again is None else again.may_change)
     # What changed and the search index are found beside the pages when a build follows
     # another (digest.aside); a first build indexes before its pages, so that its forked
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
@@ -217,17 +233,17 @@ def _build(
         fragments.save()
     with stage("static"):
         # Only the files an article the site shows links to (digest.files).
-        linked = {f for e in catalog.entries for f in e.article.files}
+        linked = {f for e in catalog.located for f in e.where.files}
         static = write_static(config, theme, site_plan,
                          {k: v for k, v in inputs.site_files.items() if k in linked})
     pages_files = {*rendered.files, *static.files}
-    problems = (*loaded.problems, *site_plan.problems, *rendered.problems, *static.problems)
+    problems = (*loaded_problems, *site_plan.problems, *rendered.problems, *static.problems)
 
     def remember(problems: tuple[Problem, ...]) -> None:
         with stage("cache"):  # the snapshot is saved, and counts once settled
             state.record_build(
                 inputs.build_key, catalog, site_plan.pages, rendered.rows, rendered.failed,
-                rendered.items, loaded.gone, snapshot=not problems)
+                rendered.items, gone, snapshot=not problems)
 
     def settle(problems: tuple[Problem, ...]) -> None:
         # The output is finished: the snapshot counts if the build had no problems.

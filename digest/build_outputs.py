@@ -72,7 +72,11 @@ def write_search(
         if cache.info("search_permalinks") != links:
             cache.set_blob("search", None)
             cache.set_info("search_permalinks", links)
+        entries = catalog.entries
+        prefetch = getattr(entries, "prefetch", None)  # read on demand: every one is read
+        if prefetch is not None:
+            prefetch(range(len(entries)))
         files, written, problem = index_site(
-            config.output_dir, catalog.entries, state.bodies(config), cache,
+            config.output_dir, entries, state.bodies(config), cache,
             previous, jobs, language=config.language)
     return Written(files, {"/" + f for f in written}, (problem,) if problem else ())

@@ -86,6 +86,14 @@ class BuildState:
     def forget_items(self) -> None:
         self._items = None
 
+    def note_articles(self, read: Iterable[tuple[str, Stamp, Article]], gone: Iterable[str]
+                      ) -> None:
+        """Articles read from their files, and files gone, outside `articles`' load."""
+        if self._articles is not None:
+            self._articles.update((source, (stamp, a)) for source, stamp, a in read)
+            for source in gone:
+                self._articles.pop(source, None)
+
     def note_last_build(self, build_key: str, pages: int,
                         withheld: tuple[tuple[str, int], ...]) -> None:
         """What a build with nothing to do reports again: the pages, and what is withheld."""
@@ -173,10 +181,13 @@ class ItemTable:
 
     def __init__(self, known: dict[Item, tuple[int, str | None]],
                  value: Callable[[Item], str | None],
-                 values: Callable[[list[Item]], list[str | None]] | None = None) -> None:
+                 values: Callable[[list[Item]], list[str | None]] | None = None,
+                 may_change: Callable[[Item], bool] | None = None) -> None:
         self.known = known
         self.value = value  # now
         self.values = values  # now, of many at once
+        # Which items can be worth another value now (digest.recollect); None: any.
+        self.may_change = may_change
         self.last = max((n for n, _ in known.values()), default=0)
         self.new: list[Item] = []
         self._changed: set[int] | None = None
@@ -185,8 +196,11 @@ class ItemTable:
         """The numbers of the known items whose value is another now."""
         if self._changed is None:
             items = list(self.known)
+            if self.may_change is not None:
+                items = list(filter(self.may_change, items))
             now = self.values(items) if self.values is not None else map(self.value, items)
-            self._changed = {n for (n, before), value in zip(self.known.values(), now, strict=True)
+            self._changed = {n for (n, before), value in zip(
+                                 map(self.known.__getitem__, items), now, strict=True)
                              if value is None or value != before}
         return self._changed
 

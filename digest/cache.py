@@ -27,15 +27,18 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 _INFO = "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-# An article row holds the loaded article without its body, and the body apart: a rebuild
-# reads every row but only the bodies of the pages it renders.
+# An article row holds the loaded article without its body, the body apart, and its
+# placement (digest.placement): a rebuild reads every row but only the bodies of the pages
+# it renders, and one that follows a few added files reads only the placements.
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS articles (
     source TEXT PRIMARY KEY, mtime_ns INTEGER NOT NULL, size INTEGER NOT NULL, data BLOB NOT NULL,
-    body TEXT NOT NULL
+    body TEXT NOT NULL, place BLOB NOT NULL
 );
--- Every stamp at once without walking the rows' pages (an incremental build's first read).
+-- Every stamp at once without walking the rows' pages (an incremental build's first read),
+-- and every placement (digest.recollect).
 CREATE INDEX IF NOT EXISTS article_stamps ON articles (source, mtime_ns, size);
+CREATE INDEX IF NOT EXISTS article_places ON articles (source, place);
 CREATE TABLE IF NOT EXISTS pages (
     url TEXT PRIMARY KEY, fingerprint TEXT NOT NULL, reads BLOB NOT NULL
 );
@@ -89,6 +92,11 @@ class Stamp(NamedTuple):
 
     mtime_ns: int
     size: int
+
+
+# An article as the cache stores it: (source, stamp, the article pickled without its
+# body, the body, its placement row), made by digest.load.row_of.
+ArticleRow = tuple[str, Stamp, bytes, str, bytes]
 
 
 class BuildCache:
@@ -185,6 +193,10 @@ class BuildCache:
     def stamps(self) -> dict[str, tuple[int, int]]:
         """(mtime_ns, size) of every cached article's file when it was read."""
         return {s: (m, z) for s, m, z in self._rows("SELECT source, mtime_ns, size FROM articles")}
+
+    def placements(self) -> list[tuple[str, bytes]]:
+        """(source, placement row) of every cached article (digest.placement)."""
+        return self._rows("SELECT source, place FROM articles")
 
     def body(self, source: str) -> str | None:
         """The stored body of one article; None when the cache cannot say."""
@@ -346,7 +358,7 @@ class BuildCache:
 
     def update(
         self,
-        articles: Iterable[tuple[str, Stamp, bytes, str]] = (),  # (source, stamp, row, body)
+        articles: Iterable[ArticleRow] = (),
         dropped_articles: Iterable[str] = (),
         pages: Mapping[str, tuple[str, bytes]] | None = None,
         dropped_pages: Iterable[str] = (),
@@ -354,8 +366,9 @@ class BuildCache:
         def write(db: sqlite3.Connection) -> None:
             db.executemany("DELETE FROM articles WHERE source=?", ((s,) for s in dropped_articles))
             db.executemany(
-                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?)",
-                ((s, st.mtime_ns, st.size, data, body) for s, st, data, body in articles),
+                "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?)",
+                ((s, st.mtime_ns, st.size, data, body, place)
+                 for s, st, data, body, place in articles),
             )
             db.executemany("DELETE FROM pages WHERE url=?", ((u,) for u in dropped_pages))
             if pages:

@@ -11,40 +11,16 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cached_property
-from typing import NamedTuple
+from functools import cached_property, lru_cache
+from typing import NamedTuple, Protocol, TypeVar, cast
 
 from digest.config import SiteConfig
 from digest.load import Article
 from digest.model import STATUSES, EditionPeriod, PartialDate, Status
+from digest.placement import Placement, placement
 from digest.urls import article_url, fill, iso_week, slugify
 
 UNSORTED = "Unsorted"  # the publication of articles that name none (check reports them)
-
-
-class Placement(NamedTuple):
-    """Everything of an article that decides where it appears in the site and in which
-    order, and which files beside it are published with it: collect groups and sorts by
-    these fields only (as `Entry.where`), and an
-    incremental build re-renders only the pages that read an edited article while every
-    edited article keeps its placement (digest.incremental). A new field that places
-    articles (an editorial order, rights per publication) is added here, and only here."""
-
-    source: str
-    slug: str
-    date: PartialDate | None
-    publication: str | None
-    tags: tuple[str, ...]
-    status: Status  # the effective one: a hold ends with its review notes
-    featured: bool
-    order: int | None
-    files: tuple[str, ...]  # beside the articles, published with it (digest.files)
-
-
-def placement(article: Article) -> Placement:
-    meta = article.meta
-    return Placement(article.source, article.slug, meta.date, meta.publication, meta.tags,
-                     meta.effective_status, meta.featured, meta.order, article.files)
 
 
 # The placement fields that order an article within its edition's publication group and
@@ -72,6 +48,17 @@ def shown_statuses(*, drafts: bool, serving: bool) -> frozenset[Status]:
     return frozenset(shown)
 
 
+class Located(Protocol):
+    """What collecting and planning know of an entry: where it is and what places it."""
+
+    @property
+    def url(self) -> str: ...
+    @property
+    def publication(self) -> str: ...  # slug
+    @property
+    def where(self) -> Placement: ...
+
+
 @dataclass(frozen=True)
 class Entry:
     """An article placed in the site."""
@@ -84,6 +71,14 @@ class Entry:
     @property
     def status(self) -> Status:
         return self.where.status
+
+
+class Placed(NamedTuple):
+    """An entry known by its placement alone, its article left in the build cache."""
+
+    url: str
+    publication: str  # slug
+    where: Placement
 
 
 @dataclass(frozen=True)
@@ -133,6 +128,13 @@ class Catalog:
     years: tuple[tuple[int, str, tuple[int, ...]], ...]  # (year, url, month indexes)
     # How many articles are kept off this site, by status (build's summary says so).
     withheld: tuple[tuple[Status, int], ...] = ()
+    # The entries as placed, when `entries` reads articles on demand (digest.recollect).
+    placed: Sequence[Located] | None = None
+
+    @property
+    def located(self) -> Sequence[Located]:
+        """The entries as collecting and planning see them, without reading an article."""
+        return self.entries if self.placed is None else self.placed
 
     # What the indexes stand for in page fingerprints (digest.plan), looked up once.
     @cached_property
@@ -151,15 +153,27 @@ class Catalog:
 def collect(articles: Iterable[Article], config: SiteConfig, *, shown: frozenset[Status]
             ) -> Catalog:
     """Place, sort and group the articles of the statuses shown."""
+    pattern = config.permalinks["article"]
+    return arrange([place(a, pattern) for a in articles], config, shown=shown)
+
+
+L = TypeVar("L", bound=Located)
+
+
+def arrange(placed: Iterable[L], config: SiteConfig, *, shown: frozenset[Status],
+            entries: Callable[[list[L]], Sequence[Entry]] | None = None) -> Catalog:
+    """Sort and group placed articles of the statuses shown. Without `entries` they are
+    the catalog's entries; with it, it makes them from the shown ones, newest first (read
+    on demand, digest.recollect), and the catalog keeps them as placed."""
     links = config.permalinks
-    placed = [place(a, links["article"]) for a in articles]
-    entries = sorted((e for e in placed if e.status in shown), key=_newest_first)
-    left_out = [e.status for e in placed if e.status not in shown]
+    placed = list(placed)
+    located = sorted((e for e in placed if e.where.status in shown), key=_newest_first)
+    left_out = [e.where.status for e in placed if e.where.status not in shown]
     withheld = tuple((s, n) for s in STATUSES if (n := left_out.count(s)))
     period = config.edition_period
     by_key: dict[str, list[int]] = defaultdict(list)
     issues: list[int] = []
-    for index, entry in enumerate(entries):
+    for index, entry in enumerate(located):
         date = entry.where.date
         if date is None:
             continue
@@ -167,23 +181,24 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, shown: frozenset
             issues.append(index)  # a magazine issue belongs to its month, not to a day
         else:
             by_key[_edition_key(date, period)].append(index)
-    editions = [_edition(key, items, entries, period, links) for key, items in by_key.items()]
+    editions = [_edition(key, items, located, period, links) for key, items in by_key.items()]
     editions.sort(key=lambda e: e.start, reverse=True)
     edition_of = {i: n for n, ed in enumerate(editions) for i in ed.entries}
     publications = _groups(
-        ((e.publication, _publication_name(e), i) for i, e in enumerate(entries)),
+        ((e.publication, _publication_name(e), i) for i, e in enumerate(located)),
         lambda slug: fill(links["publication"], publication=slug),
     )
     tags = _groups(
-        ((slugify(t), t, i) for i, e in enumerate(entries) for t in e.where.tags),
+        ((slugify(t), t, i) for i, e in enumerate(located) for t in e.where.tags),
         lambda slug: fill(links["tag"], tag=slug),
     )
-    months = _months(editions, issues, entries, period, links["month"])
+    months = _months(editions, issues, located, period, links["month"])
     years: dict[int, list[int]] = defaultdict(list)
     for n, month in enumerate(months):
         years[month.year].append(n)
     return Catalog(
-        entries=tuple(entries),
+        entries=(tuple(cast(list[Entry], located)) if entries is None
+                 else entries(located)),
         editions=tuple(editions),
         edition_of=edition_of,
         issues=tuple(issues),
@@ -196,22 +211,32 @@ def collect(articles: Iterable[Article], config: SiteConfig, *, shown: frozenset
             for y, ms in sorted(years.items(), reverse=True)
         ),
         withheld=withheld,
+        placed=None if entries is None else tuple(located),
     )
 
 
-def _publication_name(entry: Entry) -> str:
+def _publication_name(entry: Located) -> str:
     return entry.where.publication or UNSORTED
 
 
 def place(article: Article, pattern: str) -> Entry:
     """The entry of one article, whose URL comes from the `article` permalink pattern."""
-    where = placement(article)
-    pub = slugify(where.publication or UNSORTED)
-    url = article_url(pattern, pub, where.date, where.slug)
+    url, pub, where = locate(placement(article), pattern)
     return Entry(article, url, pub, where)
 
 
-def _newest_first(entry: Entry) -> tuple[int, int, int, str]:
+def locate(where: Placement, pattern: str) -> Placed:
+    """Where the article placed so goes: its URL, from the `article` permalink pattern."""
+    pub = _publication_slug(where.publication or UNSORTED)
+    return Placed(article_url(pattern, pub, where.date, where.slug), pub, where)
+
+
+@lru_cache(maxsize=4096)
+def _publication_slug(name: str) -> str:
+    return slugify(name)
+
+
+def _newest_first(entry: Located) -> tuple[int, int, int, str]:
     """The catalog's order of entries: newest first, and within a day by file path.
 
     The path (publication folder, then the date and the headline's slug the file was
@@ -233,7 +258,7 @@ def _edition_key(date: PartialDate, period: EditionPeriod) -> str:
 
 
 def _edition(
-    key: str, items: list[int], entries: list[Entry], period: EditionPeriod,
+    key: str, items: list[int], entries: Sequence[Located], period: EditionPeriod,
     links: dict[str, str],
 ) -> Edition:
     if period == "weekly" and "-w" in key:
@@ -261,7 +286,7 @@ def regroup(edition: Edition, entries: Sequence[Entry]) -> Edition:
     return dataclasses.replace(edition, groups=_grouped(sorted(edition.entries), entries))
 
 
-def _grouped(items: list[int], entries: Sequence[Entry]
+def _grouped(items: list[int], entries: Sequence[Located]
              ) -> tuple[tuple[str, tuple[int, ...]], ...]:
     """An edition's entries (in catalog order) by publication, in display order."""
     by_pub: dict[str, list[int]] = defaultdict(list)
@@ -298,7 +323,7 @@ def _groups(
 
 
 def _months(
-    editions: list[Edition], issues: list[int], entries: list[Entry], period: EditionPeriod,
+    editions: list[Edition], issues: list[int], entries: Sequence[Located], period: EditionPeriod,
     pattern: str,
 ) -> tuple[Month, ...]:
     editions_in: dict[tuple[int, int], list[int]] = defaultdict(list)

@@ -1,6 +1,6 @@
 """Changed article files -> the pages to render again, without collecting or planning.
 
-When every changed file keeps its placement (`collect.placement`: the one list of what
+When every changed file keeps its placement (`digest.placement`: the one list of what
 decides where an article appears), the site has the structure the last complete build
 planned. When only the fields that order an edition changed (`collect.WITHIN_EDITION`:
 featured, order), it has that structure but for the order of those editions: they are
@@ -24,24 +24,24 @@ from __future__ import annotations
 import dataclasses
 import pickle
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any
 
-from digest.cache import BuildCache, Stamp
+from digest.cache import ArticleRow, BuildCache, Stamp
 from digest.collect import (
     WITHIN_EDITION,
     Catalog,
     Edition,
-    Entry,
     lists_of,
     place,
-    placement,
     regroup,
 )
+from digest.entries import CachedEntries
 from digest.load import Article, ReadOptions, parse_article, row_of
 from digest.model import STATUSES, Status
+from digest.placement import placement
 from digest.plan import ArticlePage, PageSpec, neighbours, page_spec
 from digest.reads import Item
 
@@ -67,7 +67,7 @@ class Delta:
     stale: tuple[PageSpec, ...]
     numbers: tuple[int, ...]  # of the stale pages, in the snapshot
     changed: tuple[tuple[str, Stamp, Article], ...]
-    rows: tuple[tuple[str, Stamp, bytes, str], ...]  # the changed articles' cache rows
+    rows: tuple[ArticleRow, ...]  # the changed articles' cache rows
     pages: int  # pages in the whole site
     head: Snapshot  # the snapshot's head for this structure (re-ordered editions included)
     editions: frozenset[str] = frozenset()  # keys of the editions re-ordered
@@ -87,9 +87,10 @@ def save_snapshot(
     summary: dict[int, list[int]] = defaultdict(list)
     # One lookup per number read (a complete build's pages read some 300,000 at 10k).
     of_item: dict[Item, list[int]] = {}
-    for i, e in enumerate(catalog.entries):
-        of_item[("body", e.article.source)] = full[i]
-        of_item[("summary", e.article.source)] = summary[i]
+    sources = catalog.sources
+    for i, source in enumerate(sources):
+        of_item[("body", source)] = full[i]
+        of_item[("summary", source)] = summary[i]
     of_edition: dict[str, list[int]] = {ed.key: [] for ed in catalog.editions}
     for edition_key, pages_of in of_edition.items():
         of_item[("edition", edition_key)] = pages_of
@@ -101,13 +102,13 @@ def save_snapshot(
         # keys): the intersection leaves those out in C, a loop over them took 0.1 s at 10k.
         for number in wanted & numbers:
             readers[number].append(n)
-    article_pages = [-1] * len(catalog.entries)
+    article_pages = [-1] * len(sources)
     for n, spec in enumerate(pages):
         if isinstance(spec.data, ArticlePage):
             article_pages[spec.data.index] = n
-    entries = len(catalog.entries)
-    head = Snapshot(key, dataclasses.replace(catalog, entries=()),
-                    tuple(e.article.source for e in catalog.entries), len(pages),
+    entries = len(sources)
+    head = Snapshot(key, dataclasses.replace(catalog, entries=(), placed=None),
+                    sources, len(pages),
                     tuple(article_pages), {k: tuple(v) for k, v in of_edition.items()})
     cache.save_snapshot(
         pickle.dumps(head, protocol=5),
@@ -199,7 +200,7 @@ def replan(
     """The pages to render again after article edits, or None when a complete build must run.
 
     `known` holds the stamps of the cached articles (`BuildCache.stamps`)."""
-    head = _head(cache, key, memo)
+    head = snapshot_head(cache, key, memo)
     # The files the snapshot was made from are those of the cached rows: a complete build
     # drops the snapshot before it changes any row, and an incremental one updates the
     # rows of the files it read only after writing their pages.
@@ -208,10 +209,10 @@ def replan(
     todo = sorted(s for s, st in stamps.items() if s in force or known[s] != st)
     if len(todo) > _MAX_CHANGED:
         return None
-    entries = _Entries(head.sources, cache, article_pattern)
+    entries = CachedEntries(head.sources, cache, article_pattern)
     position = {s: i for i, s in enumerate(head.sources)}
     changed: list[tuple[str, Stamp, Article]] = []
-    rows: list[tuple[str, Stamp, bytes, str]] = []
+    rows: list[ArticleRow] = []
     edited: list[tuple[int, bool]] = []  # (entry, whether lists show it differently too)
     skeleton = head.skeleton
     withheld = dict(skeleton.withheld)
@@ -270,7 +271,8 @@ def replan(
     keys = frozenset(editions[n].key for n in reordered)
     new_head = bool(keys) or skeleton.withheld != head.skeleton.withheld
     if new_head:
-        head = dataclasses.replace(head, skeleton=dataclasses.replace(catalog, entries=()))
+        head = dataclasses.replace(head, skeleton=dataclasses.replace(catalog, entries=(),
+                                                                      placed=None))
     return Delta(catalog, tuple(specs[n] for n in sorted(stale)), tuple(sorted(stale)),
                  tuple(changed), tuple(rows), head.pages, head, keys,
                  tuple(sorted(respecified.items())), new_head)
@@ -326,7 +328,9 @@ def _specs(cache: BuildCache, numbers: set[int]) -> dict[int, PageSpec] | None:
     return specs if all(isinstance(s, PageSpec) for s in specs.values()) else None
 
 
-def _head(cache: BuildCache, key: str, memo: MutableMapping[str, Any]) -> Snapshot | None:
+def snapshot_head(cache: BuildCache, key: str, memo: MutableMapping[str, Any]
+                  ) -> Snapshot | None:
+    """The head of the snapshot the last build left, if it was planned with `key`."""
     data = cache.snapshot()
     if data is None:
         return None
@@ -342,48 +346,3 @@ def _head(cache: BuildCache, key: str, memo: MutableMapping[str, Any]) -> Snapsh
         return None
     memo["head"] = (data, head)
     return head if head.key == key else None
-
-
-class _Entries(Sequence[Entry]):
-    """The catalog's entries, each read from the build cache the first time it is asked for."""
-
-    def __init__(self, sources: tuple[str, ...], cache: BuildCache, pattern: str) -> None:
-        self.sources = sources  # each entry's source, without reading it
-        self._sources = sources
-        self._cache = cache
-        self._pattern = pattern
-        self._made: dict[int, Entry] = {}
-
-    def replace(self, index: int, entry: Entry) -> None:
-        self._made[index] = entry
-
-    def __len__(self) -> int:
-        return len(self._sources)
-
-    @overload
-    def __getitem__(self, index: int) -> Entry: ...
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Entry]: ...
-
-    def __getitem__(self, index: int | slice) -> Entry | Sequence[Entry]:
-        if isinstance(index, slice):
-            return tuple(self[i] for i in range(*index.indices(len(self))))
-        if index < 0:
-            index += len(self._sources)
-        entry = self._made.get(index)
-        if entry is None:
-            article = self._cache.article(self._sources[index])
-            if not isinstance(article, Article):
-                raise LookupError(f"{self._sources[index]} is missing from the build cache")
-            entry = self._made[index] = place(article, self._pattern)
-        return entry
-
-    def prefetch(self, indexes: Iterable[int]) -> None:
-        """Read these entries with one query (views call this for a list they show)."""
-        wanted = {self._sources[i]: i for i in indexes if i not in self._made}
-        for source, article in self._cache.articles_of(wanted).items():
-            if isinstance(article, Article):
-                self._made[wanted[source]] = place(article, self._pattern)
-
-    def __iter__(self) -> Iterator[Entry]:
-        return (self[i] for i in range(len(self._sources)))

@@ -18,13 +18,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest.cache import Stamp
+from digest.cache import ArticleRow, Stamp
 from digest.errors import DigestError, Problem
 from digest.files import ARTICLES, PREFIX, is_beside, linked_files
 from digest.frontmatter import parse_document
 from digest.hashing import sha1_hex
 from digest.markdown import render_markdown
 from digest.model import ArticleMeta, RightsMode
+from digest.placement import placement, placement_row
 from digest.rights import RightsPolicy, publishable
 from digest.urls import article_slug
 
@@ -92,7 +93,7 @@ def load(
     jobs: int,
     force: frozenset[str] = frozenset(),
     stamps: dict[str, Stamp] | None = None,
-    save: Callable[[list[tuple[str, Stamp, bytes, str]]], None] | None = None,
+    save: Callable[[list[ArticleRow]], None] | None = None,
     keep_bodies: bool = True,
 ) -> Loaded:
     """Load every article below `articles_dir`; `cached` is updated in place.
@@ -113,7 +114,7 @@ def load(
         if s in force or s not in cached or cached[s][0] != stamp
     ]
     problems: list[Problem] = []
-    batch: list[tuple[str, Stamp, bytes, str]] = []
+    batch: list[ArticleRow] = []
     for source, result in _parse_all(todo, root, options, jobs):
         if not isinstance(result, _Parsed):
             cached.pop(source, None)
@@ -126,7 +127,7 @@ def load(
             article = pickle.loads(result.data)
         cached[source] = (stamps[source], article)
         if save is not None:
-            batch.append((source, stamps[source], result.data, result.body))
+            batch.append((source, stamps[source], result.data, result.body, result.place))
             if len(batch) >= 500:
                 save(batch)
                 batch = []
@@ -260,11 +261,14 @@ class _Parsed:
     article: Article | None  # None when it came from a worker: unpickle `data`
     data: bytes  # the article pickled without its body, as the cache stores it
     body: str
+    place: bytes  # its placement row
 
 
-def row_of(article: Article) -> tuple[bytes, str]:
-    """An article as the build cache stores it: pickled without its body, and the body."""
-    return pickle.dumps(article, protocol=5), article.body_html or ""
+def row_of(article: Article) -> tuple[bytes, str, bytes]:
+    """An article as the build cache stores it: pickled without its body, the body, and
+    its placement (digest.placement)."""
+    return (pickle.dumps(article, protocol=5), article.body_html or "",
+            placement_row(placement(article)))
 
 
 _Result = _Parsed | tuple[Problem, ...]
@@ -294,7 +298,7 @@ def _parse_all(
             todo, pool.imap(_parse_in_worker, todo, chunksize=chunk), strict=True
         ):
             if isinstance(sent, list):
-                yield source, _Parsed(None, sent[0], sent[1])
+                yield source, _Parsed(None, sent[0], sent[1], sent[2])
             else:
                 yield source, sent
 

@@ -228,7 +228,7 @@ class _Planner:
 
     def sitemap(self, pages: list[PageSpec]) -> PageSpec:
         """Every HTML page, with its article's date or the newest date of those it lists."""
-        entries = self.c.entries
+        entries = self.c.located
         editions = self.c.editions
         urls = []
         for page in pages:
@@ -250,12 +250,13 @@ class _Planner:
         c = self.c
         latest = 0 if c.editions else None
         month = None
-        if c.entries and c.entries[0].article.meta.date:
-            date = c.entries[0].article.meta.date
+        located = c.located
+        if located and located[0].where.date:
+            date = located[0].where.date
             month = (date.year, date.month)
         issues = tuple(
             i for i in c.issues
-            if (d := c.entries[i].article.meta.date) is not None and (d.year, d.month) == month
+            if (d := located[i].where.date) is not None and (d.year, d.month) == month
         )
         earlier = tuple(range(1, min(len(c.editions), _HOME_EARLIER + 1)))
         return self.spec("/", "home", "home.html", "home page", HomePage(latest, issues, earlier))
@@ -323,14 +324,15 @@ class _Planner:
             for at, x in enumerate(group.entries):
                 self._at[x] = at
         self._issues_of.clear()
+        located = c.located
         for x in c.issues:
-            d = c.entries[x].article.meta.date
+            d = located[x].where.date
             if d is not None:
                 key = (d.year, d.month)
                 self._issues_of[key] = (*self._issues_of.get(key, ()), x)
-        for i, entry in enumerate(c.entries):
+        for i, entry in enumerate(located):
             data = ArticlePage(i, *neighbours(self._siblings(i), i), self._more(i))
-            out.append(self.spec(entry.url, "article", t, entry.article.source, data))
+            out.append(self.spec(entry.url, "article", t, entry.where.source, data))
         return out
 
     def _siblings(self, i: int) -> tuple[int, ...]:
@@ -338,14 +340,14 @@ class _Planner:
         n = c.edition_of.get(i)
         if n is not None:
             return c.editions[n].entries
-        date = c.entries[i].article.meta.date
+        date = c.located[i].where.date
         if date is not None and date.day is None:
             return self._issues_of.get((date.year, date.month), ())
         return ()
 
     def _more(self, i: int) -> tuple[int, ...]:
         c = self.c
-        group = c.publications[c.publication_index[c.entries[i].publication]].entries
+        group = c.publications[c.publication_index[c.located[i].publication]].entries
         at = self._at[i]
         # The next (older) stories of the publication, topped up with newer ones.
         after = group[at + 1 : at + 1 + _MORE]
@@ -355,7 +357,7 @@ class _Planner:
     def feeds(self) -> list[PageSpec]:
         c = self.c
         feeds = self.config.feeds
-        latest = tuple(range(min(len(c.entries), feeds.items)))
+        latest = tuple(range(min(len(c.located), feeds.items)))
         out = []
         title = self.config.title
         if feeds.atom:

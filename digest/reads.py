@@ -26,6 +26,11 @@ from contextlib import contextmanager
 
 Item = tuple[str, str]
 
+# The kinds of items whose values come from the theme and site.yaml, not from articles:
+# builds with the same key (digest.build_inputs) find them worth what they were.
+THEME_KINDS = ("template", "string", "asset")
+FIXED_KINDS = (*THEME_KINDS, "config")
+
 _current: set[Item] | None = None
 
 

@@ -76,8 +76,7 @@ def rebuild_changed(
             changed_urls |= {"/" + f for f in written}
     with stage("cache"):
         state.cache.update(delta.rows)
-        if state._articles is not None:
-            state._articles.update((s, (st, a)) for s, st, a in delta.changed)
+        state.note_articles(delta.changed, ())
         known = state.cache.items_of({name for items in reads.values() for _, name in items})
         stored = dict(known)
 

@@ -34,7 +34,7 @@ from digest.plan import (
     ListPage,
     PageSpec,
 )
-from digest.reads import Item, record, recording
+from digest.reads import FIXED_KINDS, THEME_KINDS, Item, record, recording
 from digest.template_calls import forget_macros, memoise_macros, stop_memoising
 from digest.theme import Theme
 from digest.theme_files import shown_path
@@ -76,11 +76,6 @@ def progress_bar(enabled: bool, total: int) -> Iterator[Callable[[int], None] | 
         yield lambda n: bar.advance(task, n)
 
 
-# The items whose values the theme and the config give; the views give the others.
-_THEME_KINDS = ("template", "string", "asset")
-_OWN_KINDS = (*_THEME_KINDS, "config")
-
-
 class Renderer:
     """Everything a page needs; built once per build, shared by forked workers."""
 
@@ -118,12 +113,12 @@ class Renderer:
     def values(self, items: list[Item]) -> list[str | None]:
         """`value` of each of many items, taken the views' shorter way where they can."""
         known = self._values
-        theirs = [item for item in items if item not in known and item[0] not in _OWN_KINDS]
+        theirs = [item for item in items if item not in known and item[0] not in FIXED_KINDS]
         known.update(zip(theirs, self.views.values(theirs), strict=True))
         return [known[item] if item in known else self.value(item) for item in items]
 
     def _value(self, item: Item) -> str | None:
-        if item[0] in _THEME_KINDS:
+        if item[0] in THEME_KINDS:
             return self.theme.value(item)
         if item[0] == "config":
             return config_value(self._config, item[1])

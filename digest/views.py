@@ -218,7 +218,7 @@ class Views:
         return self._publication_summary(group)
 
     def _publication_summary(self, group: Group) -> PublicationSummary:
-        latest = self.catalog.entries[group.entries[0]].article.meta.date
+        latest = self.catalog.located[group.entries[0]].where.date
         feed = group.url + "feed.xml" if self.feed_atom else None
         return PublicationSummary(
             group.name, group.slug, group.url, len(group.entries), latest, feed

@@ -495,6 +495,41 @@ def test_an_article_that_spells_a_tag_anew_renames_it_on_the_older_articles_page
     assert _equals_clean_build(site, tmp_path)
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_added_and_deleted_group_the_site_from_the_cached_placements(
+    tmp_path: Path, jobs: int
+) -> None:
+    # A new process after files were added and deleted reads those files and the others'
+    # placements: no cached article is unpickled for it, and the site is a clean build's.
+    from digest.cache import BuildCache
+
+    site = copy_site("basic", tmp_path)
+    _use_default_theme(site)
+    build_site(site)
+    (site / "content/articles/economist/2025-10-04-ports.md").write_text(
+        "---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n"
+        "tags: [trade]\n---\n\nShips wait.\n")
+    (site / "content/articles" / ARTICLES[1]).unlink()
+    _new_process()
+    with mock.patch.object(BuildCache, "articles", side_effect=AssertionError("unpickled")):
+        report = build_site(site, jobs=jobs)
+    assert report.problems == ()
+    assert "/the-economist/2025-10-04-ports/" in report.changed_urls
+    assert (site / "_site/the-economist/2025-10-04-ports/index.html").is_file()
+    assert _equals_clean_build(site, tmp_path)
+
+
+def test_a_damaged_placement_row_loads_every_article(tmp_path: Path) -> None:
+    site = copy_site("basic", tmp_path)
+    build_site(site)
+    _damage_cache(site, "UPDATE articles SET place = x'00'")
+    (site / "content/articles/economist/2025-10-04-ports.md").write_text(
+        "---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n---\n\nText.\n")
+    report = build_site(site)
+    assert report.problems == ()
+    assert _equals_clean_build(site, tmp_path)
+
+
 def _damage_cache(site: Path, sql: str) -> None:
     import sqlite3
 

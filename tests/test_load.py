@@ -53,3 +53,20 @@ def test_rescan_defers_to_a_scan_when_folders_move(site: Path) -> None:
     assert rescan(before, [folder / "b", folder / "c"], folder, site) is None
     (folder / "c").rename(site / "elsewhere")
     assert rescan(before, [folder / "c"], folder, site) is None
+
+
+def test_a_placement_row_gives_back_every_field_of_the_placement() -> None:
+    from digest.model import PartialDate
+    from digest.placement import Placement, placement_row, placements_of
+
+    wheres = [
+        Placement("content/articles/a.md", "a", PartialDate(2025, 10, 1), "The Times",
+                  ("Économie", "trade"), "held", True, -3, ("files/a.png",)),
+        Placement("content/articles/b.md", "b", PartialDate(2025, 10), None, (), "published",
+                  False, None, ()),
+        Placement("content/articles/c.md", "c", None, "Monocle", ("x",), "draft", False, 7,
+                  ()),
+    ]
+    rows = [(w.source, placement_row(w)) for w in wheres]
+    assert placements_of(rows) == {w.source: w for w in wheres}
+    assert placements_of([("content/articles/d.md", b"\x00")]) is None

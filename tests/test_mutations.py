@@ -75,7 +75,7 @@ MUTATIONS = (
     ),
     Mutation(
         "a status change keeps the article's place in the site",
-        "digest/collect.py",
+        "digest/placement.py",
         "meta.effective_status, meta.featured, meta.order, article.files)",
         '"published" if meta.status == "draft" else meta.effective_status, meta.featured, '
         "meta.order, article.files)",
