@@ -44,7 +44,7 @@ def main(argv: list[str]) -> None:
             if args.case != "nochange":
                 engine.prepare(args.case, run)
             try:
-                sample = run_once(engine.cmd, env=env)
+                sample = run_once(_own(engine.cmd), env=env)
             finally:
                 engine.restore()
             if args.case != "nochange":
@@ -70,7 +70,14 @@ def _engine(name: str, site: Path, work: Path) -> Engine:
                   trash=work / "trash" / name)
 
 
+def _own(cmd: list[str]) -> list[str]:
+    """cmd run with `python -P`: `-m digest` would otherwise find the package in the
+    current folder (the checkout this runs from) before PYTHONPATH's, for both versions."""
+    assert cmd[0] == sys.executable
+    return [cmd[0], "-P", *cmd[1:]]
+
+
 def _build(code: Path, site: Path) -> None:
-    subprocess.run([sys.executable, "-m", "digest", "build", "--site", str(site)],
+    subprocess.run(_own([sys.executable, "-m", "digest", "build", "--site", str(site)]),
                    env={**bench_env(), "PYTHONPATH": str(code)}, check=True,
                    stdout=subprocess.DEVNULL)

@@ -261,3 +261,30 @@ def test_paired_runs_two_versions_in_turn_and_restores_the_sites(
     for site in sites:  # the added articles are gone, and the site is built without them
         assert sorted(p.relative_to(site) for p in (site / "content").rglob("*.md")) == articles
         assert not list((site / "_site").rglob("*added-story*"))
+
+
+def test_paired_runs_each_version_from_its_own_checkout(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Run from the repository's root (as the recipe says), the version named --before
+    # must be the one that builds its copy, not the package in the current folder.
+    from test_build_support import copy_site
+
+    from benchmarks import paired
+
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    before = tmp_path / "before"
+    (before / "digest").mkdir(parents=True)
+    (before / "digest/__init__.py").write_text("")
+    log = tmp_path / "before.log"
+    (before / "digest/__main__.py").write_text(
+        f"import sys\nwith open({str(log)!r}, 'a') as f:\n"
+        "    f.write(' '.join(sys.argv[1:]) + '\\n')\n")
+    sites = [copy_site("basic", tmp_path / name) for name in ("a", "b")]
+    paired.main(["--before", str(before), "--after", str(root), "--sites", *map(str, sites),
+                 "--case", "nochange", "--runs", "2", "--work", str(tmp_path / "work")])
+    assert "after/before" in capsys.readouterr().out
+    calls = log.read_text().splitlines()
+    assert calls == [f"build --site {sites[0].resolve()}"] * 3  # the first build, two runs
+    assert not (sites[0] / "_site").exists() and (sites[1] / "_site/index.html").is_file()
