@@ -2,11 +2,12 @@
 
     theme -> load -> collect -> plan -> search -> render (stale pages only) -> static -> prune
 
-A page is stale when it is new, its fingerprint (its place in the site, digest.plan)
-changed, its file is gone, or something it read when it was last rendered (digest.reads)
-has another value now. An edit that moves no article skips collect and plan altogether
-(digest.incremental). A complete build after another finds the changed items and writes
-the search index in a forked child while it plans and renders (digest.aside). What makes
+Only stale pages are rendered (digest.build_pages). An edit that moves no article skips
+collect and plan altogether (digest.incremental); after a few files were added or deleted,
+the site is grouped from the placements the cache keeps, without reading every article
+(digest.recollect). A complete build after another finds the changed items and writes the
+search index in a forked child while it plans and renders, and saves the snapshot in
+another while it renders (digest.aside). What makes
 rebuilds cheap (loaded articles, what each page read, the compiled theme) is a
 `BuildState`: kept in this process for the dev server, and in the disposable cache next
 to the output for one-shot builds; `digest check` shares it.
@@ -14,7 +15,6 @@ to the output for one-shot builds; `digest check` shares it.
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import os
 import time
@@ -26,12 +26,13 @@ from typing import TYPE_CHECKING
 
 from digest.build_inputs import scan_inputs
 from digest.build_outputs import Written, write_search, write_static
-from digest.build_state import BuildState, ItemTable, item_numbers
+from digest.build_pages import gone_pages, reads_by_number, render_stale
+from digest.build_state import BuildState, ItemTable
+from digest.cache import BuildCache
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.load import ReadOptions, load
 from digest.theme_files import theme_chain, theme_stamp
-from digest.urls import output_file
 from digest.write import (
     check_output,
     finish_output,
@@ -42,8 +43,6 @@ from digest.write import (
 )
 
 if TYPE_CHECKING:
-    from digest.plan import PageSpec, Plan
-    from digest.render import Renderer
     from digest.theme import Theme
 
 NOT_FOUND_PAGE = "404.html"  # relative to output_folder(config)
@@ -174,6 +173,7 @@ def _build(
                 state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
             return report
     from digest.aside import Aside
+    from digest.incremental import add_reads
     from digest.recollect import recollect
 
     shown = shown_statuses(drafts=drafts, serving=serving)
@@ -213,21 +213,33 @@ def _build(
     # render workers copy a smaller heap. Serving, the index is left to `pending`.
     # The pages whose files are gone come second: they are rendered after the others,
     # so that looking for them (a stat per page) keeps nothing waiting.
-    beside = Aside([items.changed, lambda: _gone(out, state.pages), lambda: write_search(
-        config, catalog, state, state.cache.in_child(), previous, jobs, stage)],
+    known = None if again is None else again.indexed
+    parent = os.getpid()
+
+    def own_cache() -> BuildCache:
+        return state.cache if os.getpid() == parent else state.cache.in_child()
+
+    beside = Aside([items.changed, lambda: gone_pages(out, state.pages), lambda: write_search(
+        config, catalog, state, own_cache(), previous, jobs, stage, known)],
         fork=jobs > 1 and not serving and bool(state.pages))
     with stage("plan"):
         site_plan = plan(catalog, config, inputs.salt)
     resume_collector()
+    # The snapshot is saved beside the pages too, from what each page read when it was
+    # last rendered; those rendered now add what they read after (incremental.add_reads).
+    snapshot = Aside([lambda: state.save_snapshot(
+        own_cache(), inputs.build_key, catalog, site_plan.pages, items)],
+        fork=beside.forked and not site_plan.problems)
     if serving:
         from digest.search import SUBDIR
 
         searched = Written({f for f in previous if f.startswith(SUBDIR + "/")}, set(), ())
     elif not beside.forked:
-        searched = write_search(config, catalog, state, state.cache, previous, jobs, stage)
+        searched = write_search(config, catalog, state, state.cache, previous, jobs, stage,
+                                known)
     with stage("plan"):
         items.note_changed(beside.result(0))
-    rendered = _render(site_plan, renderer, items, lambda: beside.result(1), config, state,
+    rendered = render_stale(site_plan, renderer, items, lambda: beside.result(1), config, state,
                        jobs, progress, previous, stage)
     with stage("cache"):
         fragments.save()
@@ -241,9 +253,15 @@ def _build(
 
     def remember(problems: tuple[Problem, ...]) -> None:
         with stage("cache"):  # the snapshot is saved, and counts once settled
-            state.record_build(
-                inputs.build_key, catalog, site_plan.pages, rendered.rows, rendered.failed,
-                rendered.items, gone, snapshot=not problems)
+            state.record_build(site_plan.pages, rendered.rows, rendered.failed,
+                               rendered.items, gone)
+            if problems:
+                snapshot.close()
+                return
+            head = snapshot.result(0)
+            if snapshot.forked and not add_reads(
+                    state.cache, head, reads_by_number(site_plan, rendered), "snapshot-saved"):
+                state.cache.drop_snapshot()
 
     def settle(problems: tuple[Problem, ...]) -> None:
         # The output is finished: the snapshot counts if the build had no problems.
@@ -266,7 +284,8 @@ def _build(
 
     def pending() -> tuple[Problem, ...]:
         with writing(out):
-            later = write_search(config, catalog, state, state.cache, previous, jobs, stage)
+            later = write_search(config, catalog, state, state.cache, previous, jobs, stage,
+                                 known)
         with stage("write"):
             finish_output(out, pages_files | later.files, read_manifest(out))
         remember((*problems, *later.problems))
@@ -303,80 +322,3 @@ def _theme(config: SiteConfig, state: BuildState, stamp: tuple[tuple[str, int, i
     elif state.theme.env.globals["serving"] != serving:
         state.theme.env.globals["serving"] = serving
     return state.theme
-
-
-@dataclass(frozen=True)
-class _Rendered:
-    files: set[str]  # the output files of the plan's pages (less new ones that failed)
-    written: int
-    changed: set[str]  # URLs written
-    rows: dict[str, tuple[str, bytes]]  # cache rows of the pages rendered without problems
-    failed: set[str]  # URLs of pages that could not be rendered (rendered again next time)
-    items: ItemTable  # what they read
-    problems: tuple[Problem, ...]
-
-
-def _render(
-    site_plan: Plan, renderer: Renderer, items: ItemTable, gone: Callable[[], set[str]],
-    config: SiteConfig, state: BuildState, jobs: int, progress: bool, previous: set[str],
-    stage: Callable[[str], contextlib.AbstractContextManager[None]],
-) -> _Rendered:
-    """Render and write the stale pages: new, moved, having read what changed, or (asked
-    last, rendered after the others) gone from the output folder."""
-    from digest import dates
-    from digest.render import page_problems, progress_bar, render_all
-
-    out = config.output_dir
-    with stage("plan"):
-        before = state.pages
-        changed_items = items.changed()
-        stale = [
-            s for s in site_plan.pages
-            if (row := before.get(s.url)) is None or row[0] != s.fingerprint
-            or (changed_items and not changed_items.isdisjoint(item_numbers(row[1])))
-        ]
-    files = {output_file(s.url) for s in site_plan.pages}
-    changed_urls: set[str] = set()
-    written = 0
-    rows: dict[str, tuple[str, bytes]] = {}
-    spec_of = {s.url: s for s in stale}
-    failed: list[tuple[str, Problem]] = []
-
-    def run(specs: list[PageSpec], advance: Callable[[int], None] | None) -> None:
-        nonlocal written
-        for outcome in render_all(specs, renderer, out, jobs, advance, previous,
-                                  items.number):
-            if outcome.problem is not None:
-                failed.append((outcome.url, outcome.problem))
-                if outcome.file not in previous:
-                    files.discard(outcome.file)  # keep an older good copy, if any
-                continue
-            # Numbered at once: 12,000 pages' sets of items would hold ~70 MB until the end.
-            numbers = outcome.numbers
-            if numbers is None:
-                numbers = items.numbers(outcome.reads)
-            spec = spec_of[outcome.url]  # its URL string, not the worker's copy
-            rows[spec.url] = (spec.fingerprint, numbers)
-            if outcome.written:
-                written += 1
-                changed_urls.add(outcome.url)
-
-    with stage("render"), progress_bar(progress, len(stale)) as advance:
-        run(stale, advance)
-    with stage("render"):
-        missing = gone()
-        late = [s for s in site_plan.pages
-                if s.url in missing and s.url not in spec_of] if missing else []
-        spec_of.update((s.url, s) for s in late)
-        if late:
-            with progress_bar(progress, len(late)) as advance:
-                run(late, advance)
-    dates.save(state.cache)
-    return _Rendered(files, written, changed_urls, rows, {url for url, _ in failed}, items,
-                     tuple(page_problems(failed)))
-
-
-def _gone(out: Path, pages: dict[str, tuple[str, bytes]]) -> set[str]:
-    """The URLs of the pages rendered before whose files are missing now."""
-    folder = str(out)
-    return {url for url in pages if not os.path.exists(os.path.join(folder, output_file(url)))}

@@ -4,7 +4,7 @@ articles that the site links to, and the search index (digest.build's last stage
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from digest.build_state import BuildState
     from digest.collect import Catalog
     from digest.plan import Plan
+    from digest.search import Indexed
     from digest.theme import Theme
 
 
@@ -59,8 +60,10 @@ def write_search(
     config: SiteConfig, catalog: Catalog, state: BuildState, cache: BuildCache,
     previous: set[str], jobs: int,
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
+    known: Sequence[Indexed] | None = None,
 ) -> Written:
-    """Write the search index; its records go to `cache` (a forked child has its own)."""
+    """Write the search index; its records go to `cache` (a forked child has its own).
+    `known`: what the index needs of each entry, when the catalog reads them on demand."""
     if not config.search:
         return Written(set(), set(), ())
     from digest.search import index_site
@@ -72,11 +75,7 @@ def write_search(
         if cache.info("search_permalinks") != links:
             cache.set_blob("search", None)
             cache.set_info("search_permalinks", links)
-        entries = catalog.entries
-        prefetch = getattr(entries, "prefetch", None)  # read on demand: every one is read
-        if prefetch is not None:
-            prefetch(range(len(entries)))
         files, written, problem = index_site(
-            config.output_dir, entries, state.bodies(config), cache,
-            previous, jobs, language=config.language)
+            config.output_dir, catalog.entries, state.bodies(config), cache,
+            previous, jobs, language=config.language, known=known)
     return Written(files, {"/" + f for f in written}, (problem,) if problem else ())

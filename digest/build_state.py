@@ -21,6 +21,7 @@ from digest.reads import Item
 
 if TYPE_CHECKING:
     from digest.collect import Catalog
+    from digest.incremental import Snapshot
     from digest.plan import PageSpec
     from digest.theme import Theme
 
@@ -137,29 +138,32 @@ class BuildState:
             self.cache.update((), (), rows, dropped)
 
     def record_build(
-        self, build_key: str, catalog: Catalog, pages: Sequence[PageSpec],
-        rows: dict[str, tuple[str, bytes]], failed: Collection[str], items: ItemTable,
-        gone: Collection[str], *, snapshot: bool,
+        self, pages: Sequence[PageSpec], rows: dict[str, tuple[str, bytes]],
+        failed: Collection[str], items: ItemTable, gone: Collection[str],
     ) -> None:
         """Record a complete build here and, for the next process, in the cache: the pages
-        rendered and what they read, the values of the items they read, the articles gone
-        and (for a build without problems) the snapshot incremental builds start from."""
-        from digest.incremental import save_snapshot
-
+        rendered and what they read, the values of the items they read, the articles
+        gone."""
         planned = {s.url for s in pages}
         dropped = [url for url in self.pages if url not in planned or url in failed]
         if gone:
             self.cache.update((), gone)
         self.cache.set_items(items.rows())
         self.record_pages(rows, dropped)
-        if not snapshot:
-            return
+
+    def save_snapshot(self, cache: BuildCache, build_key: str, catalog: Catalog,
+                      pages: Sequence[PageSpec], items: ItemTable) -> Snapshot:
+        """Save the snapshot incremental builds start from (digest.incremental), with what
+        each page read when it was last rendered: the pages a build renders after it is
+        saved add what they read then (`incremental.add_reads`)."""
+        from digest.incremental import save_snapshot
+
         recorded = self.pages
         no_reads = item_numbers(b"")
         reads = [item_numbers(row[1]) if (row := recorded.get(spec.url)) else no_reads
                  for spec in pages]
-        save_snapshot(self.cache, build_key, catalog, pages, reads,
-                      {n: item for item, (n, _) in items.known.items()})
+        return save_snapshot(cache, build_key, catalog, pages, reads,
+                             {n: item for item, (n, _) in items.known.items()})
 
 
 # The process's memory between builds (the dev server builds again and again): the only

@@ -78,11 +78,11 @@ class Delta:
 def save_snapshot(
     cache: BuildCache, key: str, catalog: Catalog, pages: Sequence[PageSpec],
     reads: Sequence[Iterable[int]], items: Mapping[int, Item],
-) -> None:
+) -> Snapshot:
     """Record the structure of a complete build without problems; `reads[n]`: the numbers
     of what page n read, `items`: the items those numbers stand for (only the articles'
     summaries and bodies and the editions matter here). It counts once
-    `BuildCache.publish_snapshot` ran."""
+    `BuildCache.publish_snapshot` ran; its head is stored as "snapshot-saved" until then."""
     full: dict[int, list[int]] = defaultdict(list)
     summary: dict[int, list[int]] = defaultdict(list)
     # One lookup per number read (a complete build's pages read some 300,000 at 10k).
@@ -119,24 +119,14 @@ def save_snapshot(
                           protocol=5))
          for c in range(-(-entries // _CHUNK))),
     )
+    return head
 
 
 def save_replanned(cache: BuildCache, delta: Delta, reads: Mapping[int, Iterable[Item]]
                    ) -> bool:
     """Note in the snapshot what an incremental build changed: the pages it declared
-    again, its re-ordered editions, and what the pages it rendered read now (a page may
-    read another article's body than before). Readers are only ever added: a page noted
-    for something it no longer reads is rendered again for nothing, never missed.
+    again, its re-ordered editions, and what the pages it rendered read now (`add_reads`).
     False when the snapshot could not be updated."""
-    head = delta.head
-    of_edition = head.edition_readers
-    added = {(name, n) for n, items in reads.items() for kind, name in items
-             if kind == "edition" and name in of_edition and n not in of_edition[name]}
-    if added:
-        of_edition = dict(of_edition)
-        for name, n in added:
-            of_edition[name] = (*of_edition[name], n)
-        head = dataclasses.replace(head, edition_readers=of_edition)
     try:
         if delta.respecified:
             chunks = {c: list(pickle.loads(data)) for c, data in cache.chunks(
@@ -147,8 +137,26 @@ def save_replanned(cache: BuildCache, delta: Delta, reads: Mapping[int, Iterable
                                        for c, specs in chunks.items()})
     except Exception:
         return False
-    if head is not delta.head or delta.new_head:
-        cache.set_blob("snapshot", pickle.dumps(head, protocol=5))
+    return add_reads(cache, delta.head, reads, "snapshot", changed=delta.new_head)
+
+
+def add_reads(cache: BuildCache, head: Snapshot, reads: Mapping[int, Iterable[Item]],
+              key: str, *, changed: bool = False) -> bool:
+    """Note in the snapshot whose head is stored under `key` what pages (by number) read
+    when they were rendered: a page may read another article's body or edition than
+    before. Readers are only ever added: a page noted for something it no longer reads is
+    rendered again for nothing, never missed. `changed`: the head is not the stored one.
+    False when the snapshot could not be updated."""
+    of_edition = head.edition_readers
+    added = {(name, n) for n, items in reads.items() for kind, name in items
+             if kind == "edition" and name in of_edition and n not in of_edition[name]}
+    if added:
+        of_edition = dict(of_edition)
+        for name, n in added:
+            of_edition[name] = (*of_edition[name], n)
+        head = dataclasses.replace(head, edition_readers=of_edition)
+    if added or changed:
+        cache.set_blob(key, pickle.dumps(head, protocol=5))
     return _add_readers(cache, head.sources, reads)
 
 

@@ -268,7 +268,7 @@ def row_of(article: Article) -> tuple[bytes, str, bytes]:
     """An article as the build cache stores it: pickled without its body, the body, and
     its placement (digest.placement)."""
     return (pickle.dumps(article, protocol=5), article.body_html or "",
-            placement_row(placement(article)))
+            placement_row(placement(article), article.meta.lang))
 
 
 _Result = _Parsed | tuple[Problem, ...]

@@ -42,8 +42,9 @@ def placement(article: Article) -> Placement:
                      meta.effective_status, meta.featured, meta.order, article.files)
 
 
-def placement_row(where: Placement) -> bytes:
-    """A placement as the build cache stores it, without its source (the row's key).
+def placement_row(where: Placement, lang: str | None) -> bytes:
+    """A placement as the build cache stores it, without its source (the row's key), and
+    the article's language (the search index's filters list the languages).
 
     marshal rather than pickle: plain tuples, read back ten thousand at a time in a few
     milliseconds. The cache is the site's own, as trusted as its pickled articles."""
@@ -51,24 +52,26 @@ def placement_row(where: Placement) -> bytes:
     return marshal.dumps((
         where.slug, None if date is None else (date.year, date.month, date.day),
         where.publication, where.tags, where.status, where.featured, where.order,
-        where.files))
+        where.files, lang))
 
 
-def placements_of(rows: Iterable[tuple[str, bytes]]) -> dict[str, Placement] | None:
-    """The placements of (source, placement_row) rows; None when one cannot be read."""
+def placements_of(rows: Iterable[tuple[str, bytes]]
+                  ) -> dict[str, tuple[Placement, str | None]] | None:
+    """The placements and languages of (source, placement_row) rows; None when one cannot
+    be read."""
     dates: dict[tuple[int, int, int | None], PartialDate] = {}  # one object per day
-    out: dict[str, Placement] = {}
+    out: dict[str, tuple[Placement, str | None]] = {}
     loads = marshal.loads
     try:
         for source, data in rows:
-            slug, day, publication, tags, status, featured, order, files = loads(data)
+            slug, day, publication, tags, status, featured, order, files, lang = loads(data)
             date = None
             if day is not None:
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = PartialDate(*day)
-            out[source] = Placement(source, slug, date, publication, tuple(tags), status,
-                                    featured, order, tuple(files))
+            out[source] = (Placement(source, slug, date, publication, tuple(tags), status,
+                                     featured, order, tuple(files)), lang)
     except (ValueError, EOFError, TypeError):  # a damaged row: group from the articles
         return None
     return out

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.cache import ArticleRow, BuildCache, Stamp
-from digest.collect import Catalog, Placed, arrange, locate
+from digest.collect import UNSORTED, Catalog, Placed, arrange, locate
 from digest.config import SiteConfig
 from digest.entries import CachedEntries
 from digest.incremental import snapshot_head
@@ -33,6 +33,7 @@ from digest.load import Article, ReadOptions, parse_article, row_of
 from digest.model import Status
 from digest.placement import placement, placements_of
 from digest.reads import FIXED_KINDS, Item
+from digest.search import Indexed
 
 _MAX_FILES = 64  # beyond this, loading every article in parallel workers is as quick
 
@@ -44,6 +45,7 @@ class Recollected:
     rows: tuple[ArticleRow, ...]  # and as cache rows
     gone: tuple[str, ...]  # files deleted since the last build
     touched: frozenset[str]  # articles whose summary or body may be worth another value
+    indexed: tuple[Indexed, ...]  # what the search index needs of each entry
 
     def may_change(self, item: Item) -> bool:
         """Whether `item` may be worth another value than after the last build."""
@@ -75,9 +77,11 @@ def recollect(
     todo = sorted(s for s, st in stamps.items() if s in force or known.get(s) != st)
     if len(todo) + len(gone) > _MAX_FILES:
         return None
-    placed = placements_of(cache.placements())
-    if placed is None or placed.keys() != known.keys():
+    rows_read = placements_of(cache.placements())
+    if rows_read is None or rows_read.keys() != known.keys():
         return None
+    placed = {source: where for source, (where, _) in rows_read.items()}
+    lang = {source: language for source, (_, language) in rows_read.items()}
     read: list[tuple[str, Stamp, Article]] = []
     rows: list[ArticleRow] = []
     for source in todo:
@@ -87,6 +91,7 @@ def recollect(
         read.append((source, stamps[source], article))
         rows.append((source, stamps[source], *row_of(article)))
         placed[source] = placement(article)
+        lang[source] = article.meta.lang
     for source in gone:
         del placed[source]
     pattern = config.permalinks["article"]
@@ -107,5 +112,11 @@ def recollect(
                for kind, groups in (("p", catalog.publications), ("t", catalog.tags))
                for g in groups if names.get((kind, g.slug), g.name) != g.name
                for i in g.entries}
+    # What the search index needs of each entry: the digests of those not read are the
+    # ones it indexed (the articles' files did not change).
+    indexed = tuple(Indexed(p.where.source, fresh[p.where.source].digest
+                            if p.where.source in fresh else None, lang[p.where.source],
+                            p.where.publication or UNSORTED, p.where.tags, p.where.date)
+                    for p in catalog.located)
     return Recollected(catalog, tuple(read), tuple(rows), gone,
-                       frozenset({*todo, *gone, *renamed}))
+                       frozenset({*todo, *gone, *renamed}), indexed)

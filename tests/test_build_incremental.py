@@ -519,6 +519,27 @@ def test_files_added_and_deleted_group_the_site_from_the_cached_placements(
     assert _equals_clean_build(site, tmp_path)
 
 
+def test_an_added_article_edited_by_the_next_build_shows_the_edit(tmp_path: Path) -> None:
+    # A complete build on two cores saves the snapshot beside its pages, from what each
+    # page read before; the pages it renders (the added article's among them) add what
+    # they read after, or the next edit would leave them as they were.
+    site = copy_site("basic", tmp_path)
+    _use_default_theme(site)
+    build_site(site, jobs=2)
+    added = site / "content/articles/economist/2025-10-04-ports.md"
+    added.write_text("---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n"
+                     "---\n\nShips wait.\n")
+    _new_process()
+    build_site(site, jobs=2)
+    added.write_text(added.read_text().replace("Ships wait.", "Ships sail at dawn."))
+    _new_process()
+    report = build_site(site, jobs=2)
+    assert "plan" not in report.timings  # the edit took the incremental path
+    assert "Ships sail at dawn." in (site / "_site/the-economist/2025-10-04-ports/index.html"
+                                     ).read_text()
+    assert _equals_clean_build(site, tmp_path)
+
+
 def test_a_damaged_placement_row_loads_every_article(tmp_path: Path) -> None:
     site = copy_site("basic", tmp_path)
     build_site(site)

@@ -67,6 +67,8 @@ def test_a_placement_row_gives_back_every_field_of_the_placement() -> None:
         Placement("content/articles/c.md", "c", None, "Monocle", ("x",), "draft", False, 7,
                   ()),
     ]
-    rows = [(w.source, placement_row(w)) for w in wheres]
-    assert placements_of(rows) == {w.source: w for w in wheres}
+    langs = ["fr", None, "en"]
+    rows = [(w.source, placement_row(w, lang)) for w, lang in zip(wheres, langs, strict=True)]
+    assert placements_of(rows) == {w.source: (w, lang)
+                                   for w, lang in zip(wheres, langs, strict=True)}
     assert placements_of([("content/articles/d.md", b"\x00")]) is None

@@ -256,6 +256,29 @@ def test_a_new_article_rewrites_the_last_chunk_only(site: Path, small_chunks: No
     assert tree(site / DATA) == clean_index(site)
 
 
+def test_an_article_added_then_deleted_in_another_language_changes_the_filters(
+    site: Path, small_chunks: None
+) -> None:
+    # A build after files were added or deleted knows the other articles only by their
+    # cached placements and languages: the filters still come from every article.
+    build_site(site)
+    new = site / "content/articles/guardian/2025-10-03-soir.md"
+    new.write_text("---\ntitle: Un soir\npublication: Le Monde\ndate: 2025-10-03\nlang: fr\n"
+                   "tags: [Nuit]\n---\n\nÉcrit tard.\n")
+    build_site(site)
+    meta = load(site, "meta.json")
+    assert isinstance(meta, dict)
+    assert "fr" in meta["languages"] and meta["stemmers"]["fr"] == "french"
+    assert "Le Monde" in meta["publications"] and "Nuit" in meta["tags"]
+    assert tree(site / DATA) == clean_index(site)
+    new.unlink()
+    build_site(site)
+    meta = load(site, "meta.json")
+    assert isinstance(meta, dict)
+    assert "fr" not in meta["languages"] and "Nuit" not in meta["tags"]
+    assert tree(site / DATA) == clean_index(site)
+
+
 @pytest.mark.parametrize(("name", "rewritten"), [
     ("2025-10-01-dockers", {1}),  # joins the chunk Belarus ends, after Energy
     ("2025-10-01-dock-strike", {1, 2, 3, 4}),  # ends a chunk: later ones are numbered anew
