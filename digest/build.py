@@ -239,8 +239,8 @@ def _build(
                                 known)
     with stage("plan"):
         items.note_changed(beside.result(0))
-    rendered = render_stale(site_plan, renderer, items, lambda: beside.result(1), config, state,
-                       jobs, progress, previous, stage)
+    rendered = render_stale(site_plan, renderer, items, lambda: beside.result(1), config,
+                            state, jobs, progress, previous, stage)
     with stage("cache"):
         fragments.save()
     with stage("static"):

@@ -1,7 +1,9 @@
 """Article list -> Catalog: every article placed at its URL, grouped for the list pages.
 
 Sorting and grouping happen once here, so planning and rendering only look things up.
-Indexes into `Catalog.entries` are how the later stages refer to articles.
+Indexes into `Catalog.entries` are how the later stages refer to articles. Grouping needs
+no more of an article than where it is placed (`arrange`): a build after a few files were
+added or deleted groups the others from their cached placements (digest.recollect).
 """
 
 from __future__ import annotations
