@@ -154,16 +154,12 @@ def _build(
     from digest.plan import plan
     from digest.render import Renderer
 
+    shown = shown_statuses(drafts=drafts, serving=serving)
     with stage("theme"):
         theme = _theme(config, state, stamp, serving)
     with stage("replan"):
         # Like the nothing-changed check: an output folder that was emptied is built whole.
-        delta = replan(
-            state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
-            inputs.force, options=ReadOptions.of(config),
-            article_pattern=config.permalinks["article"], memo=state.memo,
-            shown=shown_statuses(drafts=drafts, serving=serving), salt=inputs.salt,
-        ) if has_manifest(out) else None
+        delta = replan(state, inputs, config, shown) if has_manifest(out) else None
     if delta is not None:
         from digest.rebuild import rebuild_changed
 
@@ -176,13 +172,9 @@ def _build(
     from digest.incremental import add_reads
     from digest.recollect import recollect
 
-    shown = shown_statuses(drafts=drafts, serving=serving)
     with stage("load"):
         # A few files added or deleted: the others' placements are enough to group the site.
-        again = recollect(
-            state.cache, inputs.build_key, inputs.known, config.root, inputs.stamps,
-            inputs.force, options=ReadOptions.of(config), config=config, shown=shown,
-            memo=state.memo) if has_manifest(out) else None
+        again = recollect(state, inputs, config, shown) if has_manifest(out) else None
     # The complete build changes the cache's rows: until it ends well, no snapshot.
     state.cache.drop_snapshot()
     if again is not None:

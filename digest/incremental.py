@@ -26,8 +26,7 @@ import pickle
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.cache import ArticleRow, BuildCache, Stamp
 from digest.collect import (
@@ -44,6 +43,11 @@ from digest.model import STATUSES, Status
 from digest.placement import placement
 from digest.plan import ArticlePage, PageSpec, neighbours, page_spec
 from digest.reads import Item
+
+if TYPE_CHECKING:
+    from digest.build_inputs import Inputs
+    from digest.build_state import BuildState
+    from digest.config import SiteConfig
 
 _MAX_CHANGED = 64  # beyond this, a complete build is as quick and simpler to trust
 _CHUNK = 64  # pages or entries per stored chunk of the snapshot
@@ -191,30 +195,19 @@ def _add_readers(cache: BuildCache, sources: Sequence[str],
     return True
 
 
-def replan(
-    cache: BuildCache,
-    key: str,
-    known: Mapping[str, tuple[int, int]],
-    root: Path,
-    stamps: Mapping[str, Stamp],
-    force: frozenset[str],
-    *,
-    options: ReadOptions,
-    article_pattern: str,
-    memo: MutableMapping[str, Any],
-    shown: frozenset[Status],
-    salt: str,
-) -> Delta | None:
-    """The pages to render again after article edits, or None when a complete build must run.
-
-    `known` holds the stamps of the cached articles (`BuildCache.stamps`)."""
-    head = snapshot_head(cache, key, memo)
+def replan(state: BuildState, inputs: Inputs, config: SiteConfig, shown: frozenset[Status]
+           ) -> Delta | None:
+    """The pages to render again after article edits, or None when a complete build must run."""
+    cache, key, known, stamps = state.cache, inputs.build_key, inputs.known, inputs.stamps
+    root, options, salt = config.root, ReadOptions.of(config), inputs.salt
+    article_pattern = config.permalinks["article"]
+    head = snapshot_head(cache, key, state.memo)
     # The files the snapshot was made from are those of the cached rows: a complete build
     # drops the snapshot before it changes any row, and an incremental one updates the
     # rows of the files it read only after writing their pages.
     if head is None or known.keys() != stamps.keys():
         return None  # added or deleted files change the structure
-    todo = sorted(s for s, st in stamps.items() if s in force or known[s] != st)
+    todo = sorted(s for s, st in stamps.items() if s in inputs.force or known[s] != st)
     if len(todo) > _MAX_CHANGED:
         return None
     entries = CachedEntries(head.sources, cache, article_pattern)

@@ -19,12 +19,10 @@ unreadable row) gives None: the build loads every article.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, MutableMapping
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from digest.cache import ArticleRow, BuildCache, Stamp
+from digest.cache import ArticleRow, Stamp
 from digest.collect import UNSORTED, Catalog, Placed, arrange, locate
 from digest.config import SiteConfig
 from digest.entries import CachedEntries
@@ -34,6 +32,10 @@ from digest.model import Status
 from digest.placement import placement, placements_of
 from digest.reads import FIXED_KINDS, Item
 from digest.search import Indexed
+
+if TYPE_CHECKING:
+    from digest.build_inputs import Inputs
+    from digest.build_state import BuildState
 
 _MAX_FILES = 64  # beyond this, loading every article in parallel workers is as quick
 
@@ -55,26 +57,16 @@ class Recollected:
         return kind not in FIXED_KINDS
 
 
-def recollect(
-    cache: BuildCache,
-    key: str,
-    known: Mapping[str, tuple[int, int]],
-    root: Path,
-    stamps: Mapping[str, Stamp],
-    force: frozenset[str],
-    *,
-    options: ReadOptions,
-    config: SiteConfig,
-    shown: frozenset[Status],
-    memo: MutableMapping[str, Any],
-) -> Recollected | None:
+def recollect(state: BuildState, inputs: Inputs, config: SiteConfig,
+              shown: frozenset[Status]) -> Recollected | None:
     """The catalog of the site after the files that changed since the last build; None
-    when the build must load every article. `known`: the cache's stamps."""
-    head = snapshot_head(cache, key, memo)
+    when the build must load every article."""
+    cache, known, stamps = state.cache, inputs.known, inputs.stamps
+    head = snapshot_head(cache, inputs.build_key, state.memo)
     if head is None:
         return None
     gone = tuple(sorted(known.keys() - stamps.keys()))
-    todo = sorted(s for s, st in stamps.items() if s in force or known.get(s) != st)
+    todo = sorted(s for s, st in stamps.items() if s in inputs.force or known.get(s) != st)
     if len(todo) + len(gone) > _MAX_FILES:
         return None
     rows_read = placements_of(cache.placements())
@@ -85,7 +77,7 @@ def recollect(
     read: list[tuple[str, Stamp, Article]] = []
     rows: list[ArticleRow] = []
     for source in todo:
-        article = parse_article(root, source, options)
+        article = parse_article(config.root, source, ReadOptions.of(config))
         if not isinstance(article, Article):
             return None  # the complete build reports its problems
         read.append((source, stamps[source], article))

@@ -485,9 +485,7 @@ def test_an_article_that_spells_a_tag_anew_renames_it_on_the_older_articles_page
     site = copy_site("basic", tmp_path)
     _use_default_theme(site)
     build_site(site)
-    (site / "content/articles/economist/2025-10-03-budget.md").write_text(
-        "---\ntitle: Budget\npublication: The Economist\ndate: 2025-10-03\n"
-        "tags: [Economy]\n---\n\nText.\n")
+    _economist_article(site, "2025-10-03-budget", "Budget", tags="Economy")
     _new_process()
     build_site(site, jobs=jobs)
     page = (site / "_site/the-economist/2025-10-02-chips/index.html").read_text()
@@ -506,9 +504,7 @@ def test_files_added_and_deleted_group_the_site_from_the_cached_placements(
     site = copy_site("basic", tmp_path)
     _use_default_theme(site)
     build_site(site)
-    (site / "content/articles/economist/2025-10-04-ports.md").write_text(
-        "---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n"
-        "tags: [trade]\n---\n\nShips wait.\n")
+    _economist_article(site, "2025-10-04-ports", "Ports", tags="trade", body="Ships wait.")
     (site / "content/articles" / ARTICLES[1]).unlink()
     _new_process()
     with mock.patch.object(BuildCache, "articles", side_effect=AssertionError("unpickled")):
@@ -526,9 +522,7 @@ def test_an_added_article_edited_by_the_next_build_shows_the_edit(tmp_path: Path
     site = copy_site("basic", tmp_path)
     _use_default_theme(site)
     build_site(site, jobs=2)
-    added = site / "content/articles/economist/2025-10-04-ports.md"
-    added.write_text("---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n"
-                     "---\n\nShips wait.\n")
+    added = _economist_article(site, "2025-10-04-ports", "Ports", body="Ships wait.")
     _new_process()
     build_site(site, jobs=2)
     added.write_text(added.read_text().replace("Ships wait.", "Ships sail at dawn."))
@@ -544,11 +538,21 @@ def test_a_damaged_placement_row_loads_every_article(tmp_path: Path) -> None:
     site = copy_site("basic", tmp_path)
     build_site(site)
     _damage_cache(site, "UPDATE articles SET place = x'00'")
-    (site / "content/articles/economist/2025-10-04-ports.md").write_text(
-        "---\ntitle: Ports\npublication: The Economist\ndate: 2025-10-04\n---\n\nText.\n")
+    _economist_article(site, "2025-10-04-ports", "Ports")
     report = build_site(site)
     assert report.problems == ()
     assert _equals_clean_build(site, tmp_path)
+
+
+def _economist_article(site: Path, name: str, title: str, *, tags: str = "",
+                       body: str = "Text.") -> Path:
+    """A new article of The Economist, dated as its file `name` says."""
+    path = site / f"content/articles/economist/{name}.md"
+    lines = ["---", f"title: {title}", "publication: The Economist", f"date: {name[:10]}"]
+    if tags:
+        lines.append(f"tags: [{tags}]")
+    path.write_text("\n".join([*lines, "---", "", body, ""]))
+    return path
 
 
 def _damage_cache(site: Path, sql: str) -> None:
