@@ -60,10 +60,11 @@ def write_search(
     config: SiteConfig, catalog: Catalog, state: BuildState, cache: BuildCache,
     previous: set[str], jobs: int,
     stage: Callable[[str], contextlib.AbstractContextManager[None]],
-    known: Sequence[Indexed] | None = None,
+    known: Callable[[], Sequence[Indexed]] | None = None,
 ) -> Written:
     """Write the search index; its records go to `cache` (a forked child has its own).
-    `known`: what the index needs of each entry, when the catalog reads them on demand."""
+    `known` gives what the index needs of each entry, when the catalog reads them on
+    demand."""
     if not config.search:
         return Written(set(), set(), ())
     from digest.search import index_site
@@ -77,5 +78,6 @@ def write_search(
             cache.set_info("search_permalinks", links)
         files, written, problem = index_site(
             config.output_dir, catalog.entries, state.bodies(config), cache,
-            previous, jobs, language=config.language, known=known)
+            previous, jobs, language=config.language,
+            known=None if known is None else known())
     return Written(files, {"/" + f for f in written}, (problem,) if problem else ())

@@ -47,7 +47,15 @@ class Recollected:
     rows: tuple[ArticleRow, ...]  # and as cache rows
     gone: tuple[str, ...]  # files deleted since the last build
     touched: frozenset[str]  # articles whose summary or body may be worth another value
-    indexed: tuple[Indexed, ...]  # what the search index needs of each entry
+    languages: dict[str, str | None]  # by source, of every article
+
+    def indexed(self) -> list[Indexed]:
+        """What the search index needs of each entry: the digests of those not read are
+        the ones it indexed (their files did not change)."""
+        fresh = {source: article.digest for source, _, article in self.read}
+        return [Indexed(w.source, fresh.get(w.source), self.languages[w.source],
+                        w.publication or UNSORTED, w.tags, w.date)
+                for w in (p.where for p in self.catalog.located)]
 
     def may_change(self, item: Item) -> bool:
         """Whether `item` may be worth another value than after the last build."""
@@ -76,8 +84,9 @@ def recollect(state: BuildState, inputs: Inputs, config: SiteConfig,
     lang = {source: language for source, (_, language) in rows_read.items()}
     read: list[tuple[str, Stamp, Article]] = []
     rows: list[ArticleRow] = []
+    options = ReadOptions.of(config)
     for source in todo:
-        article = parse_article(config.root, source, ReadOptions.of(config))
+        article = parse_article(config.root, source, options)
         if not isinstance(article, Article):
             return None  # the complete build reports its problems
         read.append((source, stamps[source], article))
@@ -104,11 +113,5 @@ def recollect(state: BuildState, inputs: Inputs, config: SiteConfig,
                for kind, groups in (("p", catalog.publications), ("t", catalog.tags))
                for g in groups if names.get((kind, g.slug), g.name) != g.name
                for i in g.entries}
-    # What the search index needs of each entry: the digests of those not read are the
-    # ones it indexed (the articles' files did not change).
-    indexed = tuple(Indexed(p.where.source, fresh[p.where.source].digest
-                            if p.where.source in fresh else None, lang[p.where.source],
-                            p.where.publication or UNSORTED, p.where.tags, p.where.date)
-                    for p in catalog.located)
     return Recollected(catalog, tuple(read), tuple(rows), gone,
-                       frozenset({*todo, *gone, *renamed}), indexed)
+                       frozenset({*todo, *gone, *renamed}), lang)
