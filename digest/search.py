@@ -39,6 +39,7 @@ from digest.load import Article
 from digest.model import PartialDate
 from digest.search_chunk import BUCKETS, TEXT_GROUP, file_names
 from digest.search_chunk import bucket_of as bucket_of
+from digest.search_chunk import language as language_of
 from digest.search_stopwords import stop_words
 from digest.search_text import STEMMERS
 from digest.search_text import terms_of as terms_of
@@ -170,7 +171,7 @@ def _write_meta(output: Path, listed: Sequence[Indexed], chunks: int, language: 
                 base: set[int]) -> set[str]:
     """meta.json: what the search page needs before the first query (its filters, stemmers
     and stop words); rewritten only when its bytes change."""
-    langs = sorted({(x.lang or language).lower() for x in listed} or {language.lower()})
+    langs = sorted({language_of(x.lang, language) for x in listed} or {language.lower()})
     codes = sorted({lang.split("-")[0] for lang in langs})
     meta = {
         "format": FORMAT, "chunks": chunks, "buckets": BUCKETS, "documents": len(listed),

@@ -67,8 +67,9 @@ class Analysis:
     text: tuple[str, str, str]  # lead, note, body: plain text for passages
 
 
-def language(entry: Entry, default: str) -> str:
-    return (entry.article.meta.lang or default).lower()
+def language(lang: str | None, default: str) -> str:
+    """The language an article is indexed in: its own, else the site's."""
+    return (lang or default).lower()
 
 
 def plain(html_text: str) -> str:
@@ -79,7 +80,7 @@ def plain(html_text: str) -> str:
 
 def analyse(entry: Entry, body_html: str, default_lang: str) -> tuple[Doc, Analysis]:
     meta = entry.article.meta
-    lang = language(entry, default_lang)
+    lang = language(meta.lang, default_lang)
     lead = " ".join(t for t in (meta.kicker, meta.standfirst) if t)
     note = meta.note or ""
     body = plain(body_html)
