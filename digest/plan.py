@@ -18,6 +18,7 @@ from digest.collect import Catalog
 from digest.config import SiteConfig, is_absolute_url
 from digest.errors import Problem
 from digest.hashing import sha1_hex
+from digest.model import PartialDate
 
 _MORE = 5
 EDITIONS_FEED = "/editions.xml"
@@ -155,6 +156,13 @@ _INDEX_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
 
 def resolved(data: PageData, catalog: Catalog) -> dict[str, Any]:
     """The page's data with its catalog indexes replaced by what they point at."""
+    if type(data) is ArticlePage:  # most pages: the same dict, made the short way
+        names = catalog.sources
+        previous, following = data.previous, data.next
+        return {"index": names[data.index],
+                "previous": None if previous is None else names[previous],
+                "next": None if following is None else names[following],
+                "more": tuple(map(names.__getitem__, data.more))}
     out = dict(data.__dict__)
     for name, kind in _index_fields(type(data)):
         value = out[name]
@@ -231,6 +239,7 @@ class _Planner:
         entries = self.c.located
         editions = self.c.editions
         urls = []
+        iso: dict[PartialDate | None, str | None] = {None: None}  # one per day, not per page
         for page in pages:
             if not page.template or page.kind == "404":
                 continue
@@ -243,7 +252,11 @@ class _Planner:
             else:
                 first = min(shown_entries(data, self.c), default=None)
             date = None if first is None else entries[first].where.date
-            urls.append((page.url, date.iso if date is not None else None))
+            text = iso.get(date, "")
+            if text == "":
+                assert date is not None
+                text = iso[date] = date.iso
+            urls.append((page.url, text))
         return self.spec("/sitemap.xml", "sitemap", None, "sitemap", SitemapPage(tuple(urls)))
 
     def home(self) -> PageSpec:

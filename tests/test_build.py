@@ -347,3 +347,27 @@ def test_a_build_clears_what_a_killed_build_left_mid_write(site: Path) -> None:
     assert not any(p.exists() for p in left)
     assert keep.exists()
     assert not (site / ".digest-writing-_site").exists()  # a build that ends removes its note
+
+
+def test_an_article_pages_fingerprint_resolves_its_data_as_any_pages_does(site: Path) -> None:
+    # Article pages take a shorter way to their resolved data: it is the dict every other
+    # page's data gives, field by field, so the fingerprint still covers all of it.
+    import dataclasses
+
+    from digest.collect import collect, shown_statuses
+    from digest.load import ReadOptions, load
+    from digest.plan import ArticlePage, plan, resolved
+
+    config = load_config(site)
+    loaded = load(config.articles_dir, config.root, {}, options=ReadOptions.of(config), jobs=1)
+    catalog = collect(loaded.articles, config, shown=shown_statuses(drafts=False, serving=False))
+    names = catalog.sources
+    pages = [s.data for s in plan(catalog, config, "salt").pages
+             if isinstance(s.data, ArticlePage)]
+    assert pages and any(p.previous is None for p in pages) and any(p.more for p in pages)
+    for data in pages:
+        fields = {f.name: getattr(data, f.name) for f in dataclasses.fields(data)}
+        assert resolved(data, catalog) == {
+            name: None if value is None else names[value] if isinstance(value, int)
+            else tuple(names[i] for i in value) for name, value in fields.items()}
+        assert list(resolved(data, catalog)) == list(fields)  # the same order in its repr
