@@ -25,8 +25,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest.build_inputs import scan_inputs
-from digest.build_outputs import Written, write_search, write_static
-from digest.build_pages import gone_pages, reads_by_number, render_stale
 from digest.build_state import BuildState, ItemTable
 from digest.cache import BuildCache
 from digest.config import SiteConfig
@@ -169,6 +167,8 @@ def _build(
                 state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
             return report
     from digest.aside import Aside
+    from digest.build_outputs import Written, write_search, write_static
+    from digest.build_pages import gone_pages, reads_by_number, render_stale
     from digest.incremental import add_reads
     from digest.recollect import recollect
 
