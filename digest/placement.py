@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import marshal
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from digest.model import PartialDate, Status
 
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 class Placement(NamedTuple):
     """Everything of an article that decides where it appears in the site and in which
     order, and which files beside it are published with it. A new field that places
-    articles (an editorial order, rights per publication) is added here, and only here
-    (and to the row form below, which a test holds to these fields)."""
+    articles (an editorial order, rights per publication) is added here, and only here:
+    the row form below stores every field (of plain values, or a date)."""
 
     source: str
     slug: str
@@ -42,17 +42,19 @@ def placement(article: Article) -> Placement:
                      meta.effective_status, meta.featured, meta.order, article.files)
 
 
+_DATE = Placement._fields.index("date")
+
+
 def placement_row(where: Placement, lang: str | None) -> bytes:
     """A placement as the build cache stores it, without its source (the row's key), and
     the article's language (the search index's filters list the languages).
 
     marshal rather than pickle: plain tuples, read back ten thousand at a time in a few
     milliseconds. The cache is the site's own, as trusted as its pickled articles."""
+    values: list[Any] = list(where)
     date = where.date
-    return marshal.dumps((
-        where.slug, None if date is None else (date.year, date.month, date.day),
-        where.publication, where.tags, where.status, where.featured, where.order,
-        where.files, lang))
+    values[_DATE] = None if date is None else (date.year, date.month, date.day)
+    return marshal.dumps((*values[1:], lang))
 
 
 def placements_of(rows: Iterable[tuple[str, bytes]]
@@ -64,14 +66,15 @@ def placements_of(rows: Iterable[tuple[str, bytes]]
     loads = marshal.loads
     try:
         for source, data in rows:
-            slug, day, publication, tags, status, featured, order, files, lang = loads(data)
-            date = None
+            values = [source, *loads(data)]
+            lang = values.pop()
+            day = values[_DATE]
             if day is not None:
                 date = dates.get(day)
                 if date is None:
                     date = dates[day] = PartialDate(*day)
-            out[source] = (Placement(source, slug, date, publication, tuple(tags), status,
-                                     featured, order, tuple(files)), lang)
+                values[_DATE] = date
+            out[source] = (Placement(*values), lang)
     except (ValueError, EOFError, TypeError):  # a damaged row: group from the articles
         return None
     return out
