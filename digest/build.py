@@ -179,7 +179,7 @@ def _build(
     state.cache.drop_snapshot()
     if again is not None:
         with stage("load"):
-            state.cache.update(again.rows, again.gone)
+            state.cache.update(again.rows)  # the gone ones' rows go with the records
             state.note_articles(again.read, again.gone)
         catalog, gone = again.catalog, again.gone
         loaded_problems: tuple[Problem, ...] = ()
