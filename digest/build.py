@@ -164,7 +164,7 @@ def _build(
         report = rebuild_changed(delta, state, config, theme, jobs, serving, stage, timings)
         if report is not None:
             if not report.problems:
-                state.note_last_build(inputs.build_key, report.pages_total, report.withheld)
+                state.note_last_build(inputs.done_key, report.pages_total, report.withheld)
             return report
     from digest.aside import Aside
     from digest.build_outputs import Written, write_search, write_static
@@ -262,7 +262,7 @@ def _build(
                 state.cache.drop_snapshot()
             else:
                 state.cache.publish_snapshot()
-                state.note_last_build(inputs.build_key, len(site_plan.pages),
+                state.note_last_build(inputs.done_key, len(site_plan.pages),
                                       catalog.withheld)
 
     if beside.forked:

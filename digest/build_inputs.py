@@ -24,10 +24,14 @@ class Inputs:
     of everything else pages depend on (theme files, config, flags, files beside them)."""
 
     stamps: dict[str, Stamp]
-    known: dict[str, tuple[int, int]]  # the stamps the cache holds articles for
+    # The stamps the cache holds articles for (not read when nothing changed).
+    known: dict[str, tuple[int, int]]
     force: frozenset[str]  # files the dev server says changed, whatever their stamps
     salt: str
     build_key: str
+    # What a build without problems notes as done: the build key and the article files'
+    # stamps; the next build with the same finds nothing to do (BuildState.last_build).
+    done_key: str
     site_files: dict[str, Path]
     # pages of the last build and what it withheld, when nothing changed since
     unchanged: tuple[int, tuple[tuple[str, int], ...]] | None
@@ -55,10 +59,21 @@ def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] 
     # site.yaml too: a change of it re-plans the site (pages read its keys as items).
     build_key = sha1_hex(pickle.dumps(
         (salt, stamp, files_stamp(site_files), config.fingerprint), protocol=5))
-    known = state.cache.stamps()
-    unchanged = None
-    if not force and known == stamps and has_manifest(config.output_dir):
-        unchanged = state.last_build(build_key)  # since a build without problems
-    if unchanged is None:
-        state.cache.set_info("last_build", "")
-    return Inputs(stamps, known, force, salt, build_key, site_files, unchanged)
+    done_key = f"{build_key}/{stamps_key(stamps)}"
+    if not force and has_manifest(config.output_dir):
+        unchanged = state.last_build(done_key)  # since a build without problems
+        if unchanged is not None:
+            return Inputs(stamps, {}, force, salt, build_key, done_key, site_files, unchanged)
+    state.cache.set_info("last_build", "")
+    return Inputs(stamps, state.cache.stamps(), force, salt, build_key, done_key, site_files,
+                  None)
+
+
+def stamps_key(stamps: dict[str, Stamp]) -> str:
+    """A digest of every article file's stamp, in the order of the scan (a folder lists
+    its files in the same order while none is added or removed; another order only costs
+    a build that finds nothing changed). A tenth of the time of reading back the
+    stamps the cache holds for 10,000 articles to compare them."""
+    return sha1_hex("\n".join(
+        f"{source}\0{mtime_ns}\0{size}" for source, (mtime_ns, size) in stamps.items()
+    ).encode("utf-8", "surrogateescape"))

@@ -95,18 +95,19 @@ class BuildState:
             for source in gone:
                 self._articles.pop(source, None)
 
-    def note_last_build(self, build_key: str, pages: int,
+    def note_last_build(self, done_key: str, pages: int,
                         withheld: tuple[tuple[str, int], ...]) -> None:
         """What a build with nothing to do reports again: the pages, and what is withheld."""
         kept = ",".join(f"{status}={n}" for status, n in withheld)
-        self.cache.set_info("last_build", f"{build_key} {pages} {kept}".strip())
+        self.cache.set_info("last_build", f"{done_key} {pages} {kept}".strip())
 
-    def last_build(self, build_key: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
-        """(pages, withheld) of the last build without problems, if it had this key."""
+    def last_build(self, done_key: str) -> tuple[int, tuple[tuple[str, int], ...]] | None:
+        """(pages, withheld) of the last build without problems, if it had this key
+        (build_inputs.Inputs.done_key)."""
         text = self.cache.info("last_build") or ""
-        if not text.startswith(build_key + " "):
+        if not text.startswith(done_key + " "):
             return None
-        pages, _, withheld = text.removeprefix(build_key + " ").partition(" ")
+        pages, _, withheld = text.removeprefix(done_key + " ").partition(" ")
         counts = (item.partition("=") for item in withheld.split(",") if item)
         return int(pages), tuple((status, int(n)) for status, _, n in counts)
 
