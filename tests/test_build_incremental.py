@@ -1005,3 +1005,20 @@ def test_only_edited_articles_count_towards_the_limit_of_an_incremental_build(
         apply(site, ("title", 1, 3))
         assert "plan" in build_site(site).timings
     assert (articles / ARTICLES[0]).exists() and _equals_clean_build(site, tmp_path)
+
+
+def test_the_stamps_key_tells_any_file_change_apart() -> None:
+    from digest.build_inputs import stamps_key
+    from digest.cache import Stamp
+
+    stamps = {"articles/a.md": Stamp(1_700_000_000_000_000_000, 120),
+              "articles/b.md": Stamp(1_700_000_000_000_000_001, 64)}
+    key = stamps_key(stamps)
+    assert stamps_key(dict(stamps)) == key
+    others = [
+        {**stamps, "articles/a.md": Stamp(1_700_000_000_000_000_001, 120)},  # touched
+        {**stamps, "articles/b.md": Stamp(1_700_000_000_000_000_001, 65)},  # same mtime
+        {"articles/a.md": stamps["articles/a.md"]},  # deleted
+        {"articles/a.md": stamps["articles/a.md"], "articles/c.md": stamps["articles/b.md"]},
+    ]
+    assert len({key, *map(stamps_key, others)}) == 1 + len(others)

@@ -21,6 +21,7 @@ def test_both_implementations_give_hashlibs_digests(data: bytes) -> None:
     assert sha1(data).hexdigest() == hashlib.sha1(data).hexdigest() == hashing.sha1_hex(data)
     assert (sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
             == hashing.sha256_hex(data))
+    assert hashing.blake2b_hex(data) == hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 def test_a_build_with_nothing_to_do_loads_no_heavy_module(tmp_path: Path) -> None:
