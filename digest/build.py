@@ -30,6 +30,7 @@ from digest.cache import BuildCache
 from digest.config import SiteConfig
 from digest.errors import Problem
 from digest.load import ReadOptions, load
+from digest.scan import Ahead
 from digest.theme_files import theme_chain, theme_stamp
 from digest.write import (
     check_output,
@@ -86,8 +87,10 @@ def build(
     progress: bool = False,
     serving: bool = False,
     changed: frozenset[Path] | None = None,
+    ahead: Ahead | None = None,
 ) -> BuildReport:
-    """Build the site into its output folder; user problems are in the report."""
+    """Build the site into its output folder; user problems are in the report. `ahead`:
+    the articles' scan, started before this module was imported (scan.scan_ahead)."""
     # Python's cycle collector would walk the growing heap of articles, views and specs
     # again and again while they are made (a third of a 10k-article rebuild); they hold
     # no garbage cycles worth chasing. While pages render it runs again, but frozen objects
@@ -103,7 +106,8 @@ def build(
 
     try:
         with writing(config.output_dir):
-            return _build(config, drafts, jobs, progress, serving, changed, resume_collector)
+            return _build(config, drafts, jobs, progress, serving, changed, ahead,
+                          resume_collector)
     finally:
         if not serving:
             # A one-shot build is nearly the whole process: what it made joins the oldest
@@ -123,6 +127,7 @@ def _build(
     progress: bool,
     serving: bool,
     changed: frozenset[Path] | None,
+    ahead: Ahead | None,
     resume_collector: Callable[[], None],
 ) -> BuildReport:
     timings: dict[str, float] = {}
@@ -141,7 +146,7 @@ def _build(
         state = BuildState.of(config)
         stamp = theme_stamp(chain)
     with stage("load"):
-        inputs = scan_inputs(config, state, changed, serving, drafts, stamp)
+        inputs = scan_inputs(config, state, changed, serving, drafts, stamp, ahead)
         if inputs.unchanged is not None:  # nothing that any page reads changed
             pages, withheld = inputs.unchanged
             return BuildReport(0, pages, pages, (), timings, withheld=withheld)

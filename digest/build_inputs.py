@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.build_state import BuildState
-from digest.cache import Stamp
 from digest.config import SiteConfig
 from digest.files import article_files, files_stamp
 from digest.hashing import blake2b_hex, sha1_hex
-from digest.load import rescan, scan, sources_of
+from digest.load import sources_of
+from digest.scan import Ahead, Stamp, rescan, scan
 from digest.write import has_manifest
 
 
@@ -39,7 +39,9 @@ class Inputs:
 
 
 def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] | None,
-          serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...]) -> Inputs:
+                serving: bool, drafts: bool, stamp: tuple[tuple[str, int, int], ...],
+                ahead: Ahead | None = None) -> Inputs:
+    """`ahead`: the articles scanned by a forked child meanwhile (scan.scan_ahead)."""
     force = frozenset(sources_of(changed or frozenset(), config.root))
     # The dev server says what changed; anything else is scanned for.
     seen = state.stamps if changed is not None else None
@@ -47,8 +49,12 @@ def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] 
               rescan(seen, changed or (), config.articles_dir, config.root))
     beside: dict[str, Path] | None = None
     if stamps is None:
-        beside = {}
-        stamps = scan(config.articles_dir, config.root, beside)
+        scanned = None if ahead is None else ahead.result(config.articles_dir, config.root)
+        if scanned is None:
+            beside = {}
+            stamps = scan(config.articles_dir, config.root, beside)
+        else:
+            stamps, beside = scanned
     state.stamps = stamps
     salt = f"{state.key}|serving={serving}|drafts={drafts}"
     # The theme, config and flags, hashed; the articles' part is their cache rows,

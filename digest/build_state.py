@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest import __version__
-from digest.cache import BuildCache, Stamp, code_key, open_cache
+from digest.cache import BuildCache, code_key, open_cache
 from digest.config import SiteConfig
 from digest.load import Article
 from digest.markdown import engine
 from digest.reads import Item
+from digest.scan import Stamp
 
 if TYPE_CHECKING:
     from digest.collect import Catalog

@@ -24,7 +24,9 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
+
+from digest.scan import Stamp
 
 _INFO = "CREATE TABLE IF NOT EXISTS info (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 # An article row holds the loaded article without its body, the body apart, and its
@@ -82,16 +84,6 @@ def code_key(package: Path | None = None) -> str:
         with contextlib.suppress(OSError):
             parts.append(path.read_bytes())
     return sha1_hex(b"".join(parts))[:16]
-
-
-class Stamp(NamedTuple):
-    """When a file was last written, and its size: what tells a build it changed.
-
-    A named tuple rather than a dataclass: a scan makes one per article file, and
-    stamps compare equal to the plain tuples the cache stores."""
-
-    mtime_ns: int
-    size: int
 
 
 # An article as the cache stores it: (source, stamp, the article pickled without its

@@ -17,10 +17,10 @@ import click
 from click.core import ParameterSource
 
 from digest import __version__
-from digest.config import SiteConfig, load_config
 from digest.errors import DigestError, Problem
 
 if TYPE_CHECKING:
+    from digest.config import SiteConfig
     from digest.email import EmailEdition
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -81,10 +81,11 @@ def _run(action: Callable[[], int]) -> None:
 
 
 def _config(site_dir: Path, base_url: str | None = None) -> SiteConfig:
+    # Imported here: `build` forks its scan of the articles before site.yaml's reader loads.
+    from digest.config import load_config, with_base_url
+
     config = load_config(site_dir.resolve())
     if base_url is not None:
-        from digest.config import with_base_url
-
         config = with_base_url(config, base_url)
     return config
 
@@ -214,23 +215,26 @@ def build(drafts: bool, jobs: int | None, verbose: bool, base_url: str | None,
       digest build --site ../my-digest --jobs 2
       digest build --base-url https://example.org/digest/
     """
-    from digest.build import build as run_build
+    from digest.scan import scan_ahead
 
-    def action() -> int:
-        config = _config(site_dir, base_url)
-        report = run_build(
-            config, drafts=drafts, jobs=jobs, progress=sys.stderr.isatty()
-        )
-        _warn(config)
-        _report(report.problems)
-        if verbose:
-            for stage, seconds in report.timings.items():
-                click.echo(f"  {stage:<12} {seconds * 1000:8.1f} ms")
-        click.echo(report.summary())
-        _inbox_note(config, site_dir)
-        return 1 if report.problems else 0
+    # The articles are scanned in a child while the build's modules are imported.
+    with scan_ahead(site_dir.resolve()) as ahead:
+        from digest.build import build as run_build
 
-    _run(action)
+        def action() -> int:
+            config = _config(site_dir, base_url)
+            report = run_build(config, drafts=drafts, jobs=jobs,
+                               progress=sys.stderr.isatty(), ahead=ahead)
+            _warn(config)
+            _report(report.problems)
+            if verbose:
+                for stage, seconds in report.timings.items():
+                    click.echo(f"  {stage:<12} {seconds * 1000:8.1f} ms")
+            click.echo(report.summary())
+            _inbox_note(config, site_dir)
+            return 1 if report.problems else 0
+
+        _run(action)
 
 
 @main.command()

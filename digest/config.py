@@ -17,13 +17,13 @@ from typing import Any
 import yaml
 
 from digest.errors import DigestError, Problem
-from digest.files import ARTICLES
 from digest.frontmatter import compose, mapping_items, suggest, to_python
 from digest.hashing import sha1_hex, sha256_hex
 from digest.mail_config import Intro, MailConfig, parse_intro, parse_mail
 from digest.model import EditionPeriod
 from digest.reads import record
 from digest.rights import RightsPolicy, parse_policy
+from digest.scan import ARTICLES
 from digest.theme_files import THEME_HINT as _THEME_HINT
 from digest.theme_files import unknown_theme
 

@@ -22,10 +22,9 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from digest.errors import Problem, display_path
+from digest.scan import PREFIX, is_beside
 from digest.urls import relative
 
-PREFIX = "articles/"  # where files beside the articles are published, in the output folder
-ARTICLES = "content/articles"  # the articles folder, site-relative (SiteConfig.articles_dir)
 _ASSET_SUFFIXES = (".css", ".js")  # copied only under their hashed names
 # href="..." or src="..." not ending a longer name (data-src): the lookbehinds come after
 # the name, so that the engine skips ahead to an h or an s (4x quicker than a lookbehind
@@ -51,16 +50,6 @@ def article_files(articles_dir: Path) -> dict[str, Path]:
             if is_beside(path):
                 found[PREFIX + (name if rel == "." else f"{rel}/{name}")] = path
     return found
-
-
-def is_beside(file: Path | os.DirEntry[str]) -> bool:
-    """Whether a file found beside the articles may be published: a regular file, not a
-    symbolic link, and a name that means the same path everywhere; one that cannot even be
-    looked at is left out as a link is."""
-    try:
-        return "\\" not in file.name and not file.is_symlink() and file.is_file()
-    except OSError:
-        return False
 
 
 def files_stamp(files: dict[str, Path]) -> tuple[tuple[str, int, int], ...]:

@@ -28,7 +28,7 @@ from collections.abc import Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from digest.cache import ArticleRow, BuildCache, Stamp
+from digest.cache import ArticleRow, BuildCache
 from digest.collect import (
     WITHIN_EDITION,
     Catalog,
@@ -43,6 +43,7 @@ from digest.model import STATUSES, Status
 from digest.placement import placement
 from digest.plan import ArticlePage, PageSpec, neighbours, page_spec
 from digest.reads import Item
+from digest.scan import Stamp
 
 if TYPE_CHECKING:
     from digest.build_inputs import Inputs

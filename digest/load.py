@@ -13,20 +13,21 @@ import os
 import pickle
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest.cache import ArticleRow, Stamp
+from digest.cache import ArticleRow
 from digest.errors import DigestError, Problem
-from digest.files import ARTICLES, PREFIX, is_beside, linked_files
+from digest.files import linked_files
 from digest.frontmatter import parse_document
 from digest.hashing import sha1_hex
 from digest.markdown import render_markdown
 from digest.model import ArticleMeta, RightsMode
 from digest.placement import placement, placement_row
 from digest.rights import RightsPolicy, publishable
+from digest.scan import ARTICLES, Stamp, scan
 from digest.urls import article_slug
 
 if TYPE_CHECKING:
@@ -148,112 +149,6 @@ def sources_of(paths: frozenset[Path], root: Path) -> Iterator[str]:
             yield path.resolve().relative_to(root.resolve()).as_posix()
         except ValueError:
             continue
-
-
-def scan(folder: Path, root: Path, beside: dict[str, Path] | None = None
-         ) -> dict[str, Stamp]:
-    """Source -> stamp of every article file below `folder`; hidden names are skipped.
-    `beside`, when given, is filled as `files.article_files` would fill it, in the same
-    walk (a second walk of the articles cost a nothing-changed build 12 ms at 10k).
-
-    Written lean (one dict, plain string ops): this runs over every article before each
-    one-shot build, and its Python overhead once cost as much as the stats themselves.
-    """
-    found: dict[str, Stamp] = {}
-    top = len(str(folder)) + 1
-    # (folder, its source prefix, whether files beside articles are published from it:
-    # not from below a symbolic link, which could publish a file from outside the site)
-    stack = [(str(folder), _prefix(folder, root) + "/", beside is not None)]
-    regular = stat.S_ISREG
-    while stack:
-        path, rel, publish = stack.pop()
-        try:
-            with os.scandir(path) as listing:
-                entries = list(listing)
-        except OSError:
-            continue
-        for entry in entries:
-            name = entry.name
-            if name[0] == ".":
-                continue
-            try:
-                if entry.is_dir():
-                    stack.append((entry.path, rel + name + "/",
-                                  publish and not entry.is_symlink()))
-                    continue
-                if not name.endswith(".md"):
-                    if publish and beside is not None and is_beside(entry):
-                        beside[PREFIX + entry.path[top:].replace(os.sep, "/")] = Path(
-                            entry.path)
-                    continue
-                st = entry.stat()
-            except FileNotFoundError:
-                continue  # deleted since it was listed (a save by rename, a checkout)
-            except OSError:
-                # A symlink loop or a file we may not read: reading it reports the reason.
-                found[rel + name] = _UNREADABLE
-                continue
-            # Not a regular file (a FIFO or device named *.md would block): read nothing.
-            found[rel + name] = (Stamp(st.st_mtime_ns, st.st_size) if regular(st.st_mode)
-                                 else _UNREADABLE)
-    return found
-
-
-_UNREADABLE = Stamp(-1, -1)
-
-
-def rescan(
-    stamps: dict[str, Stamp], paths: Iterable[Path], folder: Path, root: Path
-) -> dict[str, Stamp] | None:
-    """The stamps of the last scan, brought up to date for the paths the dev server's
-    watcher saw change: the same result as `scan` without a stat per article file.
-    None when only a scan can tell (a folder moved or deleted, a path elsewhere)."""
-    out = dict(stamps)
-    prefix = _prefix(folder, root)
-    for path in paths:
-        parts = _parts_below(path, folder)
-        if parts is None:
-            if folder.resolve() in Path(os.path.abspath(path)).resolve().parents:
-                return None  # an article spelled another way (a symlink): scan
-            continue  # not an article file: templates, the inbox, site.yaml
-        if not parts or any(p.startswith(".") for p in parts):
-            continue
-        source = "/".join((prefix, *parts))
-        try:
-            st = path.stat()
-        except FileNotFoundError:
-            if not path.name.endswith(".md"):
-                return None  # perhaps a folder of articles that went away
-            out.pop(source, None)
-            continue
-        except OSError:
-            if not path.name.endswith(".md"):
-                return None
-            out[source] = Stamp(-1, -1)
-            continue
-        if stat.S_ISDIR(st.st_mode):
-            return None  # a folder moved in: its files are news to the watcher
-        if path.name.endswith(".md"):
-            out[source] = _stamp(st)
-    return out
-
-
-def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
-    try:
-        return path.relative_to(folder).parts
-    except ValueError:
-        return None
-
-
-def _prefix(folder: Path, root: Path) -> str:
-    return folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
-
-
-def _stamp(st: os.stat_result) -> Stamp:
-    if not stat.S_ISREG(st.st_mode):
-        # A FIFO or device named *.md would block or never end: read nothing.
-        return Stamp(-1, -1)
-    return Stamp(st.st_mtime_ns, st.st_size)
 
 
 @dataclass(frozen=True)

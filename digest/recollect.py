@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from digest.cache import ArticleRow, Stamp
+from digest.cache import ArticleRow
 from digest.collect import UNSORTED, Catalog, Placed, arrange, locate
 from digest.config import SiteConfig
 from digest.entries import CachedEntries
@@ -31,6 +31,7 @@ from digest.load import Article, ReadOptions, parse_article, row_of
 from digest.model import Status
 from digest.placement import placement, placements_of
 from digest.reads import FIXED_KINDS, Item
+from digest.scan import Stamp
 from digest.search import Indexed
 
 if TYPE_CHECKING:

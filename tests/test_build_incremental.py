@@ -1009,7 +1009,7 @@ def test_only_edited_articles_count_towards_the_limit_of_an_incremental_build(
 
 def test_the_stamps_key_tells_any_file_change_apart() -> None:
     from digest.build_inputs import stamps_key
-    from digest.cache import Stamp
+    from digest.scan import Stamp
 
     stamps = {"articles/a.md": Stamp(1_700_000_000_000_000_000, 120),
               "articles/b.md": Stamp(1_700_000_000_000_000_001, 64)}

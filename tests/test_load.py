@@ -1,4 +1,5 @@
-"""Finding article files: the full scan, and the dev server's update of it."""
+"""Finding article files: the full scan, the same scan run ahead in a forked child, and
+the dev server's update of it."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.load import rescan, scan
+from digest.scan import ARTICLES, rescan, scan, scan_ahead
 
 
 @pytest.fixture
@@ -53,6 +54,45 @@ def test_rescan_defers_to_a_scan_when_folders_move(site: Path) -> None:
     assert rescan(before, [folder / "b", folder / "c"], folder, site) is None
     (folder / "c").rename(site / "elsewhere")
     assert rescan(before, [folder / "c"], folder, site) is None
+
+
+def _no_child(pid: int) -> bool:
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork: the build scans for itself")
+def test_the_scan_ahead_gives_what_a_scan_gives(site: Path) -> None:
+    folder = site / ARTICLES
+    (folder / "b/deeper/images").mkdir(parents=True)
+    (folder / "b/deeper/images/map.png").write_bytes(b"png")
+    (folder / "b/deeper/five.md").write_text("---\ntitle: five\n---\n")
+    (folder / ".hidden.md").write_text("---\ntitle: hidden\n---\n")
+    os.mkfifo(folder / "a/pipe.md")
+    os.utime(folder / "a/one.md", ns=(1, 1_700_000_000_123_456_789))
+    beside: dict[str, Path] = {}
+    expected = scan(folder, site, beside)
+    with scan_ahead(site) as ahead:
+        got = ahead.result(folder, site)
+        assert got == (expected, beside)
+        assert list(got[0]) == list(expected)  # the order too: the stamps' key depends on it
+        assert got[0]["content/articles/a/one.md"].mtime_ns == 1_700_000_000_123_456_789
+        assert ahead.result(folder, site) is None  # read once
+        assert _no_child(ahead.child)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork: the build scans for itself")
+def test_a_scan_ahead_of_another_folder_or_never_read_leaves_no_child(site: Path) -> None:
+    with scan_ahead(site) as ahead:
+        pid = ahead.child
+        assert ahead.result(site / "content/elsewhere", site) is None
+    assert _no_child(pid)
+    with scan_ahead(site) as ahead:
+        pid = ahead.child
+    assert _no_child(pid)
 
 
 def test_a_placement_row_gives_back_every_field_of_the_placement() -> None:

@@ -14,7 +14,8 @@ from test_build_support import build_site
 
 from digest.check import check, notes
 from digest.config import load_config
-from digest.files import _LINK, PREFIX, _folder, _target, linked_files
+from digest.files import _LINK, _folder, _target, linked_files
+from digest.scan import PREFIX
 
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
 CONFIG = "title: Test Digest\nbase_url: https://example.org/\nlanguage: en\n"
@@ -171,7 +172,7 @@ def test_the_scan_of_articles_finds_the_files_beside_them_as_a_walk_does(
     import os
 
     from digest.files import article_files
-    from digest.load import scan
+    from digest.scan import scan
 
     articles = tmp_path / "content" / "articles"
     (articles / "2025" / "deep").mkdir(parents=True)

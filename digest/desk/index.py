@@ -16,13 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.cache import Stamp
 from digest.collect import Catalog, Edition, collect, place, shown_statuses
 from digest.config import SiteConfig
 from digest.errors import DigestError
 from digest.frontmatter import parse_document, split
-from digest.load import Article, scan
+from digest.load import Article
 from digest.model import ArticleMeta
+from digest.scan import Stamp, scan
 from digest.urls import article_slug, output_file
 from digest.write import read_manifest
 
