@@ -194,8 +194,19 @@ def shown_entries(data: PageData, catalog: Catalog) -> Iterator[int]:
 
 def page_spec(salt: str, catalog: Catalog, url: str, kind: str, template: str | None,
               origin: str, data: PageData) -> PageSpec:
-    text = "\0".join((salt, url, kind, template or "", type(data).__name__,
-                      repr(resolved(data, catalog))))
+    """The page, fingerprinted by what its data points at (sources, edition keys), not by
+    the catalog's indexes, which an article added before it shifts."""
+    if type(data) is ArticlePage:  # most pages: the sources joined, without a dict's repr
+        names = catalog.sources
+        previous, following = data.previous, data.next
+        # Sources are never empty, so "" stands for no neighbour unambiguously.
+        text = "\0".join((salt, url, kind, template or "", "ArticlePage", names[data.index],
+                          "" if previous is None else names[previous],
+                          "" if following is None else names[following],
+                          *map(names.__getitem__, data.more)))
+    else:
+        text = "\0".join((salt, url, kind, template or "", type(data).__name__,
+                          repr(resolved(data, catalog))))
     return PageSpec(url, kind, template, origin, data, sha1_hex(text.encode()))
 
 
