@@ -240,3 +240,38 @@ def test_serve_on_a_busy_port_says_so_before_building(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"127.0.0.1:{port}: port {port} is in use\n  ")
     assert "--port" in result.stderr and "Traceback" not in result.output
     assert not (site / "_site").exists()  # nothing was built
+
+
+def test_each_build_sees_the_edits_additions_and_deletions_before_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from test_build_support import copy_site, equals_clean_build
+
+    import digest.build_inputs
+
+    site = copy_site("basic", tmp_path)
+    if hasattr(os, "fork") and (os.cpu_count() or 1) >= 2:
+        # The stamps must come from the child that scanned while the build was imported.
+        def never(*_args: Any, **_kwargs: Any) -> Any:
+            raise AssertionError("the build scanned for itself")
+
+        monkeypatch.setattr(digest.build_inputs, "scan", never)
+    articles = site / "content/articles"
+    ports = articles / "economist/2025-09-30-ports.md"
+    added = articles / "guardian/2025-10-03-late.md"
+    steps: list[Callable[[], object]] = [
+        lambda: None,
+        lambda: ports.write_text(ports.read_text() + "\nHeronsong at the docks.\n"),
+        lambda: added.write_text("---\ntitle: A late story\npublication: The Guardian\n"
+                                 "date: 2025-10-03\n---\n\nLast of the week.\n"),
+        added.unlink,
+    ]
+    for step in steps:
+        step()
+        result = run("build", "--site", str(site))
+        assert result.exit_code == 0, result.output
+    pages = {p.relative_to(site / "_site").as_posix(): p.read_text()
+             for p in (site / "_site").rglob("*.html")}
+    assert any("Heronsong" in text for text in pages.values())
+    assert not any("A late story" in text for text in pages.values())
+    monkeypatch.undo()  # the clean build below runs in this process, without a child
+    assert equals_clean_build(site, tmp_path / "clean")
