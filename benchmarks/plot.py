@@ -5,8 +5,8 @@ of articles, for digest and the peers in each mode, on log scales.  Each report'
 "## Builds" table is read by its header's column names, so columns added later (or
 reordered) do not matter.  Where several reports measured the same thing (size, mode,
 case, engine), the newest report's figure is drawn: by the date its name starts with,
-then by its name without `.md` (so a rerun named `...-10k-edits` counts as newer than
-`...-10k`).  matplotlib is the `bench` extra.
+then by the time its "Started:" line gives, then by its name without `.md` (so a rerun
+named `...-10k-edits` counts as newer than `...-10k`).  matplotlib is the `bench` extra.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ CAPTION = ("full mode: digest's default theme (feeds, archives, tags, pagination
 MODE_STYLES = {"full": "-", "minimal": "--"}
 _STATS = re.compile(r"^\s*([0-9.]+)\s*(?:\(\s*([0-9.]+)\s*-\s*([0-9.]+)\s*\))?\s*$")
 _DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+_STARTED = re.compile(r"^Started: (\d{4}-\d{2}-\d{2} \d{2}:\d{2})", re.M)
 _MACHINE = re.compile(r"^Machine: (.+?), (\d+) cores", re.M)
 
 
@@ -105,10 +106,12 @@ def _figure(cells: list[str], columns: dict[str, int], source: str,
 
 
 def _newest_last(paths: Iterable[Path]) -> list[Path]:
-    # Not the modification time: a checkout gives every file about the same one.
-    def order(path: Path) -> tuple[str, str]:
+    # Not the modification time: a checkout gives every file about the same one. Within a
+    # day, the time a report says it started (reports before that line come first).
+    def order(path: Path) -> tuple[str, str, str]:
         date = _DATE.match(path.name)
-        return (date.group(1) if date else "", path.stem)
+        started = _STARTED.search(path.read_text(encoding="utf-8"))
+        return (date.group(1) if date else "", started.group(1) if started else "", path.stem)
 
     return sorted(paths, key=order)
 

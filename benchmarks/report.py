@@ -8,6 +8,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -74,6 +75,7 @@ def machine(hugo: str | None, pelican: str | None) -> dict[str, str]:
         "os": platform.platform(), "python": sys.version.split()[0],
         "digest": _version([sys.executable, "-m", "digest", "--version"]),
         "load": f"load average at the start {load_average()}",
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
     if hugo:
         info["hugo"] = _version([hugo, "version"])
@@ -183,6 +185,7 @@ def markdown(report: Report) -> str:
            + (f"; {m['hugo']}" if "hugo" in m else "; Hugo not run")
            + (f"; Pelican {m['pelican']}" if "pelican" in m else "") + ".",
            f"Command: `{report.args}`; {m['load']} (1 min).",
+           *([f"Started: {m['started']}."] if "started" in m else []),
            *([f"Bytecode: digest runs without PYTHONDONTWRITEBYTECODE; {m['bytecode']}."]
              if "bytecode" in m else []),
            "", "## Builds", "",

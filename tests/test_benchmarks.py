@@ -173,6 +173,14 @@ def test_plot_reads_the_builds_table_by_its_columns(tmp_path: Path) -> None:
     loaded = plot.load_results(tmp_path)
     assert loaded[(1000, "full", "cold", "digest")].median == 1.50
     assert loaded[(10000, "minimal", "body", "digest")].median == 0.57
+    # Within a day, the time a report started comes before its name.
+    (tmp_path / "2026-11-30-vm-b.md").write_text(
+        _REPORT.replace("| 1.75 (1.68-2.18) |", "| 1.20 |").replace(
+            "## Builds", "Started: 2026-11-30 08:00 UTC.\n\n## Builds"), encoding="utf-8")
+    (tmp_path / "2026-11-30-vm-a.md").write_text(
+        _REPORT.replace("| 1.75 (1.68-2.18) |", "| 1.10 |").replace(
+            "## Builds", "Started: 2026-11-30 09:30 UTC.\n\n## Builds"), encoding="utf-8")
+    assert plot.load_results(tmp_path)[(1000, "full", "cold", "digest")].median == 1.10
     # The reports kept in the repository give their figures too.
     kept = plot.load_results(Path(plot.HERE) / "results")
     assert {"digest", "hugo"} <= {f.engine for f in kept.values() if f.case == "cold"}
