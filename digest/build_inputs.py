@@ -57,8 +57,9 @@ def scan_inputs(config: SiteConfig, state: BuildState, changed: frozenset[Path] 
             stamps, beside = scanned
     state.stamps = stamps
     salt = f"{state.key}|serving={serving}|drafts={drafts}"
-    # The theme, config and flags, hashed; the articles' part is their cache rows,
-    # which hold the stamp of each file when it was last read.
+    # The theme, config and flags, hashed; the articles' part is their cache rows, which
+    # hold the stamp of each file when it was last read (and the stamps' digest, in
+    # `done_key`, tells a build with nothing to do).
     # Files beside the articles (images) are copied by complete builds: any change to
     # them gives another key, so the build does not stop early nor re-render only pages.
     site_files = (article_files(config.articles_dir) if beside is None
