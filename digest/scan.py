@@ -178,8 +178,8 @@ class Ahead:
             return None
         if not ended_well or len(numbers) != 2 * len(sources):
             return None
-        stamps = {source: Stamp(numbers[2 * i], numbers[2 * i + 1])
-                  for i, source in enumerate(sources)}
+        stamps = dict(zip(sources, map(Stamp._make, zip(numbers[::2], numbers[1::2],
+                                                         strict=True)), strict=True))
         return stamps, {name: Path(path) for name, path in beside.items()}
 
     def close(self) -> None:
