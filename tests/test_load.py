@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.scan import ARTICLES, rescan, scan, scan_ahead
 
@@ -93,6 +95,44 @@ def test_a_scan_ahead_of_another_folder_or_never_read_leaves_no_child(site: Path
     with scan_ahead(site) as ahead:
         pid = ahead.child
     assert _no_child(pid)
+
+
+_NAMES = st.text(st.sampled_from("ab.- é東\udcff"), min_size=1, max_size=6).filter(
+    lambda n: n not in (".", ".."))
+_TREES = st.lists(st.tuples(st.lists(_NAMES, max_size=2), _NAMES,
+                            st.sampled_from([".md", ".png", ""]), st.booleans()),
+                  max_size=12)
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork: the build scans for itself")
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(tree=_TREES)
+def test_the_scan_ahead_of_any_tree_is_the_scan(tmp_path_factory: pytest.TempPathFactory,
+                                                tree: list[tuple[list[str], str, str, bool]]
+                                                ) -> None:
+    """Hidden names, names that are not UTF-8, folders named like articles, files beside
+    articles, FIFOs: the child's stamps and files beside are the scan's, in its order."""
+    site = tmp_path_factory.mktemp("site")
+    folder = site / ARTICLES
+    folder.mkdir(parents=True)
+    for parts, name, suffix, fifo in tree:
+        path = folder.joinpath(*parts, name + suffix)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if fifo:
+                os.mkfifo(path)
+            else:
+                path.write_bytes(name.encode("utf-8", "surrogateescape"))
+        except (FileExistsError, NotADirectoryError, IsADirectoryError):
+            continue  # the tree named a file and a folder alike
+    beside: dict[str, Path] = {}
+    expected = scan(folder, site, beside)
+    with scan_ahead(site) as ahead:
+        got = ahead.result(folder, site)
+    assert got is not None
+    assert list(got[0].items()) == list(expected.items())
+    assert got[1] == beside
 
 
 def test_a_placement_row_gives_back_every_field_of_the_placement() -> None:
