@@ -27,6 +27,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.config import load_config
 from digest.errors import DigestError
@@ -787,6 +789,20 @@ def test_check_output_refuses_dangerous_folders(tmp_path: Path, target: str) -> 
               "above": tmp_path}[target]
     with pytest.raises(DigestError):
         check_output(site, folder)
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.lists(st.text(st.sampled_from("a/.\\\0:\nC"), max_size=6), max_size=6))
+def test_a_manifest_read_keeps_exactly_the_names_inside(tmp_path: Path, names: list[str]
+                                                        ) -> None:
+    """However the manifest's names are made, those kept are those `_inside` accepts:
+    the quick test of all the names at once never lets one through that it refuses."""
+    from digest.write import _inside, _read_names
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"files": names}), "utf-8")
+    assert _read_names(manifest) == {name for name in names if _inside(name)}
 
 
 def test_stale_file_pruning_stays_inside_the_output(tmp_path: Path) -> None:
