@@ -107,7 +107,8 @@ def test_a_scan_ahead_of_another_folder_or_never_read_leaves_no_child(site: Path
 
 _NAMES = st.text(st.sampled_from("ab.- é東\udcff"), min_size=1, max_size=6).filter(
     lambda n: n not in (".", ".."))
-_TREES = st.lists(st.tuples(st.lists(_NAMES, max_size=2), _NAMES,
+_FOLDERS = st.lists(st.one_of(_NAMES, _NAMES.map(lambda n: n + ".md")), max_size=2)
+_TREES = st.lists(st.tuples(_FOLDERS, _NAMES,
                             st.sampled_from([".md", ".png", ""]), st.booleans()),
                   max_size=12)
 
