@@ -206,7 +206,7 @@
       requestAnimationFrame(() => setTimeout(() => {
         if (search.id !== latest) return;
         for (const [, passage] of made) passage();
-        if (search.check && !search.check.done) completeCount(search);
+        if (search.check) completeCount(search);
       }, 0));
       return items;
     }
@@ -223,13 +223,16 @@
     }
 
     // Checks the rest of a phrase's candidates for the count, at low priority, giving up
-    // when a newer search starts (it aborts search.later).
+    // when a newer search starts (it aborts search.later). The reads the results shown
+    // started may have ended the check since the count was said partial: that count is
+    // said again, though nothing is left to read.
     function completeCount(search) {
       if (search.counting) return; // "more" shows results again meanwhile
       search.counting = true;
       const { signal } = search.later;
       search.check.finish(signal).then(() => {
-        if (search === shown && search.id === latest) tell(search);
+        const told = results.dataset.count === "exact";
+        if (search === shown && search.id === latest && !told) tell(search);
       }, (err) => {
         if (err.name === "AbortError") return;
         search.counting = false; // the next "more" tries again
