@@ -355,48 +355,44 @@ def _text_files(phrase_url: str) -> dict[str, str]:
 def test_a_count_the_first_reads_complete_after_the_results_are_shown_is_said_exact(
         page: Page, phrase_site: Callable[[dict[str, str]], AbstractContextManager[str]]
 ) -> None:
-    with phrase_site(PHRASE_STORIES) as phrase_url:
-        _count_completed_before_the_next_frame(page, phrase_url)
-
-
-def _count_completed_before_the_next_frame(page: Page, phrase_url: str) -> None:
     # The decoys' texts (the best candidates, read first) come at once and show the phrase
     # rare: every candidate is then asked for while the first results are worked out. The
     # stories' texts come once all are asked; the last candidates' only after the results
     # are shown, and before the page's next frame.
-    titles = _text_files(phrase_url)
-    later = {url for url, title in titles.items() if title.startswith("Quay")}
-    held: dict[str, str] = {}
-    browser = page.context.new_cdp_session(page)
+    with phrase_site(PHRASE_STORIES) as phrase_url:
+        titles = _text_files(phrase_url)
+        later = {url for url, title in titles.items() if title.startswith("Quay")}
+        held: dict[str, str] = {}
+        browser = page.context.new_cdp_session(page)
 
-    def paused(event: dict[str, Any]) -> None:
-        url = event["request"]["url"]
-        if titles.get(url, "").startswith("Lantern"):
-            browser.send("Fetch.continueRequest", {"requestId": event["requestId"]})
-            return
-        held[url] = event["requestId"]
-        if len(held) == len(titles) - 6:  # all asked: the stories' texts come
-            for url in set(held) - later:
-                browser.send("Fetch.continueRequest", {"requestId": held.pop(url)})
+        def paused(event: dict[str, Any]) -> None:
+            url = event["request"]["url"]
+            if titles.get(url, "").startswith("Lantern"):
+                browser.send("Fetch.continueRequest", {"requestId": event["requestId"]})
+                return
+            held[url] = event["requestId"]
+            if len(held) == len(titles) - 6:  # all asked: the stories' texts come
+                for url in set(held) - later:
+                    browser.send("Fetch.continueRequest", {"requestId": held.pop(url)})
 
-    finished: set[str] = set()
-    page.on("requestfinished", lambda request: finished.add(request.url))
-    page.add_init_script(HOLD_FRAMES)
-    browser.on("Fetch.requestPaused", paused)
-    browser.send("Fetch.enable", {"patterns": [{"urlPattern": "*/search/data/*/t*.gz"}]})
-    page.goto(f"{phrase_url}?q=%22amber%20lantern%22")
-    results = page.locator(".search__results")
-    expect(results).to_have_attribute("data-state", "done", timeout=10_000)
-    expect(results).to_have_attribute("data-count", "partial")
-    assert set(held) == later
-    for url in later:
-        browser.send("Fetch.continueRequest", {"requestId": held.pop(url)})
-    # Every text read and unpacked (the page idle), then the frame that follows the results.
-    while not later <= finished:
-        page.wait_for_event("requestfinished")
-    page.evaluate("() => new Promise((idle) => requestIdleCallback("
-                  "() => requestIdleCallback(() => idle())))")
-    page.evaluate("() => window.releaseFrames()")
-    expect(results).to_have_attribute("data-count", "exact", timeout=10_000)
-    expect(page.get_by_role("status")).to_have_text("25 stories found")
-    expect(page.get_by_role("status")).to_have_attribute("aria-busy", "false")
+        finished: set[str] = set()
+        page.on("requestfinished", lambda request: finished.add(request.url))
+        page.add_init_script(HOLD_FRAMES)
+        browser.on("Fetch.requestPaused", paused)
+        browser.send("Fetch.enable", {"patterns": [{"urlPattern": "*/search/data/*/t*.gz"}]})
+        page.goto(f"{phrase_url}?q=%22amber%20lantern%22")
+        results = page.locator(".search__results")
+        expect(results).to_have_attribute("data-state", "done", timeout=10_000)
+        expect(results).to_have_attribute("data-count", "partial")
+        assert set(held) == later
+        for url in later:
+            browser.send("Fetch.continueRequest", {"requestId": held.pop(url)})
+        # Every text read and unpacked (the page idle), then the frame after the results.
+        while not later <= finished:
+            page.wait_for_event("requestfinished")
+        page.evaluate("() => new Promise((idle) => requestIdleCallback("
+                      "() => requestIdleCallback(() => idle())))")
+        page.evaluate("() => window.releaseFrames()")
+        expect(results).to_have_attribute("data-count", "exact", timeout=10_000)
+        expect(page.get_by_role("status")).to_have_text("25 stories found")
+        expect(page.get_by_role("status")).to_have_attribute("aria-busy", "false")
