@@ -19,8 +19,10 @@
       if (TEXT.termsOf(inner).length) phrases.push(inner);
       return " ";
     });
-    const units = new Map(); // term -> { term, stems, prefix, required }
-    const add = (word, inPhrase) => {
+    // term -> { term, stems, prefix, required, loose }; `loose`: a word of the query outside
+    // a phrase (or a phrase of one word), marked wherever it is found.
+    const units = new Map();
+    const add = (word, inPhrase, isLoose = !inPhrase) => {
       const { terms, stems } = TEXT.queryWord(word, stemmers);
       const cjk = terms.length > 1 && terms.every(TEXT.isCjk);
       if (cjk && !inPhrase) phrases.push(word);
@@ -31,11 +33,15 @@
           prefix: single && Array.from(term).length >= 2 && !TEXT.isCjk(term) || (single && TEXT.isCjk(term)),
         };
         if (inPhrase) unit.stop = false;
+        if (isLoose) unit.loose = true;
         units.set(term, unit);
       }
     };
     for (const word of loose.match(TEXT.WORD) || []) add(word, false);
-    for (const phrase of phrases) for (const word of phrase.match(TEXT.WORD) || []) add(word, true);
+    for (const phrase of phrases) {
+      const alone = TEXT.termsOf(phrase).length === 1;
+      for (const word of phrase.match(TEXT.WORD) || []) add(word, true, alone);
+    }
     const all = Array.from(units.values());
     const needed = all.some((unit) => !unit.stop);
     for (const unit of all) unit.required = !needed || !unit.stop;

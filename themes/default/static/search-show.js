@@ -5,9 +5,11 @@
   const TEXT = window.DigestSearchText; // search-text.js: reads text as the build did
   const PASSAGE = 28; // words in a result's passage
 
-  // Whether a word of a result matches the query (for <mark>): as written, by its start, by
-  // its stem in the story's language, or as a part of a compound.
-  function matcherOf(units, stem) {
+  const PHRASE_WORD = PASSAGE; // one phrase found outweighs a passage full of loose words
+
+  // Whether a word of a result matches one of `units` (the loose words of the query): as
+  // written, by its start, by its stem in the story's language, or as a part of a compound.
+  function wordMatcher(units, stem) {
     const stems = new Set();
     for (const unit of units) for (const s of [unit.term, ...unit.stems]) stems.add(s);
     const known = new Map(); // word -> whether it matches: a text repeats its words
@@ -25,22 +27,52 @@
     };
   }
 
-  // The stretch of the stored text with the most query words, as [text, cut before, after].
-  function passageOf(parts, matches) {
+  // What a query marks in a result's texts (<mark>, and the passage chosen), in the story's
+  // language: `marker(text)` gives the text's words and a weight for each (0: not marked).
+  // A loose word of the query counts wherever it matches (a stop word only when the query
+  // has nothing else); a quoted phrase's words only where they follow each other as in
+  // the phrase: "the" of "the government" is not marked in every sentence.
+  function markerOf(parsed, stem) {
+    const matches = wordMatcher(parsed.units.filter((unit) => unit.loose && unit.required), stem);
+    return (text) => {
+      const words = Array.from(text.matchAll(TEXT.WORD));
+      const weights = words.map((word) => (matches(word[0]) ? 1 : 0));
+      if (!parsed.phrases.length) return { words, weights };
+      const terms = []; // the text's terms, as the phrases were checked against
+      const owners = []; // the word each term comes from
+      words.forEach((word, k) => {
+        for (const term of TEXT.termsOf(word[0])) {
+          terms.push(term);
+          owners.push(k);
+        }
+      });
+      for (const phrase of parsed.phrases) {
+        for (let at = 0; at + phrase.length <= terms.length; at += 1) {
+          if (!phrase.every((term, j) => terms[at + j] === term)) continue;
+          for (let j = 0; j < phrase.length; j += 1) weights[owners[at + j]] = PHRASE_WORD;
+        }
+      }
+      return { words, weights };
+    };
+  }
+
+  // The stretch of the stored text that weighs most (see markerOf), as [text, cut before,
+  // cut after].
+  function passageOf(parts, marker) {
     let best = null;
     for (const part of parts) {
-      const words = Array.from(part.matchAll(TEXT.WORD));
+      const { words, weights } = marker(part);
       if (!words.length) continue;
-      const hit = words.map((w) => (matches(w[0]) ? 1 : 0));
       let sum = 0;
-      for (let k = 0; k < Math.min(PASSAGE, hit.length); k += 1) sum += hit[k];
+      for (let k = 0; k < Math.min(PASSAGE, words.length); k += 1) sum += weights[k];
       let top = { sum, start: 0 };
-      for (let k = PASSAGE; k < hit.length; k += 1) {
-        sum += hit[k] - hit[k - PASSAGE];
+      for (let k = PASSAGE; k < words.length; k += 1) {
+        sum += weights[k] - weights[k - PASSAGE];
         if (sum > top.sum) {
           // The window ending at this match, moved on so its first match has a few words
           // before it (the last stays in).
-          const first = hit.indexOf(1, k - PASSAGE + 1);
+          let first = k - PASSAGE + 1;
+          while (!weights[first]) first += 1;
           top = { sum, start: Math.max(k - PASSAGE + 1, first - 4) };
         }
       }
@@ -62,11 +94,12 @@
     return node;
   }
 
-  // Appends `text`, wrapping in <mark> every word the query matches.
-  function appendMarked(parent, text, matches) {
+  // Appends `text`, wrapping in <mark> every word the query marks (see markerOf).
+  function appendMarked(parent, text, marker) {
+    const { words, weights } = marker(text);
     let at = 0;
-    for (const found of text.matchAll(TEXT.WORD)) {
-      if (!matches(found[0])) continue;
+    for (const [k, found] of words.entries()) {
+      if (!weights[k]) continue;
       parent.append(text.slice(at, found.index));
       const mark = el("mark");
       mark.textContent = found[0];
@@ -107,5 +140,5 @@
     return FORMATS[style].format(date); // a formatter is slow to make: one per style
   }
 
-  Object.assign(search, { matcherOf, passageOf, el, appendMarked, formatDate, LOCALE });
+  Object.assign(search, { markerOf, passageOf, el, appendMarked, formatDate, LOCALE });
 })((window.DigestSearch = window.DigestSearch || {}));

@@ -11,7 +11,7 @@
   const TEXT = window.DigestSearchText; // search-text.js: reads text as the build did
   const {
     openIndex, parseQuery, find, textOf, narrow, arrange,
-    matcherOf, passageOf, el, appendMarked, formatDate, LOCALE,
+    markerOf, passageOf, el, appendMarked, formatDate, LOCALE,
   } = window.DigestSearch || {};
 
   // ---- the page ----
@@ -20,7 +20,7 @@
 
   function start() {
     const box = document.getElementById("search");
-    if (!box || !TEXT || !openIndex || !matcherOf) return; // a script did not load
+    if (!box || !TEXT || !openIndex || !markerOf) return; // a script did not load
     const text = box.dataset;
     // url() writes folders as ".../index.html": their folder is what the files hang off.
     const folder = (link) => new URL("./", new URL(link, window.location.href));
@@ -146,19 +146,19 @@
 
     function item(hit, search) {
       const doc = index.doc(hit);
-      const matches = search.matcherOf(doc.lang);
+      const marker = search.markerOf(doc.lang);
       const li = el("li", "search__result");
       const heading = el("h2", "search__title");
       const link = el("a");
       const href = linkTo(doc.url);
       if (href) link.href = href;
-      appendMarked(link, doc.title || doc.url, matches);
+      appendMarked(link, doc.title || doc.url, marker);
       heading.append(link);
       li.append(heading);
       const meta = el("p", "meta");
       if (doc.publication) {
         const pub = el("span", "meta__pub");
-        appendMarked(pub, doc.publication, matches);
+        appendMarked(pub, doc.publication, marker);
         meta.append(pub);
       }
       const when = formatDate(doc.date);
@@ -174,11 +174,11 @@
       // The passage follows when its text has come: the titles do not wait for it.
       const passage = () => textOf(index, search.meta, hit, search.later.signal).then((parts) => {
         if (search.id !== latest) return; // its results are about to go
-        const found = passageOf(parts, matches);
+        const found = passageOf(parts, marker);
         if (!found || !found[0]) return;
         const excerpt = el("p", "search__excerpt");
         if (found[1]) excerpt.append("… ");
-        appendMarked(excerpt, found[0], matches);
+        appendMarked(excerpt, found[0], marker);
         if (found[2]) excerpt.append(" …");
         li.append(excerpt);
       }, (err) => {
@@ -290,14 +290,14 @@
           return (name && stemmers.get(name)) || null;
         };
         const parsed = parseQuery(query, meta, Array.from(stemmers.values()));
-        const matchers = new Map(); // language -> matcher, for the titles and passages
-        const matcherFor = (lang) => {
-          if (!matchers.has(lang)) matchers.set(lang, matcherOf(parsed.units, byLang(lang)));
-          return matchers.get(lang);
+        const markers = new Map(); // language -> marker, for the titles and passages
+        const markerFor = (lang) => {
+          if (!markers.has(lang)) markers.set(lang, markerOf(parsed, byLang(lang)));
+          return markers.get(lang);
         };
         const search = {
           id, query, filters, parsed, meta, hits: [], check: null, shown: 0,
-          matcherOf: matcherFor,
+          markerOf: markerFor,
           later: new AbortController(), // what is read once shown: passages, the count
         };
         const found = parsed.units.length ? await find(index, meta, parsed) : [];
