@@ -34,6 +34,7 @@
   // the phrase: "the" of "the government" is not marked in every sentence.
   function markerOf(parsed, stem) {
     const matches = wordMatcher(parsed.units.filter((unit) => unit.loose && unit.required), stem);
+    const termsOf = new Map(); // word -> its terms: the passages of twenty results repeat words
     return (text) => {
       const words = Array.from(text.matchAll(TEXT.WORD));
       const weights = words.map((word) => (matches(word[0]) ? 1 : 0));
@@ -41,7 +42,8 @@
       const terms = []; // the text's terms, as the phrases were checked against
       const owners = []; // the word each term comes from
       words.forEach((word, k) => {
-        for (const term of TEXT.termsOf(word[0])) {
+        if (!termsOf.has(word[0])) termsOf.set(word[0], TEXT.termsOf(word[0]));
+        for (const term of termsOf.get(word[0])) {
           terms.push(term);
           owners.push(k);
         }
