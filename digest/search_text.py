@@ -164,7 +164,8 @@ _ANALYSED: dict[str, dict[str, tuple[Token, ...]]] = {}  # language -> word -> t
 
 
 def analyse_word(word: str, stem: Stem | None, lang: str) -> tuple[Token, ...]:
-    """The terms of one word (as the word pattern found it) and their stems."""
+    """The terms of one word (as the word pattern found it) and their stems. They are kept
+    per `lang`: `stem` must be `stemmer_of(lang)` (no stems: None and "")."""
     memo = _ANALYSED.setdefault(lang, {})
     found = memo.get(word)
     if found is not None:

@@ -90,7 +90,7 @@ _TEXTS = st.lists(st.tuples(_WORDS, _SEPARATORS), min_size=2, max_size=90).map(
 def _terms_by_word(text: str) -> list[tuple[int, str]]:
     """(the word's index, a term) of each term of `text`, in order, as the index reads it."""
     return [(k, term) for k, word in enumerate(word_pattern(text).findall(text))
-            for term, _ in analyse_word(word, None, "en")]
+            for term, _ in analyse_word(word, None, "")]
 
 
 def _phrase_words(text: str, phrase: list[str]) -> set[int]:
