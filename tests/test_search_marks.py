@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from playwright.sync_api import Page, expect
 from test_build_support import served
 
+from digest.build import build
+from digest.config import load_config
 from digest.search_text import analyse_word, word_pattern
 
 pytestmark = pytest.mark.browser
@@ -43,9 +45,6 @@ def test_a_phrase_is_marked_where_its_words_follow_each_other_and_shown_in_the_p
         page: Page, make_site: Callable[..., Path]) -> None:
     root = make_site(config="title: Marks\nlanguage: en\nsearch: true\n",
                      articles={"en/2025-05-02-council.md": COUNCIL})
-    from digest.build import build
-    from digest.config import load_config
-
     assert not build(load_config(root)).problems
     with served(root / "_site") as url:
         page.goto(url + 'search/?q="the government"')
